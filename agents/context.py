@@ -1,0 +1,47 @@
+"""What every agent receives besides the state: the ports, the tables and the options."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from agents.policy import Policy
+from agents.ports import LLM, Clock, Notifier, Platform, Prober, Workspace
+from agents.rules import RuleBook
+from memory.learning import LearningStore
+
+
+@dataclass(frozen=True)
+class Options:
+    health_path: str = "/healthz"
+    health_timeout_s: float = 10.0
+    attempt_timeout_s: float = 600.0
+    poll_initial_s: float = 0.5
+    poll_max_s: float = 5.0
+    validate_commands: tuple[str, ...] = ()
+    validate_timeout_s: float = 120.0
+    probe_paths: tuple[str, ...] = ()
+    candidates: int = 3
+    push: bool = True
+    error_rate_threshold: float = 0.5
+
+
+def _no_emit(kind: str, data: dict[str, Any]) -> None:
+    return None
+
+
+@dataclass
+class AgentContext:
+    platform: Platform
+    workspace: Workspace
+    prober: Prober
+    clock: Clock
+    notifier: Notifier
+    rules: RuleBook
+    policy: Policy
+    learning: LearningStore
+    llm: LLM | None = None
+    options: Options = field(default_factory=Options)
+    emit: Callable[[str, dict[str, Any]], None] = _no_emit
+    """Progress and audit events: (kind, data). The graph layer routes them to the store and files."""

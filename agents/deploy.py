@@ -1,0 +1,67 @@
+"""Deploy: commits the chosen fix, pushes it (never forced), triggers the platform; rolls back by revert."""
+
+from __future__ import annotations
+
+from agents.context import AgentContext
+from agents.strategies import NO_CHANGE
+from memory.models import Deployment, FailureReport, FixCandidate, ValidationResult
+
+TRAILER = "Swarm-Session"
+
+
+def commit_message(session_id: str, attempt: int, report: FailureReport, candidate: FixCandidate,
+                   validation: ValidationResult | None, failed: Deployment | None) -> str:
+    summary = f"swarm: {candidate.summary}"[:72]
+    checks = ", ".join(f"{c.name} {'ok' if c.ok else 'FAILED'}" for c in (validation.checks if validation else []))
+    lines = [
+        summary,
+        "",
+        f"Issue: deploy {failed.id if failed else '?'} of {failed.sha[:12] if failed else '?'} failed ({report.category}"
+        + (f": {report.entity}" if report.entity else "") + ")",
+        f"Root cause: {root_cause(report)[:200]}",
+        f"Fix: {candidate.strategy}: {candidate.summary}",
+        f"Validation: {'passed' if validation and validation.passed else 'not run'}" + (f" ({checks})" if checks else ""),
+        "",
+        f"{TRAILER}: {session_id}",
+        f"Swarm-Attempt: {attempt}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def root_cause(report: FailureReport) -> str:
+    return report.root_cause or report.summary or report.category
+
+
+def ship(ctx: AgentContext, session_id: str, attempt: int, report: FailureReport, candidate: FixCandidate,
+         validation: ValidationResult | None, failed: Deployment) -> tuple[Deployment, str | None]:
+    """Publish the candidate (idempotent per session+attempt) and deploy it. Returns (deploy, commit)."""
+    if candidate.strategy in NO_CHANGE:
+        delay = float(candidate.params.get("delay_s", 0) or 0)
+        if delay:
+            ctx.emit("cooldown", {"seconds": delay, "why": candidate.summary})
+            ctx.clock.sleep(delay)
+        dep = ctx.platform.deploy(failed.sha, key=f"{session_id}:{attempt}", kind="redeploy", attempt=attempt)
+        return dep, None
+    message = commit_message(session_id, attempt, report, candidate, validation, failed)
+    published = ctx.workspace.publish(candidate.diff, message, failed.sha, session_id, attempt)
+    ctx.emit("pushed", {"sha": published.sha, "reused": published.reused, "attempt": attempt})
+    dep = ctx.platform.deploy(published.sha, key=f"{session_id}:{attempt}", kind="fix", attempt=attempt)
+    return dep, published.sha
+
+
+def rollback(ctx: AgentContext, session_id: str, attempt: int, good_sha: str, bad: Deployment, why: str) -> tuple[Deployment, str]:
+    message = "\n".join([
+        f"swarm: roll back to {good_sha[:12]}",
+        "",
+        f"Issue: deploy {bad.id} of {bad.sha[:12]} regressed after going live",
+        f"Root cause: {why[:200]}",
+        f"Fix: revert every commit after {good_sha[:12]} (the last healthy release)",
+        "Validation: the reverted tree is the one that was live and healthy",
+        "",
+        f"{TRAILER}: {session_id}",
+        f"Swarm-Attempt: {attempt}",
+    ]) + "\n"
+    published = ctx.workspace.revert_to(good_sha, message, session_id, attempt)
+    ctx.emit("pushed", {"sha": published.sha, "reused": published.reused, "attempt": attempt, "rollback": True})
+    dep = ctx.platform.deploy(published.sha, key=f"{session_id}:{attempt}", kind="rollback", attempt=attempt)
+    return dep, published.sha

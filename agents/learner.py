@@ -1,0 +1,55 @@
+"""Learning: every deploy outcome updates the learning state so the Optimizer's ranking follows evidence."""
+
+from __future__ import annotations
+
+import time
+
+from agents.context import AgentContext
+from memory.learning import KnownFix, LearningState, StrategyStats
+from memory.models import SwarmState
+
+MAX_PERF_ENTRIES = 500
+
+
+def record(ctx: AgentContext, state: SwarmState) -> LearningState:
+    session = state.session_id
+
+    def change(ls: LearningState) -> None:
+        for tried in state.tried:
+            if tried.result not in ("healed", "failed"):
+                continue
+            per_cat = ls.strategy_stats.setdefault(tried.category, {})
+            st = per_cat.setdefault(tried.candidate.strategy, StrategyStats())
+            marker = f"{session}:{tried.attempt}"
+            # idempotent across resumes: a (session, attempt) is counted once
+            if marker in ls.recorded:
+                continue
+            ls.recorded.append(marker)
+            del ls.recorded[:-5000]
+            st.tries += 1
+            if tried.result == "healed":
+                st.successes += 1
+                prev = ls.known_fixes.get(tried.fingerprint)
+                ls.known_fixes[tried.fingerprint] = KnownFix(
+                    category=tried.category, strategy=tried.candidate.strategy,
+                    entity=str(tried.candidate.params.get("package") or "") or None,
+                    params={k: v for k, v in tried.candidate.params.items() if isinstance(v, str | int | float | bool)},
+                    successes=(prev.successes if prev else 0) + 1, last_session=session, updated_at=time.time(),
+                )
+            else:
+                failed = ls.failed_strategies.setdefault(tried.fingerprint, [])
+                if tried.candidate.strategy not in failed:
+                    failed.append(tried.candidate.strategy)
+        if state.report and state.report.category == "missing_dependency" and state.report.entity:
+            key = f"{state.report.ecosystem}:{state.report.entity}"
+            sessions = ls.failed_dependencies.setdefault(key, [])
+            if session not in sessions:
+                sessions.append(session)
+        for dep in state.deploys:
+            if dep.build_seconds is not None:
+                ls.performance_map[f"{state.service}@{dep.sha[:12]}"] = round(dep.build_seconds, 2)
+        if len(ls.performance_map) > MAX_PERF_ENTRIES:
+            for key in list(ls.performance_map)[: len(ls.performance_map) - MAX_PERF_ENTRIES]:
+                del ls.performance_map[key]
+
+    return ctx.learning.update(change)

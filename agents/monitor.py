@@ -1,0 +1,83 @@
+"""Monitor: waits for a deploy to finish, fetches its logs, checks health."""
+
+from __future__ import annotations
+
+from agents.context import AgentContext
+from memory.models import TERMINAL_STATUSES, Deployment, DeployLogs, ProbeResult
+
+
+def wait_for(ctx: AgentContext, deploy: Deployment) -> Deployment:
+    """Poll with backoff until the deploy is terminal or the per-attempt timeout passes."""
+    opts = ctx.options
+    start = ctx.clock.now()
+    delay = opts.poll_initial_s
+    last_status = None
+    while True:
+        current = ctx.platform.status(deploy.id)
+        current = current.model_copy(update={"kind": deploy.kind, "attempt": deploy.attempt})
+        if current.status != last_status:
+            ctx.emit("deploy_status", {"deploy": current.id, "sha": current.sha, "status": current.status})
+            last_status = current.status
+        if current.status in TERMINAL_STATUSES:
+            return current
+        elapsed = ctx.clock.now() - start
+        if elapsed >= opts.attempt_timeout_s:
+            ctx.platform.cancel(deploy.id)
+            return current.model_copy(update={
+                "status": "timed_out",
+                "message": f"deploy did not finish within attempt_timeout_s={opts.attempt_timeout_s:.0f}s (last status {current.status}); canceled",
+            })
+        ctx.clock.sleep(min(delay, max(0.05, opts.attempt_timeout_s - elapsed)))
+        delay = min(delay * 1.6, opts.poll_max_s)
+
+
+def probe(ctx: AgentContext, deploy: Deployment, path: str) -> ProbeResult:
+    url = ctx.platform.health_url(deploy.id, path)
+    if url is None:
+        return ProbeResult(path=path, ok=False, detail="the platform gives no URL for this deploy")
+    return ctx.prober.get(url, timeout=ctx.options.health_timeout_s)
+
+
+def check_health(ctx: AgentContext, deploy: Deployment) -> ProbeResult:
+    """``GET <health_path>`` must answer 200 with a JSON body."""
+    return probe(ctx, deploy, ctx.options.health_path)
+
+
+def watch(ctx: AgentContext, deploy: Deployment) -> tuple[Deployment, DeployLogs]:
+    final = wait_for(ctx, deploy)
+    logs = ctx.platform.logs(final.id)
+    if final.status == "live":
+        health = check_health(ctx, final)
+        final = final.model_copy(update={"healthy": health.ok, "health_detail": health.detail or f"HTTP {health.status}"})
+        if not health.ok:
+            final = final.model_copy(update={"status": "failed", "message": f"live but unhealthy: {final.health_detail}"})
+            logs = logs.model_copy(update={"runtime": logs.runtime + f"\n[swarm] health check failed: GET {ctx.options.health_path}: {health.detail}\n"})
+    else:
+        final = final.model_copy(update={"healthy": False})
+        if final.status == "timed_out":
+            logs = logs.model_copy(update={"build": logs.build + f"\n[swarm] {final.message}\n"})
+    return final, logs
+
+
+def verify(ctx: AgentContext, deploy: Deployment, baseline: list[ProbeResult] | None = None) -> tuple[bool | None, list[ProbeResult], str]:
+    """Probe health and ``probe_paths`` on the live release.
+
+    Returns (ok, probes, why): ok is False on a regression (a 5xx where the baseline had none,
+    or an error rate above the threshold), None when measurements are missing (inconclusive).
+    """
+    paths = [ctx.options.health_path, *[p for p in ctx.options.probe_paths if p != ctx.options.health_path]]
+    probes = [probe(ctx, deploy, p) for p in paths]
+    missing = [p for p in probes if p.status is None]
+    if missing:
+        return None, probes, "no answer from " + ", ".join(p.path for p in missing) + " (inconclusive, not a pass)"
+    errors = [p for p in probes if p.status is not None and p.status >= 500]
+    base_errors = [p for p in (baseline or []) if p.status is not None and p.status >= 500]
+    rate = len(errors) / len(probes)
+    base_rate = len(base_errors) / len(baseline) if baseline else 0.0
+    if errors and not base_errors:
+        return False, probes, "5xx where the previous release had none: " + ", ".join(f"GET {p.path} → {p.status}" for p in errors)
+    if baseline and rate > base_rate * (1 + ctx.options.error_rate_threshold):
+        return False, probes, f"error rate {rate:.0%} vs {base_rate:.0%} on the previous release"
+    if not probes[0].ok:
+        return False, probes, f"health check failed: {probes[0].detail}"
+    return True, probes, "health and probes answer as before"

@@ -1,0 +1,87 @@
+"""The Protocols the agents need. Adapters in ``swarm/`` satisfy them structurally."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from memory.models import Deployment, DeployLogs, ProbeResult
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    command: str
+    returncode: int | None
+    output: str
+    seconds: float
+    timed_out: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
+
+
+@dataclass(frozen=True)
+class Published:
+    sha: str
+    reused: bool
+    """True when the remote already held this session's commit (a resumed session)."""
+
+
+class Platform(Protocol):
+    name: str
+
+    def deploy(self, sha: str, key: str, kind: str = "initial", attempt: int = 0) -> Deployment:
+        """Deploy ``sha``; idempotent per ``key`` (a repeat returns the deploy already made)."""
+        ...
+
+    def status(self, deploy_id: str) -> Deployment: ...
+    def logs(self, deploy_id: str) -> DeployLogs: ...
+    def cancel(self, deploy_id: str) -> None: ...
+    def health_url(self, deploy_id: str, path: str) -> str | None: ...
+    def live(self) -> Deployment | None:
+        """The deploy serving traffic now (the last healthy one), if any."""
+        ...
+
+
+class Prober(Protocol):
+    def get(self, url: str, timeout: float) -> ProbeResult: ...
+
+
+class Workspace(Protocol):
+    """The target repository, seen at the tip of the deploy branch on the remote."""
+
+    root: Path
+    branch: str
+
+    def remote_head(self) -> str: ...
+    def read(self, path: str, sha: str | None = None) -> str | None: ...
+    def files(self, sha: str | None = None) -> list[str]: ...
+    def checkout(self, name: str, sha: str) -> Path: ...
+    def discard(self, path: Path) -> None: ...
+    def apply(self, tree: Path, diff: str) -> None: ...
+    def diff(self, tree: Path) -> str:
+        """The change in a checkout against its starting commit, as a unified diff."""
+        ...
+
+    def run(self, command: str, cwd: Path, timeout: float, env: dict[str, str] | None = None) -> CommandResult: ...
+    def find_commit(self, session_id: str, attempt: int) -> str | None: ...
+    def publish(self, diff: str, message: str, base_sha: str, session_id: str, attempt: int) -> Published: ...
+    def revert_to(self, good_sha: str, message: str, session_id: str, attempt: int) -> Published: ...
+    def is_ancestor(self, older: str, newer: str) -> bool: ...
+
+
+class LLM(Protocol):
+    available: bool
+
+    def structured(self, system: str, prompt: str, tool_name: str, schema: dict[str, Any]) -> dict[str, Any]: ...
+
+
+class Notifier(Protocol):
+    def notify(self, kind: str, payload: dict[str, Any]) -> None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> float: ...
+    def sleep(self, seconds: float) -> None: ...

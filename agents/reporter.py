@@ -1,0 +1,87 @@
+"""The human summary of a session (report.md): what failed, what was tried, the outcome, what to do."""
+
+from __future__ import annotations
+
+from memory.models import SwarmState
+
+ACTIONS = {
+    "missing_env_var": "Set the environment variable `{entity}` on the platform for service `{service}` "
+                       "(a secret: never commit it), then redeploy commit `{sha}`.",
+    "database_connection": "Check that the database is running and reachable from the service and that its URL and "
+                           "credentials are set on the platform; then redeploy commit `{sha}`.",
+    "permission_denied": "Fix the file or directory permissions named in the evidence (or the build user); then redeploy.",
+    "disk_space": "Free disk space on the build machine or raise the plan's disk limit; then redeploy.",
+    "import_error": "Fix the import named in the evidence (`{entity}`): a wrong module path, a missing `__init__.py` "
+                    "or a misspelt name; then push.",
+    "port_binding": "Make the app listen on the port in `$PORT` on 0.0.0.0 (not a hard-coded port); then push.",
+    "unknown": "Read the evidence below and the full logs in the session folder; no rule recognised this failure.",
+}
+DEFAULT_ACTION = "Fix the cause shown in the evidence (category `{category}`), then push; swarm could not fix it safely."
+
+
+def action_required(state: SwarmState) -> str:
+    if state.outcome and state.outcome.kind in ("healthy", "healed"):
+        return "Nothing."
+    r = state.report
+    category = r.category if r else "unknown"
+    entity = (r.entity if r else None) or "?"
+    sha = (state.current.sha if state.current else state.initial_sha)[:12]
+    text = ACTIONS.get(category, DEFAULT_ACTION).format(entity=entity, service=state.service, sha=sha, category=category)
+    if state.outcome and state.outcome.kind == "rolled_back":
+        text = (f"The release was rolled back to `{(state.last_good_sha or '?')[:12]}`. Fix the regression in the reverted "
+                f"commits (see evidence), then push again. " + text)
+    return text
+
+
+def render(state: SwarmState, llm_note: str) -> str:
+    o = state.outcome
+    lines = [f"# swarm session `{state.session_id}`: {o.kind if o else 'unfinished'}", ""]
+    lines += [
+        f"- service: `{state.service}` (branch `{state.branch}`)",
+        f"- commit watched: `{state.initial_sha[:12]}`",
+        f"- deploys used: {len(state.deploys)}; fix attempts: {state.attempt}",
+        f"- outcome: **{o.kind if o else 'unfinished'}**: {o.reason if o else ''}",
+        f"- final commit: `{(o.final_sha or '')[:12] if o else ''}`",
+        f"- LLM: {llm_note}",
+        "",
+        "## What a person must do",
+        "",
+        action_required(state),
+        "",
+    ]
+    if state.report:
+        r = state.report
+        lines += [
+            "## What failed", "",
+            f"- category: `{r.category}`" + (f", entity: `{r.entity}`" if r.entity else ""),
+            f"- ecosystem: {r.ecosystem}; confidence {r.confidence:.2f}; auto-fixable: {'yes' if r.auto_fixable else 'no'}",
+            f"- diagnosis by {r.source}: {r.summary}",
+            f"- fingerprint: `{r.fingerprint}`", "",
+            "Evidence:", "", "```",
+            *[f"{e.line:>6} | {e.text}" for e in r.evidence],
+            "```", "",
+        ]
+    lines += ["## Deploys", "", "| # | deploy | commit | kind | status | detail |", "|---|---|---|---|---|---|"]
+    for i, d in enumerate(state.deploys, 1):
+        detail = (d.message or d.health_detail or "").replace("|", "\\|")[:120]
+        lines.append(f"| {i} | `{d.id}` | `{d.sha[:12]}` | {d.kind} | {d.status} | {detail} |")
+    lines.append("")
+    if state.tried or state.candidates:
+        lines += ["## What was tried", ""]
+        for t in state.tried:
+            v = t.validation
+            lines += [
+                f"### attempt {t.attempt}: `{t.candidate.strategy}`: {t.result}", "",
+                f"{t.candidate.summary}", "",
+                f"- commit: `{(t.commit or '-')[:12]}`, deploy: `{t.deploy_id or '-'}`",
+            ]
+            if v:
+                lines.append(f"- validation: {'passed' if v.passed else 'FAILED'} in {v.seconds:.1f}s")
+                lines += [f"  - policy: {reason}" for reason in v.policy_reasons]
+                lines += [f"  - {c.name}: {'ok' if c.ok else 'failed'} ({c.seconds:.1f}s)" for c in v.checks]
+            if t.candidate.diff:
+                lines += ["", "```diff", t.candidate.diff.rstrip(), "```"]
+            lines.append("")
+    if state.stop_reason:
+        lines += ["## Why the swarm stopped", "", state.stop_reason, ""]
+    return "\n".join(lines)

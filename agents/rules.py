@@ -1,0 +1,135 @@
+"""The tunable tables in ``prompts/``: loaded with yaml.safe_load and validated by pydantic.
+
+An error names the file and the entry, so a user editing a table knows what to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from memory.errors import ConfigError
+from memory.models import CATEGORIES
+
+PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+EntityKind = Literal["raw", "python_module", "node_module", "env_var", "port", "version"]
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RuleSpec(_M):
+    id: str
+    category: str
+    pattern: str
+    ecosystem: Literal["python", "node", "docker", "other"] | None = None
+    entity: EntityKind = "raw"
+    precedence: int = Field(50, ge=0, le=100)
+    confidence: float = Field(0.7, ge=0, le=1)
+    flags: Literal["ignorecase"] | None = None
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, v: str) -> str:
+        if v not in CATEGORIES:
+            raise ValueError(f"unknown category {v!r}; use one of: {', '.join(CATEGORIES)}")
+        return v
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        try:
+            re.compile(v)
+        except re.error as exc:
+            raise ValueError(f"pattern does not compile: {exc}") from exc
+        return v
+
+
+class KnownFixesFile(_M):
+    version: Literal[1] = 1
+    rules: list[RuleSpec]
+    strategies: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class AliasesFile(_M):
+    version: Literal[1] = 1
+    python: dict[str, str] = Field(default_factory=dict)
+    node: dict[str, str] = Field(default_factory=dict)
+
+
+class SafetyFile(_M):
+    version: Literal[1] = 1
+    protected: list[str] = Field(default_factory=list)
+    never_autofix: list[str] = Field(default_factory=list)
+    max_changed_lines: int = Field(40, ge=1)
+
+
+@dataclass(frozen=True)
+class Rule:
+    spec: RuleSpec
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    rules: tuple[Rule, ...]
+    strategies: dict[str, list[str]]
+    python_aliases: dict[str, str] = field(default_factory=dict)
+    node_aliases: dict[str, str] = field(default_factory=dict)
+    safety: SafetyFile = field(default_factory=SafetyFile)
+
+
+def _load_yaml(path: Path) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: table not found; restore it from the repository") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+
+
+def _validate(path: Path, model: type[_M], data: object) -> _M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = list(err["loc"])
+            where = ".".join(str(p) for p in loc)
+            if isinstance(data, dict) and len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+                try:
+                    where = f"rule {data['rules'][loc[1]].get('id', '#' + str(loc[1]))!r} ({where})"
+                except (AttributeError, IndexError, KeyError, TypeError):
+                    pass
+            problems.append(f"{where}: {err['msg']}")
+        raise ConfigError(f"{path}: invalid entry: " + "; ".join(problems[:5])) from exc
+
+
+def load_rulebook(prompts_dir: Path | None = None) -> RuleBook:
+    base = Path(prompts_dir or PROMPTS_DIR)
+    fixes_path = base / "known_fixes.yaml"
+    fixes = _validate(fixes_path, KnownFixesFile, _load_yaml(fixes_path))
+    assert isinstance(fixes, KnownFixesFile)
+    seen: set[str] = set()
+    for spec in fixes.rules:
+        if spec.id in seen:
+            raise ConfigError(f"{fixes_path}: rule {spec.id!r} is defined twice; rule ids must be unique")
+        seen.add(spec.id)
+    for category in fixes.strategies:
+        if category not in CATEGORIES:
+            raise ConfigError(f"{fixes_path}: strategies.{category}: unknown category")
+    aliases_path = base / "package_aliases.yaml"
+    aliases = _validate(aliases_path, AliasesFile, _load_yaml(aliases_path))
+    safety_path = base / "safety.yaml"
+    safety = _validate(safety_path, SafetyFile, _load_yaml(safety_path))
+    assert isinstance(aliases, AliasesFile) and isinstance(safety, SafetyFile)
+    rules = tuple(
+        Rule(s, re.compile(s.pattern, re.IGNORECASE if s.flags == "ignorecase" else 0)) for s in fixes.rules
+    )
+    return RuleBook(rules, dict(fixes.strategies), dict(aliases.python), dict(aliases.node), safety)

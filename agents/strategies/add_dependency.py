@@ -1,0 +1,101 @@
+"""add_dependency: declare the missing package in the ecosystem's manifest.
+
+Python: requirements.txt (preferred), else pyproject.toml ([project] or Poetry).
+Node: package.json, and package-lock.json regenerated with ``npm install --package-lock-only``.
+The registry is asked for the current version; a name it does not know is declined.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from pathlib import Path
+
+from agents.ports import Workspace
+from agents.strategies import StrategyDeclined, StrategyResult
+from memory.models import FailureReport
+
+_NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[A-Za-z0-9][A-Za-z0-9._~-]*$")
+_VERSION = re.compile(r"^[A-Za-z0-9_.\-]+ \(([^)]+)\)", re.M)
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def add_dependency(report: FailureReport, tree: Path, ws: Workspace) -> StrategyResult:
+    name = report.entity
+    if not name or not _NAME.match(name):
+        raise StrategyDeclined(f"no valid package name in the diagnosis (entity={name!r})")
+    if (tree / "package.json").is_file() and report.ecosystem != "python":
+        return _node(name, tree, ws)
+    if report.ecosystem == "node":
+        raise StrategyDeclined("node failure but the repository has no package.json")
+    return _python(name, tree, ws)
+
+
+def _python(name: str, tree: Path, ws: Workspace) -> StrategyResult:
+    version = _pypi_version(name, tree, ws)
+    spec = f"{name}=={version}" if version else name
+    req = tree / "requirements.txt"
+    pyproject = tree / "pyproject.toml"
+    if req.is_file() or not pyproject.is_file():
+        text = req.read_text(encoding="utf-8") if req.is_file() else ""
+        for line in text.splitlines():
+            m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line)
+            if m and canonical(m.group(1)) == canonical(name):
+                raise StrategyDeclined(f"{name} is already in requirements.txt; the import name may map to another package")
+        if text and not text.endswith("\n"):
+            text += "\n"
+        req.write_text(text + spec + "\n", encoding="utf-8")
+        return StrategyResult(f"add {spec} to requirements.txt", {"package": name, "version": version, "manifest": "requirements.txt"}, 0.8)
+    text = pyproject.read_text(encoding="utf-8")
+    if canonical(name) in {canonical(x) for x in re.findall(r"[\"']([A-Za-z0-9][A-Za-z0-9._-]*)", text)}:
+        raise StrategyDeclined(f"{name} is already declared in pyproject.toml")
+    m = re.search(r"(?ms)^\[project\].*?^dependencies\s*=\s*\[", text)
+    if m:
+        new = text[: m.end()] + f'\n    "{spec}",' + text[m.end():]
+    else:
+        m = re.search(r"(?m)^\[tool\.poetry\.dependencies\]\s*$", text)
+        if not m:
+            raise StrategyDeclined("pyproject.toml has neither [project] dependencies nor [tool.poetry.dependencies]")
+        new = text[: m.end()] + f'\n{name} = "{("^" + version) if version else "*"}"' + text[m.end():]
+    pyproject.write_text(new, encoding="utf-8")
+    return StrategyResult(f"add {spec} to pyproject.toml", {"package": name, "version": version, "manifest": "pyproject.toml"}, 0.75)
+
+
+def _pypi_version(name: str, tree: Path, ws: Workspace) -> str | None:
+    result = ws.run(f"python -m pip index versions {shlex.quote(name)} --disable-pip-version-check", tree, timeout=60)
+    if result.ok:
+        m = _VERSION.search(result.output.strip())
+        return m.group(1) if m else None
+    if "No matching distribution" in result.output or "ERROR: No matching" in result.output:
+        raise StrategyDeclined(f"the package index has no distribution named {name}")
+    return None  # registry unreachable: declare it without a pin rather than guess one
+
+
+def _node(name: str, tree: Path, ws: Workspace) -> StrategyResult:
+    pkg_path = tree / "package.json"
+    try:
+        pkg = json.loads(pkg_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise StrategyDeclined(f"package.json is not valid JSON: {exc}") from exc
+    for section in ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies"):
+        if name in pkg.get(section, {}):
+            raise StrategyDeclined(f"{name} is already in {section}; the install itself must have failed")
+    view = ws.run(f"npm view {shlex.quote(name)} version --silent", tree, timeout=60)
+    if not view.ok and ("E404" in view.output or "404" in view.output):
+        raise StrategyDeclined(f"the npm registry has no package named {name}")
+    version = view.output.strip().splitlines()[-1] if view.ok and view.output.strip() else None
+    pkg.setdefault("dependencies", {})[name] = f"^{version}" if version else "*"
+    pkg["dependencies"] = dict(sorted(pkg["dependencies"].items()))
+    indent = 2
+    pkg_path.write_text(json.dumps(pkg, indent=indent) + "\n", encoding="utf-8")
+    params: dict[str, object] = {"package": name, "version": version, "manifest": "package.json"}
+    if (tree / "package-lock.json").is_file():
+        lock = ws.run("npm install --package-lock-only --ignore-scripts --no-audit --no-fund", tree, timeout=180)
+        if not lock.ok:
+            raise StrategyDeclined(f"npm could not update package-lock.json: {lock.output[-400:]}")
+        params["lockfile"] = "package-lock.json"
+    return StrategyResult(f"add {name}@{pkg['dependencies'][name]} to package.json", params, 0.75)

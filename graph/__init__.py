@@ -1,0 +1,1 @@
+"""LangGraph wiring: the state graph, routing and loop limits, the fallback heal loop, the runner."""

@@ -1,0 +1,56 @@
+"""The state graph of DESIGN.md. ``build_graph()`` returns the builder; the caller compiles it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+from langgraph.types import Send
+
+from graph import routing, steps
+from graph.deps import Deps
+from memory.models import SwarmState
+
+
+def _node(step: Any) -> Any:
+    def node(state: SwarmState, runtime: Runtime[Deps]) -> dict[str, Any]:
+        return step(state, runtime.context)
+
+    node.__name__ = step.__name__.removesuffix("_step")
+    return node
+
+
+def _validate(payload: dict[str, Any], runtime: Runtime[Deps]) -> dict[str, Any]:
+    return steps.validate_one(payload, runtime.context)
+
+
+def _fan_out(state: SwarmState) -> list[Send] | str:
+    if state.stop_reason or not state.candidates:
+        return "escalate"
+    return [Send("validate", payload) for payload in steps.validation_payloads(state)]
+
+
+def build_graph() -> StateGraph:
+    g = StateGraph(SwarmState, context_schema=Deps)
+    for name, step in [
+        ("monitor", steps.monitor_step), ("verify", steps.verify_step), ("analyze", steps.analyze_step),
+        ("optimize", steps.optimize_step), ("fix", steps.fix_step), ("select", steps.select_step),
+        ("deploy", steps.deploy_step), ("rollback", steps.rollback_step), ("escalate", steps.escalate_step),
+        ("learn", steps.learn_step),
+    ]:
+        g.add_node(name, _node(step))
+    g.add_node("validate", _validate)
+    g.add_edge(START, "monitor")
+    g.add_conditional_edges("monitor", routing.after_monitor, ["verify", "analyze", "escalate"])
+    g.add_conditional_edges("verify", routing.after_verify, ["learn", "rollback", "escalate"])
+    g.add_conditional_edges("analyze", routing.after_analyze, ["optimize", "escalate"])
+    g.add_conditional_edges("optimize", routing.after_optimize, ["fix", "escalate"])
+    g.add_conditional_edges("fix", _fan_out, ["validate", "escalate"])
+    g.add_edge("validate", "select")
+    g.add_conditional_edges("select", routing.after_select, ["deploy", "escalate"])
+    g.add_edge("deploy", "monitor")
+    g.add_edge("rollback", "monitor")
+    g.add_edge("escalate", "learn")
+    g.add_edge("learn", END)
+    return g

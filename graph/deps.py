@@ -1,0 +1,65 @@
+"""What graph nodes read from LangGraph's Runtime context: agent ports plus session plumbing."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from agents.context import AgentContext
+from graph.routing import Limits
+from memory.artifacts import SessionArtifacts
+from memory.errors import StoreUnavailable
+from memory.store import CoordinationStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Deps:
+    ctx: AgentContext
+    limits: Limits
+    artifacts: SessionArtifacts
+    store: CoordinationStore | None
+    llm_note: str = "not configured (no ANTHROPIC_API_KEY): rules only"
+    console: Callable[[str, dict[str, Any]], None] | None = None
+    learn: bool = True
+    degraded: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.ctx.emit = self.event
+
+    @property
+    def session_id(self) -> str:
+        return self.artifacts.session_id
+
+    def event(self, kind: str, data: dict[str, Any]) -> None:
+        record = {"ts": round(time.time(), 3), "kind": kind, **data}
+        self.artifacts.append_event(record)
+        self.artifacts.append_log("fallback_output.log" if self.degraded else "swarm_output.log", f"{kind}: {data}")
+        if self.console:
+            self.console(kind, data)
+        if self.store is not None:
+            self.store.append_event(self.session_id, record)  # StoreUnavailable propagates: the runner falls back
+
+    def publish(self, agent: str, payload: dict[str, Any]) -> None:
+        self.artifacts.agent_output(agent, payload)
+        if self.store is not None:
+            self.store.put_agent_output(self.session_id, agent, payload)
+
+    def session_fields(self, fields: dict[str, Any]) -> None:
+        if self.store is not None:
+            self.store.put_session(self.session_id, fields)
+
+    def degrade(self, why: str) -> None:
+        """Continue without the coordination store (the fallback loop calls this when it is down)."""
+        self.degraded = True
+        if self.store is not None:
+            try:
+                self.store.ping()
+            except StoreUnavailable:
+                self.store = None
+                self.artifacts.append_log("fallback_output.log", f"coordination store unavailable; continuing on files only ({why})")

@@ -1,0 +1,74 @@
+"""The single-threaded heal loop: the same agents in order, one candidate at a time.
+
+It starts from whatever state the swarm reached (the last checkpoint) and follows the same routing,
+so it never repeats a push that already happened (pushes and deploys are idempotent anyway).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from graph import routing, steps
+from graph.deps import Deps
+from memory.models import SwarmState, merge_validations
+
+log = logging.getLogger(__name__)
+MAX_STEPS = 200
+
+
+def _apply(state: SwarmState, update: dict[str, Any]) -> SwarmState:
+    data = dict(update)
+    if "validations" in data:
+        data["validations"] = merge_validations(state.validations, data["validations"])
+    return SwarmState.model_validate({**state.model_dump(), **{k: v for k, v in data.items()}})
+
+
+def run_loop(state: SwarmState, deps: Deps, start: str = "monitor", checkpoint: str | None = None) -> SwarmState:
+    """Run from node ``start`` until the session is done; with ``checkpoint``, save (node, state) per step."""
+    node = start
+    table: dict[str, Callable[[SwarmState, Deps], dict[str, Any]]] = {
+        "monitor": steps.monitor_step, "verify": steps.verify_step, "analyze": steps.analyze_step,
+        "optimize": steps.optimize_step, "fix": steps.fix_step, "select": steps.select_step,
+        "deploy": steps.deploy_step, "rollback": steps.rollback_step, "escalate": steps.escalate_step,
+        "learn": steps.learn_step,
+    }
+    for _ in range(MAX_STEPS):
+        if state.done:
+            return state
+        if checkpoint:
+            deps.artifacts.write_json(checkpoint, {"node": node, "state": state})
+        deps.artifacts.append_log("fallback_output.log" if deps.degraded else "swarm_output.log", f"loop: {node}")
+        if node == "validate":
+            # one candidate at a time, in order
+            state = _apply(state, {"validations": None})
+            for payload in steps.validation_payloads(state):
+                state = _apply(state, steps.validate_one(payload, deps))
+            node = "select"
+            continue
+        state = _apply(state, table[node](state, deps))
+        node = next_node(node, state)
+    raise RuntimeError(f"fallback loop did not finish within {MAX_STEPS} steps")
+
+
+def next_node(node: str, state: SwarmState) -> str:
+    match node:
+        case "monitor":
+            return routing.after_monitor(state)
+        case "verify":
+            return routing.after_verify(state)
+        case "analyze":
+            return routing.after_analyze(state)
+        case "optimize":
+            return routing.after_optimize(state)
+        case "fix":
+            return "escalate" if state.stop_reason or not state.candidates else "validate"
+        case "select":
+            return routing.after_select(state)
+        case "deploy" | "rollback":
+            return "monitor"
+        case "escalate":
+            return "learn"
+        case _:
+            return "done"

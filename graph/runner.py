@@ -1,0 +1,80 @@
+"""Runs a session: the graph with a SQLite checkpoint per node, or the loop; falls back to the loop
+when the swarm itself fails (graph error, store down, agent bug), from the state already reached."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import traceback
+from typing import Any, Literal
+
+from graph.deps import Deps
+from graph.fallback import run_loop
+from memory.errors import ConfigError
+from memory.models import SwarmState
+
+log = logging.getLogger(__name__)
+Mode = Literal["swarm", "loop"]
+LOOP_STATE = "loop_state.json"
+
+
+def _config(deps: Deps) -> dict[str, Any]:
+    return {
+        "configurable": {"thread_id": deps.session_id},
+        "max_concurrency": max(4, deps.ctx.options.candidates),
+        "recursion_limit": 200,
+    }
+
+
+def run_session(initial: SwarmState | None, deps: Deps, mode: Mode = "swarm", resume: bool = False) -> SwarmState:
+    if mode == "loop":
+        return _run_loop_mode(initial, deps, resume)
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    from graph.builder import build_graph
+
+    conn = sqlite3.connect(str(deps.artifacts.path("checkpoints.sqlite")), check_same_thread=False)
+    try:
+        graph = build_graph().compile(checkpointer=SqliteSaver(conn))
+        cfg = _config(deps)
+        start_input: SwarmState | None = initial
+        if resume:
+            snap = graph.get_state(cfg)
+            if not snap.values:
+                raise ConfigError(f"session {deps.session_id} has no checkpoint to resume; start it without --resume")
+            if snap.values.get("done"):
+                return SwarmState.model_validate(snap.values)
+            start_input = None
+            deps.event("resumed", {"next": list(snap.next)})
+        try:
+            result = graph.invoke(start_input, cfg, context=deps, durability="sync")
+            return SwarmState.model_validate(result)
+        except Exception as exc:  # the swarm itself failed: finish with the loop
+            snap = graph.get_state(cfg)
+            state = SwarmState.model_validate(snap.values) if snap.values else initial
+            if state is None:
+                raise
+            start = snap.next[0] if snap.next else ("monitor" if not state.done else "learn")
+            deps.artifacts.append_log(
+                "fallback_output.log",
+                f"the swarm failed in {start!r} ({type(exc).__name__}: {exc}); continuing with the single-threaded "
+                f"heal loop from the last checkpoint (attempt {state.attempt}, {len(state.deploys)} deploys so far)\n"
+                + "".join(traceback.format_exception(exc)),
+            )
+            deps.degrade(f"{type(exc).__name__}: {exc}")
+            deps.event("fallback", {"from": start, "error": f"{type(exc).__name__}: {exc}"})
+            return run_loop(state, deps, start)
+    finally:
+        conn.close()
+
+
+def _run_loop_mode(initial: SwarmState | None, deps: Deps, resume: bool) -> SwarmState:
+    start = "monitor"
+    if resume:
+        try:
+            saved = deps.artifacts.read_json(LOOP_STATE)
+        except FileNotFoundError as exc:
+            raise ConfigError(f"session {deps.session_id} has no loop state to resume") from exc
+        initial, start = SwarmState.model_validate(saved["state"]), saved["node"]
+    assert initial is not None
+    return run_loop(initial, deps, start, checkpoint=LOOP_STATE)

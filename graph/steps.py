@@ -1,0 +1,211 @@
+"""One step per node, shared by the graph and the fallback loop: ``step(state, deps) -> partial update``.
+
+Steps are idempotent where they touch the world: deploys are keyed by session+attempt, pushes
+check the remote first, so a step re-run after a crash or a resume does not act twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from agents import analyzer, deploy, fixer, learner, monitor, optimizer, reporter, validator
+from graph.deps import Deps
+from graph.routing import stop_reason
+from memory.models import Deployment, FixCandidate, Outcome, SwarmState, TriedFix, ValidationResult
+
+log = logging.getLogger(__name__)
+Update = dict[str, Any]
+
+
+def _replace(deploys: list[Deployment], dep: Deployment) -> list[Deployment]:
+    out = [d for d in deploys if d.id != dep.id]
+    out.append(dep)
+    return out
+
+
+def monitor_step(state: SwarmState, deps: Deps) -> Update:
+    ctx = deps.ctx
+    up: Update = {}
+    current = state.current
+    if current is None:
+        live = ctx.platform.live()
+        if live is not None and live.sha != state.initial_sha:
+            up["last_good_sha"] = live.sha
+            _, baseline, _ = monitor.verify(ctx, live)
+            up["baseline"] = baseline
+        current = ctx.platform.deploy(state.initial_sha, key=f"{state.session_id}:0", kind="initial", attempt=0)
+        deps.event("deploy_started", {"deploy": current.id, "sha": current.sha, "kind": "initial"})
+        deps.session_fields({"status": "watching", "deploy": current.id})
+    final, logs = monitor.watch(ctx, current)
+    up.update(current=final, logs=logs, deploys=_replace(state.deploys, final))
+    tried = list(state.tried)
+    if tried and tried[-1].deploy_id == final.id and tried[-1].result == "pending" and not (final.status == "live" and final.healthy):
+        tried[-1] = tried[-1].model_copy(update={"result": "failed"})
+        up["tried"] = tried
+    deps.publish("monitor", {"deploy": final.model_dump(), "build_log_tail": logs.build[-3000:], "runtime_log_tail": logs.runtime[-3000:]})
+    deps.event("monitored", {"deploy": final.id, "status": final.status, "healthy": final.healthy})
+    return up
+
+
+def verify_step(state: SwarmState, deps: Deps) -> Update:
+    assert state.current is not None
+    ok, probes, why = monitor.verify(deps.ctx, state.current, state.baseline)
+    deps.event("verified", {"ok": ok, "why": why, "probes": [p.model_dump() for p in probes]})
+    up: Update = {"probes": probes}
+    tried = list(state.tried)
+    if ok:
+        kind = "healed" if state.attempt > 0 else "healthy"
+        if tried and tried[-1].result == "pending":
+            tried[-1] = tried[-1].model_copy(update={"result": "healed"})
+            up["tried"] = tried
+        up["outcome"] = Outcome(kind=kind, reason=why if kind == "healthy" else f"deploy {state.current.id} is live and healthy; {why}",
+                                final_sha=state.current.sha, deploys=len(state.deploys))
+        up["last_good_sha"] = state.current.sha
+        return up
+    if tried and tried[-1].result == "pending":
+        tried[-1] = tried[-1].model_copy(update={"result": "failed"})
+        up["tried"] = tried
+    up["stop_reason"] = (f"regression after going live: {why}" if ok is False else f"verification inconclusive: {why}")
+    return up
+
+
+def analyze_step(state: SwarmState, deps: Deps) -> Update:
+    ctx = deps.ctx
+    assert state.current is not None
+    logs = state.logs
+    text = ((logs.build if logs else "") + "\n" + (logs.runtime if logs else "")) or state.current.message
+    report = analyzer.analyze(
+        text, ctx.rules, local_modules=analyzer.local_python_modules(ctx.workspace.files(state.current.sha)),
+        never_autofix=ctx.policy.never_autofix,
+    ).model_copy(update={"deploy_id": state.current.id})
+    new_state = state.model_copy(update={"report": report})
+    reason = stop_reason(new_state, deps.limits, ctx.clock.now())
+    deps.publish("analyzer", report.model_dump())
+    deps.event("analyzed", {"category": report.category, "entity": report.entity, "fingerprint": report.fingerprint,
+                            "auto_fixable": report.auto_fixable, "stop": reason})
+    return {"report": report, "fingerprints": [*state.fingerprints, report.fingerprint], "stop_reason": reason,
+            "candidates": [], "chosen": None, "plan": []}
+
+
+def optimize_step(state: SwarmState, deps: Deps) -> Update:
+    assert state.report is not None
+    plan = optimizer.plan(deps.ctx, state.report, state.tried)
+    deps.publish("optimizer", {"strategies": plan.strategies, "budget": plan.budget, "reasons": plan.reasons})
+    deps.event("planned", {"strategies": plan.strategies, "budget": plan.budget})
+    up: Update = {"plan": plan.strategies, "candidate_budget": plan.budget}
+    if not plan.strategies:
+        up["stop_reason"] = "every known strategy for this failure was already tried and did not heal it"
+    return up
+
+
+def fix_step(state: SwarmState, deps: Deps) -> Update:
+    assert state.report is not None and state.current is not None
+    attempt = state.attempt + 1
+    candidates, notes = fixer.propose(deps.ctx, state.report, state.plan, state.current.sha, state.session_id,
+                                      attempt, budget=state.candidate_budget)
+    deps.publish("fixer", {"attempt": attempt, "candidates": [c.model_dump() for c in candidates], "notes": notes})
+    deps.event("proposed", {"candidates": [c.id for c in candidates], "notes": notes})
+    up: Update = {"candidates": candidates, "validations": None, "notes": [*state.notes, *notes]}
+    if not candidates:
+        up["stop_reason"] = "no fix could be proposed: " + ("; ".join(notes) or "no strategy applies")
+    return up
+
+
+def validate_one(payload: dict[str, Any], deps: Deps) -> Update:
+    candidate = FixCandidate.model_validate(payload["candidate"])
+    result = validator.validate(deps.ctx, candidate, payload["category"], payload["base_sha"], payload["checkout"])
+    deps.event("validated", {"candidate": candidate.id, "passed": result.passed, "policy": result.policy_reasons})
+    return {"validations": [result]}
+
+
+def validation_payloads(state: SwarmState) -> list[dict[str, Any]]:
+    assert state.report is not None and state.current is not None
+    return [
+        {"candidate": c.model_dump(), "category": state.report.category, "base_sha": state.current.sha,
+         "checkout": f"{state.session_id}-a{state.attempt + 1}-val-{i}"}
+        for i, c in enumerate(state.candidates)
+    ]
+
+
+def select_step(state: SwarmState, deps: Deps) -> Update:
+    assert state.report is not None
+    results = [ValidationResult.model_validate(v) for v in state.validations]
+    chosen = validator.select(state.candidates, results)
+    by_id = {r.candidate_id: r for r in results}
+    attempt = state.attempt + 1
+    tried = list(state.tried)
+    for c in state.candidates:
+        r = by_id.get(c.id)
+        if r is not None and not r.passed:
+            tried.append(TriedFix(attempt=attempt, fingerprint=state.report.fingerprint, category=state.report.category,
+                                  candidate=c, validation=r, result="rejected"))
+    deps.publish("validator", {"attempt": attempt, "results": [r.model_dump() for r in results],
+                               "chosen": chosen.id if chosen else None})
+    up: Update = {"chosen": chosen, "tried": tried}
+    if chosen is None:
+        up["stop_reason"] = "no candidate passed validation: " + "; ".join(
+            f"{r.candidate_id}: {', '.join(r.policy_reasons) or ', '.join(c.name for c in r.checks if not c.ok)}" for r in results)
+    elif not deps.ctx.options.push:
+        patch = deps.artifacts.write_text(f"fix-attempt-{attempt}.patch", chosen.diff)
+        up["stop_reason"] = f"push is disabled (--no-push/--dry-run): the validated fix {chosen.id} is saved as {patch}"
+        up["chosen"] = None
+    return up
+
+
+def deploy_step(state: SwarmState, deps: Deps) -> Update:
+    assert state.report is not None and state.current is not None and state.chosen is not None
+    attempt = state.attempt + 1
+    validation = next((ValidationResult.model_validate(v) for v in state.validations
+                       if ValidationResult.model_validate(v).candidate_id == state.chosen.id), None)
+    dep, sha = deploy.ship(deps.ctx, state.session_id, attempt, state.report, state.chosen, validation, state.current)
+    tried = [*state.tried, TriedFix(attempt=attempt, fingerprint=state.report.fingerprint, category=state.report.category,
+                                    candidate=state.chosen, validation=validation, commit=sha, deploy_id=dep.id)]
+    deps.publish("deploy", {"attempt": attempt, "commit": sha, "deploy": dep.model_dump(), "strategy": state.chosen.strategy})
+    deps.event("deploy_started", {"deploy": dep.id, "sha": dep.sha, "kind": dep.kind, "attempt": attempt})
+    deps.session_fields({"status": "deploying", "attempt": attempt, "deploy": dep.id})
+    return {"attempt": attempt, "current": dep, "deploys": _replace(state.deploys, dep), "tried": tried, "logs": None}
+
+
+def rollback_step(state: SwarmState, deps: Deps) -> Update:
+    assert state.current is not None and state.last_good_sha is not None
+    attempt = state.attempt + 1
+    dep, sha = deploy.rollback(deps.ctx, state.session_id, attempt, state.last_good_sha, state.current, state.stop_reason or "")
+    deps.publish("deploy", {"attempt": attempt, "commit": sha, "deploy": dep.model_dump(), "rollback_to": state.last_good_sha})
+    deps.event("rollback_started", {"deploy": dep.id, "sha": sha, "to": state.last_good_sha})
+    return {"attempt": attempt, "current": dep, "deploys": _replace(state.deploys, dep), "rolling_back": True, "logs": None}
+
+
+def escalate_step(state: SwarmState, deps: Deps) -> Update:
+    cur = state.current
+    if state.rolling_back:
+        ok = bool(cur and cur.status == "live" and cur.healthy)
+        outcome = Outcome(
+            kind="rolled_back" if ok else "failed",
+            reason=(f"rolled back to {state.last_good_sha and state.last_good_sha[:12]} after: {state.stop_reason}" if ok
+                    else f"the rollback deploy did not come up healthy ({cur.status if cur else '?'}) after: {state.stop_reason}"),
+            final_sha=cur.sha if cur else None, deploys=len(state.deploys))
+    else:
+        outcome = Outcome(kind="escalated", reason=state.stop_reason or "the swarm could not heal the deploy",
+                          final_sha=cur.sha if cur else None, deploys=len(state.deploys))
+    outcome = outcome.model_copy(update={"action_required": reporter.action_required(state.model_copy(update={"outcome": outcome}))})
+    payload = {"session": state.session_id, "service": state.service, "outcome": outcome.model_dump(),
+               "category": state.report.category if state.report else None,
+               "fingerprint": state.report.fingerprint if state.report else None}
+    deps.ctx.notifier.notify("escalation", payload)
+    deps.event("escalated", {"outcome": outcome.kind, "reason": outcome.reason})
+    return {"outcome": outcome}
+
+
+def learn_step(state: SwarmState, deps: Deps) -> Update:
+    outcome = state.outcome or Outcome(kind="failed", reason="the session ended without an outcome", deploys=len(state.deploys))
+    outcome = outcome.model_copy(update={"deploys": len(state.deploys)})
+    final = state.model_copy(update={"outcome": outcome, "done": True})
+    if deps.learn:
+        learned = learner.record(deps.ctx, final)
+        deps.event("learned", {"known_fixes": len(learned.known_fixes)})
+    deps.artifacts.write_json("final_state.json", final)
+    deps.artifacts.write_text("report.md", reporter.render(final, deps.llm_note))
+    deps.session_fields({"status": "done", "outcome": outcome.kind})
+    deps.event("done", {"outcome": outcome.kind, "reason": outcome.reason, "deploys": len(state.deploys)})
+    return {"outcome": outcome, "done": True}

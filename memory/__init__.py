@@ -1,0 +1,1 @@
+"""Shared memory of the swarm: state models, coordination store, learning state, artifacts."""

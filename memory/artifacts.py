@@ -1,0 +1,109 @@
+"""Session artifacts on disk: ``<root>/sessions/<id>/``. Everything written here is redacted."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from memory.errors import ConfigError
+from memory.redact import Redactor, redact_obj
+
+_SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def check_session_id(session_id: str) -> str:
+    if not _SESSION_ID.match(session_id or "") or ".." in session_id:
+        raise ConfigError(
+            f"invalid session id {session_id!r}: use 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
+    return session_id
+
+
+class SessionArtifacts:
+    FILES = (
+        "deployment_plan.json", "swarm_output.log", "fallback_output.log", "events.jsonl",
+        "final_state.json", "report.md", "crash.log", "checkpoints.sqlite",
+    )
+
+    def __init__(self, root: Path, session_id: str, redactor: Redactor | None = None) -> None:
+        self.root = Path(root)
+        self.session_id = check_session_id(session_id)
+        self.dir = self.root / "sessions" / session_id
+        self.redact = redactor or Redactor()
+        self._lock = threading.Lock()
+
+    def ensure(self) -> SessionArtifacts:
+        (self.dir / "agents").mkdir(parents=True, exist_ok=True)
+        return self
+
+    def path(self, name: str) -> Path:
+        return self.dir / name
+
+    def exists(self) -> bool:
+        return self.dir.is_dir()
+
+    def write_text(self, name: str, text: str) -> Path:
+        target = self.dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(self.redact(text))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        return target
+
+    def write_json(self, name: str, obj: Any) -> Path:
+        return self.write_text(name, json.dumps(redact_obj(_plain(obj), self.redact), indent=2, default=str) + "\n")
+
+    def read_json(self, name: str) -> Any:
+        return json.loads((self.dir / name).read_text(encoding="utf-8"))
+
+    def agent_output(self, agent: str, payload: Any) -> Path:
+        return self.write_json(f"agents/{agent}_output.json", payload)
+
+    def append_event(self, event: dict[str, Any]) -> None:
+        line = json.dumps(redact_obj(_plain(event), self.redact), default=str)
+        with self._lock, open(self.dir / "events.jsonl", "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+
+    def append_log(self, name: str, line: str) -> None:
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        with self._lock, open(self.dir / name, "a", encoding="utf-8") as fh:
+            fh.write(f"{stamp} {self.redact(line)}\n")
+
+    def events(self) -> list[dict[str, Any]]:
+        try:
+            lines = (self.dir / "events.jsonl").read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        out = []
+        for line in lines:
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue  # a line cut by a kill: skip it, keep the rest
+        return out
+
+
+def list_sessions(root: Path) -> list[Path]:
+    base = Path(root) / "sessions"
+    if not base.is_dir():
+        return []
+    return sorted((p for p in base.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+
+
+def _plain(obj: Any) -> Any:
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(mode="json")
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    return obj

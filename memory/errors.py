@@ -1,0 +1,33 @@
+"""The error tree, split by who must act. "Stop and escalate" is a routing decision, not an error."""
+
+from __future__ import annotations
+
+
+class SwarmError(Exception):
+    """Base of every error swarm raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigError(SwarmError):
+    """The user must fix a file, a flag or an environment variable."""
+
+
+class PlatformError(SwarmError):
+    """The deployment platform failed or answered something unexpected."""
+
+
+class WorkspaceError(SwarmError):
+    """A git or file operation in the target repository failed."""
+
+
+class StoreUnavailable(SwarmError):
+    """The coordination store (Redis) cannot be reached."""
+
+
+class PolicyViolation(SwarmError):
+    """An action was refused by the safety policy."""
+
+
+class LockHeld(SwarmError):
+    """Another session holds the service lock."""

@@ -1,0 +1,120 @@
+"""The learning state: what the swarm learned across sessions, in one JSON file.
+
+Written atomically (temp file + fsync + os.replace) under an exclusive file lock; every write
+re-reads the file and applies the change to what is on disk, so concurrent sessions lose nothing.
+A corrupt file is moved aside to ``<name>.corrupt-<timestamp>`` and named in a warning.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+log = logging.getLogger(__name__)
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StrategyStats(_M):
+    tries: int = 0
+    successes: int = 0
+
+    @property
+    def rate(self) -> float:
+        # Laplace-smoothed success rate: unknown strategies start at 0.5
+        return (self.successes + 1) / (self.tries + 2)
+
+
+class KnownFix(_M):
+    category: str
+    strategy: str
+    entity: str | None = None
+    params: dict[str, object] = Field(default_factory=dict)
+    successes: int = 0
+    last_session: str = ""
+    updated_at: float = 0.0
+
+
+class LearningState(_M):
+    version: int = 1
+    failed_dependencies: dict[str, list[str]] = Field(default_factory=dict)
+    """ecosystem:package → sessions in which a build failed because it was missing."""
+    known_fixes: dict[str, KnownFix] = Field(default_factory=dict)
+    """fingerprint (or ``category:<id>``) → the strategy that healed it."""
+    performance_map: dict[str, float] = Field(default_factory=dict)
+    """configuration label → last build seconds."""
+    strategy_stats: dict[str, dict[str, StrategyStats]] = Field(default_factory=dict)
+    """category → strategy → tries/successes."""
+    failed_strategies: dict[str, list[str]] = Field(default_factory=dict)
+    """fingerprint → strategies that were deployed for it and did not heal it."""
+    recorded: list[str] = Field(default_factory=list)
+    """``session:attempt`` markers already counted, so a resumed session counts nothing twice."""
+
+    def stats(self, category: str, strategy: str) -> StrategyStats:
+        return self.strategy_stats.get(category, {}).get(strategy, StrategyStats())
+
+
+class LearningStore:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock_path = self.path.with_name(self.path.name + ".lock")
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self._lock_path, "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _read(self) -> LearningState:
+        try:
+            raw = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return LearningState()
+        try:
+            return LearningState.model_validate(json.loads(raw))
+        except (json.JSONDecodeError, ValidationError, UnicodeDecodeError) as exc:
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
+            os.replace(self.path, aside)
+            log.warning(
+                "learning state %s is corrupt (%s); moved it aside to %s and started a fresh one. "
+                "Inspect or restore it by hand if it held useful fixes.",
+                self.path, str(exc).splitlines()[0], aside,
+            )
+            return LearningState()
+
+    def load(self) -> LearningState:
+        with self._locked():
+            return self._read()
+
+    def update(self, change: Callable[[LearningState], None]) -> LearningState:
+        """Apply ``change`` to the state on disk (re-read under the lock) and write it atomically."""
+        with self._locked():
+            state = self._read()
+            change(state)
+            data = state.model_dump_json(indent=2)
+            fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            return state

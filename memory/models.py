@@ -1,0 +1,154 @@
+"""State models shared by every agent, the graph and the artifacts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Category = Literal[
+    "missing_dependency", "dependency_conflict", "lockfile_mismatch", "import_error",
+    "build_timeout", "out_of_memory", "type_error", "syntax_error", "runtime_error",
+    "test_failure", "missing_env_var", "database_connection", "port_conflict",
+    "port_binding", "start_command", "runtime_version", "network_transient",
+    "rate_limit", "permission_denied", "disk_space", "config_error", "unknown",
+]
+CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+
+DeployStatus = Literal["queued", "building", "deploying", "live", "superseded", "build_failed", "failed", "canceled", "timed_out"]
+TERMINAL_STATUSES = frozenset({"live", "superseded", "build_failed", "failed", "canceled", "timed_out"})
+OutcomeKind = Literal["healthy", "healed", "escalated", "rolled_back", "failed"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Deployment(Model):
+    id: str
+    sha: str
+    status: DeployStatus = "queued"
+    kind: Literal["initial", "fix", "redeploy", "rollback"] = "initial"
+    attempt: int = 0
+    url: str | None = None
+    message: str = ""
+    build_seconds: float | None = None
+    healthy: bool | None = None
+    health_detail: str = ""
+
+
+class DeployLogs(Model):
+    build: str = ""
+    runtime: str = ""
+
+
+class EvidenceLine(Model):
+    line: int
+    text: str
+
+
+class FailureReport(Model):
+    category: str = "unknown"
+    entity: str | None = None
+    ecosystem: Literal["python", "node", "docker", "other"] = "other"
+    fingerprint: str = ""
+    evidence: list[EvidenceLine] = Field(default_factory=list)
+    root_cause: str = ""
+    root_line: int | None = None
+    confidence: float = 0.0
+    auto_fixable: bool = False
+    source: Literal["rules", "llm"] = "rules"
+    rule_id: str | None = None
+    summary: str = ""
+    deploy_id: str | None = None
+
+
+class FixCandidate(Model):
+    id: str
+    strategy: str
+    summary: str
+    diff: str = ""
+    files: list[str] = Field(default_factory=list)
+    predicted_success: float = 0.5
+    cost: float = 1.0
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class CheckResult(Model):
+    name: str
+    ok: bool
+    seconds: float = 0.0
+    output: str = ""
+
+
+class ValidationResult(Model):
+    candidate_id: str
+    passed: bool
+    policy_ok: bool = True
+    policy_reasons: list[str] = Field(default_factory=list)
+    checks: list[CheckResult] = Field(default_factory=list)
+    seconds: float = 0.0
+
+
+class TriedFix(Model):
+    attempt: int
+    fingerprint: str
+    category: str
+    candidate: FixCandidate
+    validation: ValidationResult | None = None
+    commit: str | None = None
+    deploy_id: str | None = None
+    result: Literal["pending", "healed", "failed", "rejected"] = "pending"
+
+
+class ProbeResult(Model):
+    path: str
+    status: int | None = None
+    ok: bool = False
+    detail: str = ""
+
+
+class Outcome(Model):
+    kind: OutcomeKind
+    reason: str
+    final_sha: str | None = None
+    deploys: int = 0
+    action_required: str = ""
+
+
+def merge_validations(old: list[Any] | None, new: list[Any] | None) -> list[Any]:
+    """Reducer for the fan-out: branches append; ``None`` resets for a new round."""
+    if new is None:
+        return []
+    return [*(old or []), *new]
+
+
+class SwarmState(Model):
+    """Everything the graph carries between nodes. Plain data: safe to checkpoint and to resume."""
+
+    session_id: str
+    service: str
+    branch: str
+    initial_sha: str
+    started_at: float = 0.0
+    deadline: float = 0.0
+    attempt: int = 0
+    current: Deployment | None = None
+    deploys: list[Deployment] = Field(default_factory=list)
+    logs: DeployLogs | None = None
+    last_good_sha: str | None = None
+    report: FailureReport | None = None
+    fingerprints: list[str] = Field(default_factory=list)
+    plan: list[str] = Field(default_factory=list)
+    candidate_budget: int = 1
+    candidates: list[FixCandidate] = Field(default_factory=list)
+    validations: Annotated[list[ValidationResult], merge_validations] = Field(default_factory=list)
+    chosen: FixCandidate | None = None
+    tried: list[TriedFix] = Field(default_factory=list)
+    probes: list[ProbeResult] = Field(default_factory=list)
+    baseline: list[ProbeResult] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    rolling_back: bool = False
+    stop_reason: str | None = None
+    outcome: Outcome | None = None
+    done: bool = False

@@ -1,0 +1,26 @@
+# Sourced by scripts/demo and scripts/test: make sure .venv exists and has swarm installed.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PY="${PYTHON:-python3}"
+if ! "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+  echo "swarm needs Python 3.11 or newer (found: $("$PY" --version 2>&1)); set PYTHON=/path/to/python3.11" >&2
+  exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+  echo "creating .venv ..." >&2
+  "$PY" -m venv .venv
+fi
+STAMP=.venv/.swarm-installed
+WANT="$(cat pyproject.toml | sha256sum | cut -c1-16)-$1"
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
+  echo "installing swarm and its dependencies into .venv ..." >&2
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
+  if [ "$1" = "dev" ]; then
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+  else
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+  fi
+  echo "$WANT" > "$STAMP"
+fi
+export PATH="$ROOT/.venv/bin:$PATH"

@@ -1,0 +1,201 @@
+"""Command line: ``main(argv) -> int`` with one error boundary.
+
+Exit codes: 0 healed or healthy, 1 failed (or a user error), 2 escalated or rolled back,
+3 a bug in swarm (crash log in the session folder), 130 interrupted.
+Heavy modules (langgraph, anthropic) are imported only inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from memory.errors import ConfigError, SwarmError
+
+EXIT = {"healthy": 0, "healed": 0, "failed": 1, "escalated": 2, "rolled_back": 2}
+log = logging.getLogger("swarm")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="swarm", description="Heals failed deployments: watch, diagnose, fix, validate, push, verify.")
+    p.add_argument("-v", "--verbose", action="store_true", help="more log output on the console")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    d = sub.add_parser("deploy", help="watch the deploy of the pushed commit and heal it if it fails")
+    d.add_argument("--session", required=True, help="session id (a folder under artifacts/sessions/)")
+    d.add_argument("--repo", default=".", help="the app's git clone (default: current directory)")
+    d.add_argument("--platform", help="platform adapter (default: [service] platform, else local)")
+    d.add_argument("--max-attempts", type=int, help="fix attempts, 1-5 (default 3)")
+    d.add_argument("--mode", choices=["swarm", "loop"], default="swarm", help="the agent graph, or the single-threaded loop")
+    d.add_argument("--resume", action="store_true", help="continue a session that was interrupted")
+    d.add_argument("--dry-run", action="store_true", help="diagnose and validate fixes, but push nothing and learn nothing")
+    d.add_argument("--no-push", action="store_true", help="validate the fix and save it as a patch instead of pushing")
+    d.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for another session's lock")
+    d.add_argument("--keep-running", action="store_true", help="leave the local platform's live release running at the end")
+    d.add_argument("--quiet", action="store_true", help="no progress output")
+
+    s = sub.add_parser("sessions", help="list or show sessions")
+    ssub = s.add_subparsers(dest="sessions_command", required=True)
+    ssub.add_parser("list", help="every session with its outcome")
+    show = ssub.add_parser("show", help="a session's report")
+    show.add_argument("id")
+
+    b = sub.add_parser("bench", help="run a folder of healing scenarios and score them")
+    b.add_argument("dir")
+    b.add_argument("--json", dest="json_out", help="write the results as a JSON list to this file")
+    b.add_argument("--mode", choices=["swarm", "loop"], default="swarm")
+    b.add_argument("--only", action="append", default=[], help="run only this scenario id (repeatable)")
+
+    a = sub.add_parser("analyze", help="diagnose failure logs (files, or - for stdin)")
+    a.add_argument("files", nargs="+")
+    a.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    try:
+        if args.command == "deploy":
+            return cmd_deploy(args)
+        if args.command == "sessions":
+            return cmd_sessions(args)
+        if args.command == "bench":
+            from swarm.bench import cmd_bench
+
+            return cmd_bench(args)
+        if args.command == "analyze":
+            return cmd_analyze(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except SwarmError as exc:
+        print(f"swarm: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except Exception as exc:  # a bug: say so, keep the evidence
+        crash = _crash_log(args, exc)
+        print(f"swarm: internal error ({type(exc).__name__}: {exc}); this is a bug. Crash log: {crash}", file=sys.stderr)
+        return 3
+    return 1
+
+
+def _crash_log(args: argparse.Namespace, exc: BaseException) -> Path:
+    from swarm.config import artifacts_root, load_env
+
+    try:
+        root = artifacts_root(load_env())
+    except SwarmError:
+        root = Path("artifacts")
+    session = getattr(args, "session", None)
+    folder = root / "sessions" / session if session else root
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "crash.log"
+    from memory.redact import Redactor
+
+    path.write_text(Redactor()("".join(traceback.format_exception(exc))))
+    return path
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from graph.runner import run_session
+    from memory.artifacts import check_session_id
+    from swarm.compose import open_session
+    from swarm.config import env_overrides, load_env, load_file_config
+    from swarm.output import Progress
+
+    check_session_id(args.session)
+    env = load_env()
+    logging.getLogger().setLevel(getattr(logging, env.SWARM_LOG_LEVEL.upper(), logging.WARNING) if not args.verbose else logging.INFO)
+    over: dict[str, Any] = env_overrides(env)
+    if args.platform:
+        over.setdefault("service", {})["platform"] = args.platform
+    if args.max_attempts is not None:
+        if not 1 <= args.max_attempts <= 5:
+            raise ConfigError(f"--max-attempts must be between 1 and 5 (hard cap), not {args.max_attempts}")
+        over.setdefault("heal", {})["max_attempts"] = args.max_attempts
+    if args.no_push:
+        over.setdefault("heal", {})["push"] = False
+    cfg = load_file_config(Path(args.repo), over)
+    progress = Progress(quiet=args.quiet)
+    session = open_session(repo=Path(args.repo), session_id=args.session, cfg=cfg, env=env, mode=args.mode,
+                           wait_lock_s=args.wait, dry_run=args.dry_run, console=progress)
+    progress.line(f"session {args.session}: watching {session.initial.service} @ {session.initial.initial_sha[:12]} "
+                  f"on {cfg.service.platform} ({args.mode} mode)")
+    try:
+        final = run_session(None if args.resume else session.initial, session.deps, mode=args.mode, resume=args.resume)
+    finally:
+        session.close(stop_platform=not args.keep_running)
+    outcome = final.outcome
+    kind = outcome.kind if outcome else "failed"
+    report = session.deps.artifacts.path("report.md")
+    print(f"{kind}: {outcome.reason if outcome else 'no outcome'}")
+    if outcome and outcome.action_required and kind not in ("healed", "healthy"):
+        print(f"action required: {outcome.action_required}")
+    print(f"report: {report}")
+    return EXIT.get(kind, 1)
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    from memory.artifacts import SessionArtifacts, check_session_id, list_sessions
+    from swarm.config import artifacts_root, load_env
+
+    root = artifacts_root(load_env())
+    if args.sessions_command == "list":
+        rows = list_sessions(root)
+        if not rows:
+            print(f"no sessions under {root / 'sessions'}")
+        for folder in rows:
+            outcome, deploys = "running or interrupted", "?"
+            try:
+                final = json.loads((folder / "final_state.json").read_text())
+                outcome = final["outcome"]["kind"]
+                deploys = str(len(final.get("deploys", [])))
+            except (FileNotFoundError, KeyError, TypeError, json.JSONDecodeError):
+                pass
+            print(f"{folder.name:40} {outcome:22} deploys={deploys}")
+        return 0
+    art = SessionArtifacts(root, check_session_id(args.id))
+    if not art.exists():
+        raise ConfigError(f"no session {args.id!r} under {root / 'sessions'}")
+    report = art.path("report.md")
+    if report.exists():
+        print(report.read_text())
+    else:
+        print(f"session {args.id} has no report yet (running or interrupted); events:")
+        for event in art.events()[-20:]:
+            print(json.dumps(event))
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from agents.analyzer import analyze
+    from agents.rules import load_rulebook
+
+    book = load_rulebook()
+    never = set(book.safety.never_autofix)
+    status = 0
+    for name in args.files:
+        try:
+            if name == "-":
+                text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+            else:
+                text = Path(name).read_bytes().decode("utf-8", errors="replace")
+        except OSError as exc:
+            print(f"swarm: error: {name}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+            status = 1
+            continue
+        r = analyze(text, book, never_autofix=never)
+        if args.json:
+            print(json.dumps({"file": name, "category": r.category, "entity": r.entity, "ecosystem": r.ecosystem,
+                              "confidence": r.confidence, "auto_fixable": r.auto_fixable, "fingerprint": r.fingerprint,
+                              "evidence": [e.model_dump() for e in r.evidence]}))
+        else:
+            print(f"{name}: {r.category}" + (f" ({r.entity})" if r.entity else "") +
+                  f", confidence {r.confidence:.2f}, auto-fixable {'yes' if r.auto_fixable else 'no'}\n  {r.summary}\n  root cause: {r.root_cause}")
+    return status

@@ -1,0 +1,192 @@
+"""The composition root: the only place that builds clients and adapters."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agents.context import AgentContext, Options
+from agents.policy import Policy
+from agents.rules import load_rulebook
+from graph.deps import Deps
+from graph.routing import Limits
+from memory.artifacts import SessionArtifacts
+from memory.errors import ConfigError, LockHeld, StoreUnavailable
+from memory.learning import LearningStore
+from memory.models import SwarmState
+from memory.redact import Redactor
+from memory.store import RedisCoordinationStore, open_store
+from swarm.adapters import HttpProber, SessionNotifier, SystemClock
+from swarm.config import EnvSettings, FileConfig, artifacts_root, service_name
+from swarm.gitws import GitWorkspace
+from swarm.platforms import REGISTRY
+from swarm.platforms.local import Faults
+
+log = logging.getLogger(__name__)
+LOCK_TTL_MS = 60_000
+_SECRET_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|APIKEY|PRIVATE|CREDENTIAL)", re.I)
+
+
+def build_redactor(env: EnvSettings, cfg: FileConfig) -> Redactor:
+    values = [v for k, v in os.environ.items() if _SECRET_NAME.search(k)]
+    values += [v for k, v in cfg.deploy.env.items() if _SECRET_NAME.search(k)]
+    if env.ANTHROPIC_API_KEY:
+        values.append(env.ANTHROPIC_API_KEY.get_secret_value())
+    if env.REDIS_URL and "@" in env.REDIS_URL:
+        values.append(env.REDIS_URL.split("@", 1)[0].rsplit(":", 1)[-1])
+    return Redactor(values)
+
+
+def build_platform(name: str, repo: Path, state_dir: Path, cfg: FileConfig) -> Any:
+    factory = REGISTRY.get(name)
+    if factory is None:
+        raise ConfigError(f"unknown platform {name!r}; available: {', '.join(sorted(REGISTRY))}")
+    return factory(
+        repo=repo, state_dir=state_dir, health_path=cfg.deploy.health_path, health_timeout_s=cfg.deploy.health_timeout_s,
+        build_command=cfg.deploy.build, start_command=cfg.deploy.start, env=dict(cfg.deploy.env),
+        faults=Faults(cfg.faults.build_network_errors, cfg.faults.build_timeout_s),
+    )
+
+
+@dataclass
+class LockKeeper:
+    """Holds the per-service lock and refreshes its TTL while the session works."""
+
+    store: RedisCoordinationStore
+    name: str
+    token: str
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        def loop() -> None:
+            while not self._stop.wait(LOCK_TTL_MS / 3000):
+                try:
+                    if not self.store.refresh_lock(self.name, self.token, LOCK_TTL_MS):
+                        log.warning("lost the lock %s (expired while the store was away?)", self.name)
+                except StoreUnavailable as exc:
+                    log.warning("could not refresh lock %s: %s", self.name, exc)
+
+        self._thread = threading.Thread(target=loop, name="lock-keeper", daemon=True)
+        self._thread.start()
+
+    def release(self) -> None:
+        self._stop.set()
+        try:
+            self.store.release_lock(self.name, self.token)
+        except StoreUnavailable:
+            log.warning("could not release lock %s: the store is down; it expires by itself", self.name)
+
+
+@dataclass
+class Session:
+    deps: Deps
+    initial: SwarmState
+    platform: Any
+    lock: LockKeeper
+    closers: list[Callable[[], None]]
+
+    def close(self, stop_platform: bool = True) -> None:
+        self.lock.release()
+        for fn in self.closers:
+            try:
+                fn()
+            except Exception as exc:  # cleanup must not hide the session's own result
+                log.warning("cleanup step failed: %s", exc)
+        if stop_platform and hasattr(self.platform, "close"):
+            self.platform.close()
+
+
+def open_session(
+    *, repo: Path, session_id: str, cfg: FileConfig, env: EnvSettings, mode: str = "swarm",
+    wait_lock_s: float = 0.0, dry_run: bool = False, console: Callable[[str, dict[str, Any]], None] | None = None,
+    platform_state: Path | None = None, store: RedisCoordinationStore | None = None,
+) -> Session:
+    repo = Path(repo).resolve()
+    if not repo.is_dir():
+        raise ConfigError(f"--repo {repo} does not exist")
+    if cfg.heal.branch_mode == "pr":
+        raise ConfigError("heal.branch_mode = 'pr' is not available yet; use 'direct' (the default)")
+    root = artifacts_root(env)
+    redactor = build_redactor(env, cfg)
+    artifacts = SessionArtifacts(root, session_id, redactor).ensure()
+    service = service_name(cfg, repo)
+    store = store or open_store(env.REDIS_URL, prefix=env.SWARM_REDIS_PREFIX)
+    try:
+        store.ping()
+    except StoreUnavailable as exc:
+        raise StoreUnavailable(f"{exc} (REDIS_URL={redactor(env.REDIS_URL or '')})") from exc
+    lock_name = f"service:{service}"
+    deadline = time.monotonic() + wait_lock_s
+    token = store.acquire_lock(lock_name, LOCK_TTL_MS, session_id)
+    while token is None and time.monotonic() < deadline:
+        time.sleep(0.5)
+        token = store.acquire_lock(lock_name, LOCK_TTL_MS, session_id)
+    if token is None:
+        holder = store.lock_owner(lock_name)
+        raise LockHeld(f"service {service!r} is already being healed by session {holder!r}; never two healers. "
+                       "Wait for it to finish (or pass --wait SECONDS), or stop it.")
+    keeper = LockKeeper(store, lock_name, token)
+    keeper.start()
+    try:
+        branch = cfg.service.branch
+        probe_ws = GitWorkspace(repo, cfg.service.remote, branch or "main", artifacts.dir / "work")
+        if branch is None:
+            try:
+                branch = probe_ws.repo.active_branch.name
+            except TypeError:
+                branch = "main"
+            probe_ws.branch = branch
+        workspace = probe_ws
+        rules = load_rulebook()
+        safety = rules.safety
+        policy = Policy(
+            protected=tuple([*safety.protected, *cfg.safety.protected]),
+            never_autofix=frozenset([*safety.never_autofix, *cfg.safety.never_autofix]),
+            max_changed_lines=cfg.safety.max_changed_lines or safety.max_changed_lines,
+        )
+        state_dir = platform_state or root / "platform" / service
+        platform = build_platform(cfg.service.platform, repo, state_dir, cfg)
+        prober = HttpProber()
+        options = Options(
+            health_path=cfg.deploy.health_path, health_timeout_s=10.0, attempt_timeout_s=cfg.heal.attempt_timeout_s,
+            validate_commands=tuple(cfg.validate_.commands), validate_timeout_s=cfg.validate_.timeout_s,
+            probe_paths=tuple(cfg.verify.probe_paths), candidates=cfg.heal.candidates,
+            push=cfg.heal.push and not dry_run, error_rate_threshold=cfg.verify.error_rate_threshold,
+        )
+        ctx = AgentContext(
+            platform=platform, workspace=workspace, prober=prober, clock=SystemClock(),
+            notifier=SessionNotifier(artifacts.path("notifications.jsonl"), redactor), rules=rules, policy=policy,
+            learning=LearningStore(root / "deploy_learning_state.json"), options=options,
+        )
+        limits = Limits(cfg.heal.max_attempts, cfg.heal.same_error_limit, cfg.heal.attempt_timeout_s,
+                        cfg.heal.session_timeout_s, cfg.heal.cooldown_s)
+        llm_note = ("configured, but not used yet by this version: rules only" if env.ANTHROPIC_API_KEY
+                    else "not available (no ANTHROPIC_API_KEY): the swarm ran on rules alone")
+        deps = Deps(ctx=ctx, limits=limits, artifacts=artifacts, store=store, llm_note=llm_note, console=console,
+                    learn=not dry_run)
+        head = workspace.remote_head()
+        now = time.time()
+        initial = SwarmState(session_id=session_id, service=service, branch=branch, initial_sha=head,
+                             started_at=now, deadline=now + limits.session_timeout_s)
+        artifacts.write_json("deployment_plan.json", {
+            "session": session_id, "service": service, "repo": str(repo), "remote": cfg.service.remote,
+            "branch": branch, "commit": head, "platform": cfg.service.platform, "mode": mode, "dry_run": dry_run,
+            "limits": limits.__dict__, "options": {k: v for k, v in options.__dict__.items()},
+            "policy": {"protected": list(policy.protected), "never_autofix": sorted(policy.never_autofix),
+                       "max_changed_lines": policy.max_changed_lines},
+            "store": "redis" if env.REDIS_URL else "in-process (fakeredis)", "llm": llm_note,
+            "created": now,
+        })
+        deps.session_fields({"service": service, "commit": head, "status": "starting", "mode": mode})
+        return Session(deps, initial, platform, keeper, [prober.close])
+    except BaseException:
+        keeper.release()
+        raise

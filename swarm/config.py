@@ -1,0 +1,170 @@
+"""One typed Settings, layered: defaults < swarm.toml < environment < CLI flags. Built once.
+
+No other module reads ``os.environ`` for configuration. Unknown keys are errors that name the key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from memory.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class _S(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ServiceSection(_S):
+    name: str | None = None
+    platform: str = "local"
+    branch: str | None = None
+    remote: str = "origin"
+
+
+class DeploySection(_S):
+    build: str | None = None
+    start: str | None = None
+    health_path: str = "/healthz"
+    health_timeout_s: float = Field(30.0, gt=0, le=600)
+    env: dict[str, str] = Field(default_factory=dict)
+
+
+class HealSection(_S):
+    max_attempts: int = Field(3, ge=1, le=5)
+    same_error_limit: int = Field(2, ge=1, le=10)
+    attempt_timeout_s: float = Field(600.0, gt=0)
+    session_timeout_s: float = Field(3600.0, gt=0)
+    cooldown_s: float = Field(0.0, ge=0)
+    candidates: int = Field(3, ge=1, le=8)
+    push: bool = True
+    branch_mode: Literal["direct", "pr"] = "direct"
+
+
+class SafetySection(_S):
+    protected: list[str] = Field(default_factory=list)
+    never_autofix: list[str] = Field(default_factory=list)
+    max_changed_lines: int | None = Field(None, ge=1)
+
+
+class ValidateSection(_S):
+    commands: list[str] = Field(default_factory=list)
+    timeout_s: float = Field(120.0, gt=0)
+
+
+class VerifySection(_S):
+    probe_paths: list[str] = Field(default_factory=list)
+    error_rate_threshold: float = Field(0.5, ge=0)
+
+
+class LLMSection(_S):
+    model: str = "claude-sonnet-4-5"
+    max_tokens: int = Field(4096, ge=256)
+    token_budget: int = Field(200_000, ge=0)
+
+
+class NotifySection(_S):
+    targets: list[str] = Field(default_factory=list)
+
+
+class FaultsSection(_S):
+    build_network_errors: int = Field(0, ge=0)
+    build_timeout_s: float | None = Field(None, gt=0)
+
+
+class FileConfig(_S):
+    service: ServiceSection = Field(default_factory=ServiceSection)
+    deploy: DeploySection = Field(default_factory=DeploySection)
+    heal: HealSection = Field(default_factory=HealSection)
+    safety: SafetySection = Field(default_factory=SafetySection)
+    validate_: ValidateSection = Field(default_factory=ValidateSection, alias="validate")
+    verify: VerifySection = Field(default_factory=VerifySection)
+    llm: LLMSection = Field(default_factory=LLMSection)
+    notify: NotifySection = Field(default_factory=NotifySection)
+    faults: FaultsSection = Field(default_factory=FaultsSection)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class EnvSettings(BaseSettings):
+    """The environment: the only place secrets come from."""
+
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=True)
+
+    REDIS_URL: str | None = None
+    ANTHROPIC_API_KEY: SecretStr | None = None
+    ANTHROPIC_BASE_URL: str | None = None
+    SWARM_ARTIFACTS: Path | None = None
+    SWARM_PLATFORM: str | None = None
+    SWARM_MAX_ATTEMPTS: int | None = None
+    SWARM_REDIS_PREFIX: str = "swarm:"
+    SWARM_LOG_LEVEL: str = "WARNING"
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _explain(exc: ValidationError, source: str) -> ConfigError:
+    problems = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]).replace("validate_", "validate")
+        if err["type"] == "extra_forbidden":
+            problems.append(f"unknown key {key!r}")
+        else:
+            problems.append(f"{key}: {err['msg']}")
+    return ConfigError(f"{source}: " + "; ".join(problems) + " (see the configuration table in README.md)")
+
+
+def load_file_config(repo: Path, overrides: dict[str, Any] | None = None) -> FileConfig:
+    path = Path(repo) / "swarm.toml"
+    data: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        FileConfig.model_validate(data)
+    except ValidationError as exc:
+        raise _explain(exc, str(path)) from exc
+    merged = _merge(data, overrides or {})
+    try:
+        return FileConfig.model_validate(merged)
+    except ValidationError as exc:
+        raise _explain(exc, "settings from the environment and flags") from exc
+
+
+def load_env() -> EnvSettings:
+    try:
+        return EnvSettings()
+    except ValidationError as exc:
+        raise _explain(exc, "environment") from exc
+
+
+def env_overrides(env: EnvSettings) -> dict[str, Any]:
+    over: dict[str, Any] = {}
+    if env.SWARM_PLATFORM:
+        over.setdefault("service", {})["platform"] = env.SWARM_PLATFORM
+    if env.SWARM_MAX_ATTEMPTS is not None:
+        over.setdefault("heal", {})["max_attempts"] = env.SWARM_MAX_ATTEMPTS
+    return over
+
+
+def artifacts_root(env: EnvSettings) -> Path:
+    return Path(env.SWARM_ARTIFACTS or PROJECT_ROOT / "artifacts").resolve()
+
+
+def service_name(cfg: FileConfig, repo: Path) -> str:
+    name = cfg.service.name or Path(repo).resolve().name
+    return re.sub(r"[^A-Za-z0-9._-]", "-", name) or "service"

@@ -1,0 +1,198 @@
+"""The Workspace port over git (GitPython): worktrees per candidate, commits with explicit identity,
+pushes that are never forced and fail loudly when rejected."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import git
+
+from agents.ports import CommandResult, Published
+from memory.errors import WorkspaceError
+from swarm.procs import run_command
+
+log = logging.getLogger(__name__)
+_TRAILER = re.compile(r"^Swarm-Session:\s*(\S+)\s*$", re.M)
+_ATTEMPT = re.compile(r"^Swarm-Attempt:\s*(\d+)\s*$", re.M)
+
+
+class GitWorkspace:
+    def __init__(self, root: Path, remote: str, branch: str, work_dir: Path,
+                 author: tuple[str, str] = ("swarm", "swarm@localhost"), tool_path: list[str] | None = None) -> None:
+        try:
+            self.repo = git.Repo(root)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+            raise WorkspaceError(f"{root} is not a git repository; pass --repo with the path of your app's clone") from exc
+        self.root = Path(self.repo.working_tree_dir or root)
+        self.remote, self.branch = remote, branch
+        self.work_dir = Path(work_dir)
+        self.author = author
+        if remote not in [r.name for r in self.repo.remotes]:
+            raise WorkspaceError(f"{self.root} has no remote named {remote!r}; add it (git remote add {remote} URL) or set [service] remote")
+        self._tool_path = tool_path or [str(Path(sys.executable).parent)]
+
+    # -- reading --------------------------------------------------------------------------
+    def _git(self, *args: str, cwd: Path | None = None, input_text: str | None = None) -> str:
+        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+        code, out, _, timed_out = run_command(["git", *args], cwd or self.root, timeout=300, env=env, shell=False, stdin_text=input_text)
+        if code != 0:
+            raise WorkspaceError(f"git {' '.join(args[:3])} failed in {cwd or self.root}: {out.strip()[-1500:]}" + (" (timed out)" if timed_out else ""))
+        return out
+
+    def fetch(self) -> None:
+        self._git("fetch", "--quiet", self.remote, f"+refs/heads/{self.branch}:refs/remotes/{self.remote}/{self.branch}")
+
+    def remote_head(self) -> str:
+        out = self._git("ls-remote", self.remote, f"refs/heads/{self.branch}").split()
+        if not out:
+            raise WorkspaceError(f"branch {self.branch!r} does not exist on remote {self.remote!r}; push it first")
+        return out[0]
+
+    def _ensure(self, sha: str) -> None:
+        try:
+            self._git("cat-file", "-e", f"{sha}^{{commit}}")
+        except WorkspaceError:
+            self.fetch()
+
+    def read(self, path: str, sha: str | None = None) -> str | None:
+        sha = sha or self.remote_head()
+        self._ensure(sha)
+        try:
+            return self._git("show", f"{sha}:{path}")
+        except WorkspaceError:
+            return None
+
+    def files(self, sha: str | None = None) -> list[str]:
+        sha = sha or self.remote_head()
+        self._ensure(sha)
+        return self._git("ls-tree", "-r", "--name-only", sha).splitlines()
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        try:
+            self._git("merge-base", "--is-ancestor", older, newer)
+            return True
+        except WorkspaceError:
+            return False
+
+    # -- checkouts ------------------------------------------------------------------------
+    def checkout(self, name: str, sha: str) -> Path:
+        path = self.work_dir / re.sub(r"[^A-Za-z0-9._-]", "_", name)
+        if path.exists():
+            self.discard(path)
+        self._ensure(sha)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._git("worktree", "add", "--detach", "--force", str(path), sha)
+        return path
+
+    def discard(self, path: Path) -> None:
+        try:
+            self._git("worktree", "remove", "--force", str(path))
+        except WorkspaceError:
+            pass
+        if Path(path).exists():
+            shutil.rmtree(path, ignore_errors=True)
+        try:
+            self._git("worktree", "prune")
+        except WorkspaceError:
+            pass
+
+    def apply(self, tree: Path, diff: str) -> None:
+        if not diff.strip():
+            return
+        try:
+            self._git("apply", "--whitespace=nowarn", "-", cwd=tree, input_text=diff)
+        except WorkspaceError as exc:
+            raise WorkspaceError(f"the fix does not apply to {tree.name}: {exc}") from exc
+
+    def diff(self, tree: Path) -> str:
+        self._git("add", "-A", cwd=tree)
+        return self._git("diff", "--cached", "--no-color", "--no-ext-diff", cwd=tree)
+
+    def run(self, command: str, cwd: Path, timeout: float, env: dict[str, str] | None = None) -> CommandResult:
+        full_env = {**os.environ, **(env or {})}
+        full_env["PATH"] = os.pathsep.join([*self._tool_path, full_env.get("PATH", "")])
+        full_env.pop("VIRTUAL_ENV", None)
+        code, out, seconds, timed_out = run_command(command, cwd, timeout, env=full_env)
+        return CommandResult(command, code, out, seconds, timed_out)
+
+    # -- publishing -----------------------------------------------------------------------
+    def find_commit(self, session_id: str, attempt: int) -> str | None:
+        """The commit of (session, attempt) on the remote branch, if it was already pushed."""
+        head = self.remote_head()
+        self._ensure(head)
+        log_text = self._git("log", "-n", "100", "--format=%H%n%B%x00", head)
+        for entry in log_text.split("\x00"):
+            entry = entry.strip()
+            if not entry:
+                continue
+            sha, _, body = entry.partition("\n")
+            s, a = _TRAILER.search(body), _ATTEMPT.search(body)
+            if s and a and s.group(1) == session_id and int(a.group(1)) == attempt:
+                return sha.strip()
+        return None
+
+    def _commit_and_push(self, tree: Path, message: str) -> str:
+        name, email = self.author
+        env = {**os.environ, "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
+               "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email, "GIT_TERMINAL_PROMPT": "0"}
+        self._git("add", "-A", cwd=tree)
+        code, out, _, _ = run_command(["git", "commit", "--no-verify", "-q", "-F", "-"], tree, 60, env=env, shell=False, stdin_text=message)
+        if code != 0:
+            raise WorkspaceError(f"git commit failed: {out.strip()[-800:]}")
+        sha = self._git("rev-parse", "HEAD", cwd=tree).strip()
+        code, out, _, _ = run_command(["git", "push", "--porcelain", self.remote, f"HEAD:refs/heads/{self.branch}"],
+                                      tree, 300, env=env, shell=False)
+        if code != 0:
+            raise WorkspaceError(
+                f"push of {sha[:12]} to {self.remote}/{self.branch} was rejected (never forced): {out.strip()[-800:]}. "
+                "Someone pushed meanwhile or the branch is protected; the session stops here."
+            )
+        self.fetch()
+        self._sync_checkout(sha)
+        return sha
+
+    def publish(self, diff: str, message: str, base_sha: str, session_id: str, attempt: int) -> Published:
+        existing = self.find_commit(session_id, attempt)
+        if existing:
+            return Published(existing, reused=True)
+        head = self.remote_head()
+        tree = self.checkout(f"{session_id}-publish-{attempt}", head)
+        try:
+            if head != base_sha:
+                log.info("remote moved from %s to %s; applying the fix on top", base_sha[:12], head[:12])
+            self.apply(tree, diff)
+            return Published(self._commit_and_push(tree, message), reused=False)
+        finally:
+            self.discard(tree)
+
+    def revert_to(self, good_sha: str, message: str, session_id: str, attempt: int) -> Published:
+        existing = self.find_commit(session_id, attempt)
+        if existing:
+            return Published(existing, reused=True)
+        head = self.remote_head()
+        self._ensure(good_sha)
+        tree = self.checkout(f"{session_id}-rollback-{attempt}", head)
+        try:
+            self._git("read-tree", "--reset", "-u", good_sha, cwd=tree)
+            self._git("clean", "-fdq", cwd=tree)
+            return Published(self._commit_and_push(tree, message), reused=False)
+        finally:
+            self.discard(tree)
+
+    def _sync_checkout(self, sha: str) -> None:
+        """Fast-forward the user's checkout of the branch when that is safe; otherwise leave it."""
+        try:
+            if self.repo.head.is_detached or self.repo.active_branch.name != self.branch:
+                return
+            if self.repo.is_dirty(untracked_files=False):
+                log.info("your checkout has local changes; run `git pull` to get the fix %s", sha[:12])
+                return
+            if self.is_ancestor("HEAD", sha):
+                self._git("merge", "--ff-only", "-q", sha)
+        except (WorkspaceError, TypeError, ValueError) as exc:
+            log.info("left your checkout as it is (%s); run `git pull` to get %s", exc, sha[:12])

@@ -1,0 +1,195 @@
+"""The local platform: deploys a pushed commit of the target repo on this machine.
+
+Each deploy is a detached worker process (``swarm.platforms.local_worker``) that exports the
+commit into a fresh folder, builds it (venv + pip, or npm), starts the Procfile ``web:`` process
+with ``PORT`` and health-checks it. State lives in files under ``state_dir``, so a deploy keeps
+going if the swarm is killed, and a resumed session picks it up. The previous healthy release
+keeps serving until the new one passes. ``close()`` stops every process this platform started.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from memory.errors import PlatformError
+from memory.models import TERMINAL_STATUSES, Deployment, DeployLogs
+from swarm.procs import alive, kill_group
+
+LOG_TAIL = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Faults:
+    build_network_errors: int = 0
+    build_timeout_s: float | None = None
+
+
+@dataclass
+class LocalPlatform:
+    repo: Path
+    state_dir: Path
+    health_path: str = "/healthz"
+    health_timeout_s: float = 30.0
+    build_command: str | None = None
+    start_command: str | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    faults: Faults = field(default_factory=Faults)
+    name: str = "local"
+
+    def __post_init__(self) -> None:
+        self.repo = Path(self.repo).resolve()
+        self.state_dir = Path(self.state_dir).resolve()
+        (self.state_dir / "deploys").mkdir(parents=True, exist_ok=True)
+
+    # -- files ------------------------------------------------------------------------------
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with open(self.state_dir / ".lock", "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _dir(self, deploy_id: str) -> Path:
+        path = self.state_dir / "deploys" / deploy_id
+        if not path.is_dir():
+            raise PlatformError(f"local platform has no deploy {deploy_id!r} under {self.state_dir}")
+        return path
+
+    def _meta(self, deploy_id: str) -> dict[str, Any]:
+        path = self._dir(deploy_id) / "meta.json"
+        for _ in range(50):
+            try:
+                return json.loads(path.read_text())
+            except json.JSONDecodeError:  # a writer is replacing it
+                time.sleep(0.02)
+        raise PlatformError(f"deploy metadata {path} is unreadable")
+
+    def _all(self) -> list[dict[str, Any]]:
+        metas = []
+        for d in sorted((self.state_dir / "deploys").iterdir()):
+            if (d / "meta.json").is_file():
+                metas.append(self._meta(d.name))
+        return metas
+
+    # -- Platform port -----------------------------------------------------------------------
+    def deploy(self, sha: str, key: str, kind: str = "initial", attempt: int = 0) -> Deployment:
+        with self._locked():
+            for meta in self._all():
+                if meta.get("key") == key:
+                    return self.status(meta["id"])
+            counter_path = self.state_dir / "builds_started"
+            started = int(counter_path.read_text() or 0) if counter_path.exists() else 0
+            counter_path.write_text(str(started + 1))
+            n = len(list((self.state_dir / "deploys").iterdir())) + 1
+            deploy_id = f"dep-{n:04d}-{sha[:7]}"
+            ddir = self.state_dir / "deploys" / deploy_id
+            ddir.mkdir(parents=True)
+            config = {
+                "repo": str(self.repo), "sha": sha, "health_path": self.health_path,
+                "health_timeout_s": self.health_timeout_s, "build_command": self.build_command,
+                "start_command": self.start_command, "env": self.env,
+                "build_timeout_s": self.faults.build_timeout_s,
+                "inject_network_error": started < self.faults.build_network_errors,
+                "state_dir": str(self.state_dir),
+            }
+            (ddir / "config.json").write_text(json.dumps(config, indent=2))
+            meta = {"id": deploy_id, "sha": sha, "key": key, "kind": kind, "attempt": attempt, "status": "queued",
+                    "message": "", "created": time.time()}
+            _write_json(ddir / "meta.json", meta)
+            with open(ddir / "worker.log", "ab") as log_fh:
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", "swarm.platforms.local_worker", str(ddir)],
+                    stdout=log_fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                    cwd=str(ddir), env={**os.environ, "PYTHONPATH": _pythonpath()},
+                )
+            meta["worker_pid"] = proc.pid
+            _write_json(ddir / "meta.json", {**self._meta(deploy_id), "worker_pid": proc.pid})
+        return self.status(deploy_id)
+
+    def status(self, deploy_id: str) -> Deployment:
+        meta = self._meta(deploy_id)
+        status = meta["status"]
+        if status not in TERMINAL_STATUSES:
+            wpid = meta.get("worker_pid")
+            if wpid and not alive(wpid):
+                time.sleep(0.2)
+                meta = self._meta(deploy_id)
+                if meta["status"] not in TERMINAL_STATUSES:
+                    meta.update(status="failed", message="the deploy worker died before the deploy finished")
+                    _write_json(self._dir(deploy_id) / "meta.json", meta)
+        elif status == "live" and meta.get("pid") and not alive(meta["pid"]):
+            meta.update(status="failed", message=f"the web process (pid {meta['pid']}) exited after going live")
+            _write_json(self._dir(deploy_id) / "meta.json", meta)
+        return Deployment(
+            id=meta["id"], sha=meta["sha"], status=meta["status"], kind=meta.get("kind", "initial"),
+            attempt=meta.get("attempt", 0), url=f"http://127.0.0.1:{meta['port']}" if meta.get("port") else None,
+            message=meta.get("message", ""), build_seconds=meta.get("build_seconds"),
+        )
+
+    def logs(self, deploy_id: str) -> DeployLogs:
+        d = self._dir(deploy_id)
+        return DeployLogs(build=_tail(d / "build.log"), runtime=_tail(d / "runtime.log"))
+
+    def cancel(self, deploy_id: str) -> None:
+        meta = self._meta(deploy_id)
+        for key in ("worker_pid", "pid"):
+            if meta.get(key) and alive(meta[key]):
+                kill_group(meta[key])
+        meta = self._meta(deploy_id)
+        if meta["status"] not in TERMINAL_STATUSES or meta["status"] == "live":
+            meta.update(status="canceled", message=meta.get("message") or "canceled")
+            _write_json(self._dir(deploy_id) / "meta.json", meta)
+
+    def health_url(self, deploy_id: str, path: str) -> str | None:
+        port = self._meta(deploy_id).get("port")
+        return f"http://127.0.0.1:{port}{path}" if port else None
+
+    def live(self) -> Deployment | None:
+        for meta in reversed(self._all()):
+            if meta["status"] == "live" and meta.get("pid") and alive(meta["pid"]):
+                return self.status(meta["id"])
+        return None
+
+    def close(self) -> None:
+        """Stop every process this platform started (workers and web processes)."""
+        for meta in self._all():
+            for key in ("worker_pid", "pid"):
+                if meta.get(key) and alive(meta[key]):
+                    kill_group(meta[key])
+            if meta["status"] == "live":
+                meta.update(status="superseded", message="stopped when the platform was closed")
+                _write_json(self.state_dir / "deploys" / meta["id"] / "meta.json", meta)
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=2))
+    os.replace(tmp, path)
+
+
+def _tail(path: Path) -> str:
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            fh.seek(max(0, size - LOG_TAIL))
+            return fh.read().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return ""
+
+
+def _pythonpath() -> str:
+    root = str(Path(__file__).resolve().parents[2])
+    return os.pathsep.join(p for p in [root, os.environ.get("PYTHONPATH", "")] if p)

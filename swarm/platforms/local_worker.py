@@ -1,0 +1,260 @@
+"""One local deploy, run as a detached process: export, build, start, health-check, go live.
+
+``python -m swarm.platforms.local_worker DEPLOY_DIR`` reads ``config.json`` there and keeps
+``meta.json`` up to date; build and runtime output go to ``build.log`` and ``runtime.log``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import tarfile
+import time
+import urllib.error
+import urllib.request
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from swarm.procs import alive, kill_group
+
+INJECTED = {
+    "node": ["npm error code ECONNRESET",
+             "npm error network request to https://registry.npmjs.org/ failed, reason: socket hang up",
+             "npm error network This is a problem related to network connectivity."],
+    "python": ["WARNING: Retrying (Retry(total=0, connect=None, read=None, redirect=None, status=None)) after connection "
+               "broken by 'NewConnectionError('<pip._vendor.urllib3.connection.HTTPSConnection object>: Failed to establish "
+               "a new connection: [Errno 104] Connection reset by peer')': /simple/",
+               "ERROR: Could not install packages due to an OSError: HTTPSConnectionPool(host='pypi.org', port=443): "
+               "Max retries exceeded (Caused by ReadTimeoutError(\"Read timed out.\"))"],
+}
+
+
+class BuildFailed(Exception):
+    pass
+
+
+class Worker:
+    def __init__(self, ddir: Path) -> None:
+        self.ddir = ddir
+        self.cfg: dict[str, Any] = json.loads((ddir / "config.json").read_text())
+        self.src = ddir / "src"
+        self.build_log = open(ddir / "build.log", "ab", buffering=0)
+        self.deadline: float | None = None
+
+    # -- meta -------------------------------------------------------------------------------
+    def meta(self) -> dict[str, Any]:
+        return json.loads((self.ddir / "meta.json").read_text())
+
+    def update(self, **fields: Any) -> None:
+        state_dir = Path(self.cfg["state_dir"])
+        with open(state_dir / ".lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            meta = {**self.meta(), **fields}
+            tmp = self.ddir / f"meta.json.{os.getpid()}.tmp"
+            tmp.write_text(json.dumps(meta, indent=2))
+            os.replace(tmp, self.ddir / "meta.json")
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def say(self, line: str) -> None:
+        self.build_log.write(f"==> {line}\n".encode())
+
+    # -- steps ------------------------------------------------------------------------------
+    def export(self) -> None:
+        self.say(f"exporting commit {self.cfg['sha'][:12]}")
+        out = subprocess.run(["git", "-C", self.cfg["repo"], "archive", "--format=tar", self.cfg["sha"]],
+                             capture_output=True, timeout=120)
+        if out.returncode != 0:
+            raise BuildFailed(f"cannot export commit {self.cfg['sha']}: {out.stderr.decode(errors='replace').strip()}")
+        self.src.mkdir()
+        with tarfile.open(fileobj=BytesIO(out.stdout)) as tar:
+            tar.extractall(self.src, filter="data")
+
+    def ecosystem(self) -> str:
+        if (self.src / "package.json").is_file():
+            return "node"
+        return "python"
+
+    def run(self, command: str | list[str], env: dict[str, str]) -> None:
+        text = command if isinstance(command, str) else shlex.join(command)
+        self.say(f"$ {text}")
+        timeout = None if self.deadline is None else max(0.1, self.deadline - time.monotonic())
+        proc = subprocess.Popen(command, cwd=self.src, env=env, shell=isinstance(command, str), stdin=subprocess.DEVNULL,
+                                stdout=self.build_log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            kill_group(proc.pid)
+            limit = self.cfg["build_timeout_s"]
+            self.say(f"Build timed out: killed after {limit}s (build time limit exceeded)")
+            raise BuildFailed(f"build exceeded the time limit of {limit}s and was killed") from None
+        if code != 0:
+            raise BuildFailed(f"`{text}` exited with code {code}")
+
+    def python_for_runtime(self) -> str:
+        for name in ("runtime.txt", ".python-version"):
+            path = self.src / name
+            if path.is_file():
+                wanted = path.read_text(errors="replace").strip().splitlines()[0].strip() if path.read_text().strip() else ""
+                m = re.match(r"^(?:python-)?(\d+)\.(\d+)(?:\.\d+)?$", wanted)
+                if not m:
+                    raise BuildFailed(f"{name} asks for {wanted!r}, which is not a Python version (use python-X.Y.Z)")
+                exe = f"python{m.group(1)}.{m.group(2)}"
+                found = shutil.which(exe)
+                if found is None or subprocess.run([found, "--version"], capture_output=True).returncode != 0:
+                    self.say(f"Requested runtime ({wanted}) is not available on this platform")
+                    self.build_log.write(f"/bin/sh: 1: {exe}: not found\n".encode())
+                    raise BuildFailed(f"{name} asks for {wanted}: {exe} is not installed")
+                return found
+        return sys.executable
+
+    def build(self, env: dict[str, str]) -> None:
+        eco = self.ecosystem()
+        if self.cfg.get("inject_network_error"):
+            self.say("installing dependencies")
+            for line in INJECTED[eco]:
+                self.build_log.write((line + "\n").encode())
+            raise BuildFailed("registry network error (injected fault: build_network_errors)")
+        if self.cfg.get("build_command"):
+            self.run(self.cfg["build_command"], env)
+            return
+        if eco == "node":
+            pkg = json.loads((self.src / "package.json").read_text())
+            if (self.src / "package-lock.json").is_file() or (self.src / "npm-shrinkwrap.json").is_file():
+                self.run(["npm", "ci", "--no-audit", "--no-fund"], env)
+            else:
+                self.run(["npm", "install", "--no-audit", "--no-fund"], env)
+            if "build" in pkg.get("scripts", {}):
+                self.run(["npm", "run", "build"], env)
+            return
+        python = self.python_for_runtime()
+        self.run([python, "-m", "venv", ".venv"], env)
+        if (self.src / "requirements.txt").is_file():
+            self.run([".venv/bin/python", "-m", "pip", "install", "--disable-pip-version-check", "-r", "requirements.txt"], env)
+
+    def start_command(self) -> str:
+        if self.cfg.get("start_command"):
+            return self.cfg["start_command"]
+        procfile = self.src / "Procfile"
+        if procfile.is_file():
+            for line in procfile.read_text(errors="replace").splitlines():
+                m = re.match(r"^\s*web\s*:\s*(.+)$", line)
+                if m:
+                    return m.group(1).strip()
+        if self.ecosystem() == "node" and "start" in json.loads((self.src / "package.json").read_text()).get("scripts", {}):
+            return "npm start"
+        raise BuildFailed("no web process: add a Procfile with a `web: <command>` line (or [deploy] start in swarm.toml)")
+
+    def serve(self, env: dict[str, str]) -> None:
+        command = self.start_command()
+        port = free_port()
+        env = {**env, "PORT": str(port)}
+        self.update(status="deploying", port=port)
+        runtime = open(self.ddir / "runtime.log", "ab", buffering=0)
+        runtime.write(f"==> starting web process: {command} (PORT={port})\n".encode())
+        proc = subprocess.Popen(command, shell=True, cwd=self.src, env=env, stdin=subprocess.DEVNULL,
+                                stdout=runtime, stderr=subprocess.STDOUT, start_new_session=True)
+        self.update(pid=proc.pid)
+        path, limit = self.cfg["health_path"], float(self.cfg["health_timeout_s"])
+        deadline = time.monotonic() + limit
+        last = "no answer"
+        while time.monotonic() < deadline:
+            code = proc.poll()
+            if code is not None:
+                runtime.write(f"==> web process exited with code {code} before passing the health check\n".encode())
+                self.update(status="failed", message=f"the web process exited with code {code} during start-up")
+                return
+            ok, last = probe(f"http://127.0.0.1:{port}{path}")
+            if ok:
+                self.go_live(proc.pid)
+                return
+            time.sleep(0.25)
+        kill_group(proc.pid)
+        runtime.write(
+            f"==> health check never passed: GET {path} on $PORT={port} did not answer 200 within {limit:.0f}s "
+            f"(last: {last}); the process was running: is it listening on $PORT?\n".encode())
+        self.update(status="failed", message=f"health check timed out after {limit:.0f}s ({last})")
+
+    def go_live(self, pid: int) -> None:
+        state_dir = Path(self.cfg["state_dir"])
+        self.update(status="live", message="live and healthy", live_since=time.time())
+        for other in sorted((state_dir / "deploys").iterdir()):
+            if other == self.ddir or not (other / "meta.json").is_file():
+                continue
+            meta = json.loads((other / "meta.json").read_text())
+            if meta.get("status") == "live":
+                if meta.get("pid") and alive(meta["pid"]):
+                    kill_group(meta["pid"])
+                meta.update(status="superseded", message=f"replaced by {self.ddir.name}")
+                tmp = other / f"meta.json.{os.getpid()}.tmp"
+                tmp.write_text(json.dumps(meta, indent=2))
+                os.replace(tmp, other / "meta.json")
+
+    def main(self) -> int:
+        env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+        env.update({str(k): str(v) for k, v in (self.cfg.get("env") or {}).items()})
+        env["PATH"] = os.pathsep.join([str(self.src / ".venv" / "bin"), str(self.src / "node_modules" / ".bin"), env.get("PATH", "")])
+        env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+        started = time.monotonic()
+        try:
+            self.update(status="building")
+            if self.cfg.get("build_timeout_s"):
+                self.deadline = time.monotonic() + float(self.cfg["build_timeout_s"])
+            self.export()
+            self.build(env)
+            self.deadline = None
+            self.update(build_seconds=round(time.monotonic() - started, 2))
+            self.say(f"build succeeded in {time.monotonic() - started:.1f}s")
+        except BuildFailed as exc:
+            self.say(f"build failed: {exc}")
+            self.update(status="build_failed", message=str(exc), build_seconds=round(time.monotonic() - started, 2))
+            return 1
+        try:
+            self.serve(env)
+        except BuildFailed as exc:
+            self.say(str(exc))
+            self.update(status="failed", message=str(exc))
+            return 1
+        return 0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def probe(url: str) -> tuple[bool, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:
+            body = resp.read(65536)
+            try:
+                json.loads(body or b"null")
+            except ValueError:
+                return False, f"HTTP {resp.status} but the body is not JSON"
+            return resp.status == 200, f"HTTP {resp.status}"
+    except urllib.error.HTTPError as exc:
+        return False, f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError) as exc:
+        return False, str(getattr(exc, "reason", exc))
+
+
+def main(argv: list[str]) -> int:
+    ddir = Path(argv[0])
+    worker = Worker(ddir)
+    try:
+        return worker.main()
+    except Exception as exc:  # the worker must always leave a terminal status
+        worker.update(status="failed", message=f"local platform error: {type(exc).__name__}: {exc}")
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
