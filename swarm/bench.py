@@ -1,0 +1,186 @@
+"""The bench harness: runs each scenario folder as ../shared/scenarios/README.md says and scores it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import time
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from agents.policy import matches_any
+from memory.errors import ConfigError, SwarmError
+from swarm.config import artifacts_root, load_env, load_file_config
+from swarm.output import Progress
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    id: str
+    summary: str = ""
+    category: str = "unknown"
+    expect: Literal["healed", "escalated", "rolled_back"]
+    max_deploys: int = Field(ge=1)
+    must_touch: list[str] = Field(default_factory=list)
+    must_not_touch: list[str] = Field(default_factory=list)
+    probe_paths: list[str] = Field(default_factory=list)
+    env: dict[str, str] = Field(default_factory=dict)
+    faults: dict[str, Any] = Field(default_factory=dict)
+
+
+def _git(cwd: Path, *args: str) -> str:
+    out = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"git {' '.join(args)}: {out.stderr.strip()}")
+    return out.stdout.strip()
+
+
+def _commit_tree(repo: Path, src: Path, message: str) -> str:
+    for child in repo.iterdir():
+        if child.name != ".git":
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    shutil.copytree(src, repo, dirs_exist_ok=True)
+    _git(repo, "add", "-A")
+    _git(repo, "-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-q", "--allow-empty", "-m", message)
+    _git(repo, "push", "-q", "origin", "HEAD:refs/heads/main")
+    return _git(repo, "rev-parse", "HEAD")
+
+
+def run_scenario(folder: Path, run_id: str, mode: str, progress: Progress) -> dict[str, Any]:
+    from graph.runner import run_session
+    from swarm.compose import build_platform, open_session
+
+    start = time.monotonic()
+    row: dict[str, Any] = {"id": folder.name, "expected": "?", "outcome": "error", "deploys": 0, "seconds": 0.0,
+                           "pass": False, "reason": ""}
+    try:
+        sc = Scenario.model_validate(tomllib.loads((folder / "scenario.toml").read_text()))
+    except (OSError, tomllib.TOMLDecodeError, ValidationError) as exc:
+        row["reason"] = f"bad scenario.toml: {str(exc).splitlines()[0]}"
+        return row
+    row["expected"] = sc.expect
+    env = load_env()
+    work = artifacts_root(env) / "bench" / run_id / sc.id
+    shutil.rmtree(work, ignore_errors=True)
+    repo, origin, pstate = work / "repo", work / "origin.git", work / "platform"
+    work.mkdir(parents=True)
+    _git(work, "init", "-q", "--bare", "-b", "main", str(origin))
+    _git(work, "init", "-q", "-b", "main", str(repo))
+    _git(repo, "remote", "add", "origin", str(origin))
+    session = None
+    platform = None
+    try:
+        overrides: dict[str, Any] = {
+            "service": {"name": sc.id, "platform": "local", "branch": "main"},
+            "deploy": {"env": sc.env},
+            "faults": sc.faults,
+            "verify": {"probe_paths": sc.probe_paths},
+            "heal": {"session_timeout_s": 900, "attempt_timeout_s": 300},
+        }
+        base_sha = None
+        if (folder / "base").is_dir():
+            base_sha = _commit_tree(repo, folder / "base", "base")
+            base_cfg = load_file_config(repo, {**overrides, "faults": {}})
+            platform = build_platform("local", repo, pstate, base_cfg)
+            dep = platform.deploy(base_sha, key="bench:base")
+            while dep.status not in ("live", "failed", "build_failed", "canceled", "superseded"):
+                time.sleep(0.3)
+                dep = platform.status(dep.id)
+            (pstate / "builds_started").unlink(missing_ok=True)  # faults apply to the session's builds
+            if dep.status != "live":
+                row["reason"] = f"base/ did not come up healthy ({dep.status}: {dep.message})"
+                return row
+        app_sha = _commit_tree(repo, folder / "app", "app")
+        cfg = load_file_config(repo, overrides)
+        session = open_session(repo=repo, session_id=f"bench-{run_id}-{sc.id}", cfg=cfg, env=env, mode=mode,
+                               platform_state=pstate, console=None)
+        try:
+            final = run_session(session.initial, session.deps, mode=mode)  # type: ignore[arg-type]
+        except SwarmError as exc:
+            row["reason"] = f"session error: {exc}"
+            return row
+        platform = session.platform
+        outcome = final.outcome.kind if final.outcome else "failed"
+        row.update(outcome=outcome, deploys=len(final.deploys))
+        problems = _score(sc, repo, app_sha, base_sha, final, session, platform)
+        row["pass"] = not problems
+        row["reason"] = "; ".join(problems)
+        return row
+    except (ConfigError, RuntimeError, OSError) as exc:
+        row["reason"] = f"{type(exc).__name__}: {exc}"
+        return row
+    finally:
+        if session is not None:
+            session.close(stop_platform=True)
+        if platform is not None:
+            platform.close()
+        row["seconds"] = round(time.monotonic() - start, 1)
+        progress.line(f"{row['id']}: {row['outcome']} in {row['deploys']} deploys, {row['seconds']}s: "
+                      f"{'PASS' if row['pass'] else 'FAIL ' + row['reason']}")
+
+
+def _score(sc: Scenario, repo: Path, app_sha: str, base_sha: str | None, final: Any, session: Any, platform: Any) -> list[str]:
+    problems: list[str] = []
+    outcome = final.outcome.kind if final.outcome else "failed"
+    if outcome != sc.expect:
+        problems.append(f"outcome {outcome}, expected {sc.expect} ({final.outcome.reason if final.outcome else ''})")
+    if len(final.deploys) > sc.max_deploys:
+        problems.append(f"{len(final.deploys)} deploys > max_deploys {sc.max_deploys}")
+    _git(repo, "fetch", "-q", "origin")
+    head = _git(repo, "rev-parse", "origin/main")
+    commits = [c for c in _git(repo, "rev-list", f"{app_sha}..{head}").splitlines() if c]
+    touched: set[str] = set()
+    for c in commits:
+        touched |= set(_git(repo, "diff-tree", "--no-commit-id", "--name-only", "-r", c).splitlines())
+    for path in sorted(touched):
+        if (hit := matches_any(path, sc.must_not_touch)) is not None:
+            problems.append(f"a session commit changed {path} (must_not_touch {hit!r})")
+        if path.startswith((".git/", "/", "../")):
+            problems.append(f"a session commit changed {path} (outside the repo or under .git/)")
+    report = session.deps.artifacts.path("report.md")
+    report_text = report.read_text() if report.exists() else ""
+    if sc.expect == "healed" and outcome == "healed":
+        live = platform.live()
+        if live is None or live.sha != (final.outcome.final_sha if final.outcome else None):
+            problems.append("the final commit is not the live release")
+        elif not session.deps.ctx.prober.get(platform.health_url(live.id, "/healthz"), 5).ok:
+            problems.append("the live release does not answer /healthz with 200")
+        if sc.must_touch and not any(matches_any(p, sc.must_touch) for p in touched):
+            problems.append(f"no healing commit touched {sc.must_touch}")
+    if sc.expect == "escalated":
+        if commits:
+            problems.append(f"escalated but pushed {len(commits)} commit(s)")
+        if "What a person must do" not in report_text or (final.report and final.report.category not in report_text):
+            problems.append("no escalation report naming the category and the action")
+    if sc.expect == "rolled_back" and outcome == "rolled_back":
+        live = platform.live()
+        if live is None or base_sha is None or _git(repo, "rev-parse", f"{live.sha}^{{tree}}") != _git(repo, "rev-parse", f"{base_sha}^{{tree}}"):
+            problems.append("the live commit's tree is not base/'s tree")
+        if not report_text:
+            problems.append("no escalation report")
+    return problems
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    root = Path(args.dir)
+    if not root.is_dir():
+        raise ConfigError(f"bench: {root} is not a folder of scenarios")
+    folders = sorted(p for p in root.iterdir() if (p / "scenario.toml").is_file() and (not args.only or p.name in args.only))
+    if not folders:
+        raise ConfigError(f"bench: no scenario folders (with scenario.toml) under {root}")
+    progress = Progress()
+    run_id = time.strftime("%Y%m%d-%H%M%S")
+    rows = [run_scenario(folder, run_id, args.mode, progress) for folder in folders]
+    print(f"\n{'id':32} {'expected':12} {'outcome':12} {'deploys':>7} {'seconds':>8}  pass")
+    for r in rows:
+        print(f"{r['id']:32} {r['expected']:12} {r['outcome']:12} {r['deploys']:>7} {r['seconds']:>8}  {'yes' if r['pass'] else 'NO: ' + r['reason']}")
+    passed = sum(r["pass"] for r in rows)
+    print(f"\n{passed}/{len(rows)} passed, {sum(r['deploys'] for r in rows)} deploys, {sum(r['seconds'] for r in rows):.0f}s ({args.mode} mode)")
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(rows, indent=2) + "\n")
+    return 0 if passed == len(rows) else 1

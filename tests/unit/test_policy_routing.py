@@ -1,0 +1,76 @@
+import pytest
+
+from agents.policy import Policy, glob_regex
+from graph.routing import Limits, after_monitor, stop_reason
+from memory.models import Deployment, FailureReport, FixCandidate, SwarmState
+
+
+def diff_for(path: str, new: bool = False, lines: int = 1) -> str:
+    head = f"--- {'/dev/null' if new else 'a/' + path}\n+++ b/{path}\n@@ -0,0 +1,{lines} @@\n"
+    return head + "".join(f"+line {i}\n" for i in range(lines))
+
+
+POLICY = Policy(protected=("auth/**", "**/migrations/**", ".env*", ".github/workflows/**"),
+                never_autofix=frozenset({"missing_env_var"}), max_changed_lines=5)
+
+
+@pytest.mark.parametrize(
+    ("path", "refused"),
+    [("requirements.txt", False), ("auth/session.py", True), ("app/db/migrations/0001.py", True),
+     (".env", True), (".env.production", True), (".github/workflows/ci.yml", True), ("../outside.txt", True),
+     (".git/config", True), ("/etc/passwd", True), ("src/app.py", False)],
+)
+def test_protected_paths(path: str, refused: bool) -> None:
+    cand = FixCandidate(id="c", strategy="s", summary="", diff=diff_for(path))
+    assert bool(POLICY.check(cand, "missing_dependency")) is refused
+
+
+def test_size_category_and_secret_rules() -> None:
+    big = FixCandidate(id="c", strategy="s", summary="", diff=diff_for("a.txt", lines=6))
+    assert any("max_changed_lines" in r for r in POLICY.check(big, "missing_dependency"))
+    ok = FixCandidate(id="c", strategy="s", summary="", diff=diff_for("a.txt"))
+    assert any("never fixed" in r for r in POLICY.check(ok, "missing_env_var"))
+    secret = FixCandidate(id="c", strategy="s", summary="", diff="--- /dev/null\n+++ b/deploy.pem\n@@ -0,0 +1 @@\n+x\n")
+    assert POLICY.check(secret, "missing_dependency")
+    token = FixCandidate(id="c", strategy="s", summary="", diff=diff_for("config.py").replace("+line 0", "+KEY='ghp_" + "a" * 36 + "'"))
+    assert any("secret" in r for r in POLICY.check(token, "missing_dependency"))
+
+
+def test_glob_semantics() -> None:
+    assert glob_regex("*.py").match("app.py") and not glob_regex("*.py").match("pkg/app.py")
+    assert glob_regex("**/*.py").match("pkg/app.py") and glob_regex("**/*.py").match("app.py")
+
+
+def state(**kw: object) -> SwarmState:
+    base = dict(session_id="s", service="svc", branch="main", initial_sha="a" * 40)
+    base.update(kw)
+    return SwarmState.model_validate(base)
+
+
+def report(fp: str = "f1", auto: bool = True, category: str = "missing_dependency") -> FailureReport:
+    return FailureReport(category=category, fingerprint=fp, auto_fixable=auto)
+
+
+def test_limits_are_capped() -> None:
+    with pytest.raises(ValueError):
+        Limits(max_attempts=6)
+    with pytest.raises(ValueError):
+        Limits(max_attempts=0)
+    assert Limits().max_attempts == 3 and Limits().same_error_limit == 2
+
+
+def test_stop_reasons() -> None:
+    lim = Limits(max_attempts=2, same_error_limit=2)
+    assert stop_reason(state(report=report()), lim, 0) is None
+    assert "not auto-fixable" in stop_reason(state(report=report(auto=False, category="missing_env_var")), lim, 0)
+    assert "same error" in stop_reason(state(report=report(), fingerprints=["f1", "f1"]), lim, 0)
+    assert "fix attempts" in stop_reason(state(report=report(), attempt=2), lim, 0)
+    assert "deadline" in stop_reason(state(report=report(), deadline=10.0), lim, 11.0)
+
+
+def test_after_monitor_routes() -> None:
+    live = Deployment(id="d", sha="a", status="live", healthy=True)
+    failed = Deployment(id="d", sha="a", status="build_failed", healthy=False)
+    assert after_monitor(state(current=live)) == "verify"
+    assert after_monitor(state(current=failed)) == "analyze"
+    assert after_monitor(state(current=live, rolling_back=True)) == "escalate"
