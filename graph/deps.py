@@ -37,7 +37,7 @@ class Deps:
         return self.artifacts.session_id
 
     def event(self, kind: str, data: dict[str, Any]) -> None:
-        record = {"ts": round(time.time(), 3), "kind": kind, **data}
+        record = {"ts": round(time.time(), 3), **data, "kind": kind}
         self.artifacts.append_event(record)
         self.artifacts.append_log("fallback_output.log" if self.degraded else "swarm_output.log", f"{kind}: {data}")
         if self.console:

@@ -35,7 +35,14 @@ def run_session(initial: SwarmState | None, deps: Deps, mode: Mode = "swarm", re
 
     conn = sqlite3.connect(str(deps.artifacts.path("checkpoints.sqlite")), check_same_thread=False)
     try:
-        graph = build_graph().compile(checkpointer=SqliteSaver(conn))
+        from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+
+        import memory.models as models
+
+        allowed = [("memory.models", name) for name in dir(models) if isinstance(getattr(models, name), type)
+                   and issubclass(getattr(models, name), models.Model)]
+        serde = JsonPlusSerializer(allowed_msgpack_modules=allowed)
+        graph = build_graph().compile(checkpointer=SqliteSaver(conn, serde=serde))
         cfg = _config(deps)
         start_input: SwarmState | None = initial
         if resume:

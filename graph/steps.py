@@ -35,7 +35,7 @@ def monitor_step(state: SwarmState, deps: Deps) -> Update:
             _, baseline, _ = monitor.verify(ctx, live)
             up["baseline"] = baseline
         current = ctx.platform.deploy(state.initial_sha, key=f"{state.session_id}:0", kind="initial", attempt=0)
-        deps.event("deploy_started", {"deploy": current.id, "sha": current.sha, "kind": "initial"})
+        deps.event("deploy_started", {"deploy": current.id, "sha": current.sha, "deploy_kind": "initial"})
         deps.session_fields({"status": "watching", "deploy": current.id})
     final, logs = monitor.watch(ctx, current)
     up.update(current=final, logs=logs, deploys=_replace(state.deploys, final))
@@ -162,7 +162,7 @@ def deploy_step(state: SwarmState, deps: Deps) -> Update:
     tried = [*state.tried, TriedFix(attempt=attempt, fingerprint=state.report.fingerprint, category=state.report.category,
                                     candidate=state.chosen, validation=validation, commit=sha, deploy_id=dep.id)]
     deps.publish("deploy", {"attempt": attempt, "commit": sha, "deploy": dep.model_dump(), "strategy": state.chosen.strategy})
-    deps.event("deploy_started", {"deploy": dep.id, "sha": dep.sha, "kind": dep.kind, "attempt": attempt})
+    deps.event("deploy_started", {"deploy": dep.id, "sha": dep.sha, "deploy_kind": dep.kind, "attempt": attempt})
     deps.session_fields({"status": "deploying", "attempt": attempt, "deploy": dep.id})
     return {"attempt": attempt, "current": dep, "deploys": _replace(state.deploys, dep), "tried": tried, "logs": None}
 

@@ -145,8 +145,9 @@ class GitWorkspace:
         if code != 0:
             raise WorkspaceError(f"git commit failed: {out.strip()[-800:]}")
         sha = self._git("rev-parse", "HEAD", cwd=tree).strip()
-        code, out, _, _ = run_command(["git", "push", "--porcelain", self.remote, f"HEAD:refs/heads/{self.branch}"],
-                                      tree, 300, env=env, shell=False)
+        # pushed from the main clone (worktrees share its objects), so relative remote URLs resolve as the user set them
+        code, out, _, _ = run_command(["git", "push", "--porcelain", self.remote, f"{sha}:refs/heads/{self.branch}"],
+                                      self.root, 300, env=env, shell=False)
         if code != 0:
             raise WorkspaceError(
                 f"push of {sha[:12]} to {self.remote}/{self.branch} was rejected (never forced): {out.strip()[-800:]}. "

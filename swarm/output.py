@@ -37,7 +37,7 @@ class Progress:
 def describe(kind: str, d: dict[str, Any]) -> str | None:
     match kind:
         case "deploy_started":
-            return f"deploy {d.get('deploy')} of {str(d.get('sha'))[:12]} started ({d.get('kind')})"
+            return f"deploy {d.get('deploy')} of {str(d.get('sha'))[:12]} started ({d.get('deploy_kind')})"
         case "deploy_status":
             return f"  {d.get('deploy')}: {d.get('status')}"
         case "analyzed":

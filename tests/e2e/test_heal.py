@@ -1,0 +1,143 @@
+"""End to end on the real local platform: real builds (venv + pip), real processes, real git."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from swarm.cli import main
+from tests.conftest import ROOT, git, make_app, sample_app, swarm_commits
+
+pytestmark = pytest.mark.slow
+
+
+def artifacts() -> Path:
+    return Path(os.environ["SWARM_ARTIFACTS"])
+
+
+def test_demo_heals_in_two_deploys_and_learns(tmp_path: Path) -> None:
+    repo, origin = sample_app(tmp_path)
+    assert main(["deploy", "--session", "demo", "--repo", str(repo), "--quiet"]) == 0
+    sdir = artifacts() / "sessions" / "demo"
+    for name in ("deployment_plan.json", "swarm_output.log", "events.jsonl", "final_state.json", "report.md"):
+        assert (sdir / name).is_file(), name
+    for agent in ("monitor", "analyzer", "optimizer", "fixer", "validator", "deploy"):
+        assert (sdir / "agents" / f"{agent}_output.json").is_file(), agent
+    final = json.loads((sdir / "final_state.json").read_text())
+    assert final["outcome"]["kind"] == "healed" and len(final["deploys"]) == 2
+    assert len(swarm_commits(origin, "demo")) == 1
+    assert "PyYAML" in git(origin, "show", "main:requirements.txt")
+    learned = json.loads((artifacts() / "deploy_learning_state.json").read_text())
+    fp = final["report"]["fingerprint"]
+    assert learned["known_fixes"][fp]["strategy"] == "add_dependency"
+
+    # the same failure again, in another repo: the recorded fix is proposed first, with the reason
+    repo2, _ = sample_app(tmp_path, "app2")
+    assert main(["deploy", "--session", "demo2", "--repo", str(repo2), "--quiet"]) == 0
+    opt = json.loads((artifacts() / "sessions" / "demo2" / "agents" / "optimizer_output.json").read_text())
+    assert opt["strategies"][0] == "add_dependency"
+    assert any("healed this exact failure before" in r for r in opt["reasons"])
+    assert not list((artifacts() / "platform").rglob("meta.json")) or all(
+        json.loads(p.read_text())["status"] != "live" for p in (artifacts() / "platform").rglob("meta.json"))
+
+
+def test_missing_env_var_escalates_without_pushing(tmp_path: Path) -> None:
+    app = ("import os\nTOKEN = os.environ['PAYMENTS_API_TOKEN']\n")
+    repo, origin = make_app(tmp_path, {"app.py": app, "Procfile": "web: python app.py\n", "requirements.txt": ""})
+    before = git(origin, "rev-parse", "main")
+    assert main(["deploy", "--session", "envvar", "--repo", str(repo), "--quiet"]) == 2
+    assert git(origin, "rev-parse", "main") == before
+    report = (artifacts() / "sessions" / "envvar" / "report.md").read_text()
+    assert "missing_env_var" in report and "PAYMENTS_API_TOKEN" in report and "What a person must do" in report
+
+
+def _wait_for_event(path: Path, pred, proc=None, timeout: float = 120) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"swarm exited early ({proc.returncode}): {proc.stdout.read().decode()}")
+        if path.exists():
+            for line in path.read_text().splitlines():
+                try:
+                    if pred(json.loads(line)):
+                        return
+                except json.JSONDecodeError:
+                    continue
+        time.sleep(0.1)
+    raise AssertionError(f"event not seen in {path}")
+
+
+def _spawn(repo: Path, session: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "swarm", "deploy", "--session", session, "--repo", str(repo), "--quiet"],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def test_sigkill_during_second_deploy_then_resume(tmp_path: Path) -> None:
+    repo, origin = sample_app(tmp_path)
+    env = {**os.environ}
+    proc = _spawn(repo, "killme", env)
+    events = artifacts() / "sessions" / "killme" / "events.jsonl"
+    _wait_for_event(events, lambda e: e.get("kind") == "deploy_started" and e.get("attempt") == 1, proc)
+    proc.stdout.close()
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert main(["deploy", "--session", "killme", "--repo", str(repo), "--resume", "--quiet"]) == 0
+    assert len(swarm_commits(origin, "killme")) == 1
+    final = json.loads((artifacts() / "sessions" / "killme" / "final_state.json").read_text())
+    assert final["outcome"]["kind"] == "healed"
+
+
+def test_redis_stopped_mid_session_fallback_finishes(tmp_path: Path, have_redis_server: bool) -> None:
+    if not have_redis_server:
+        if os.environ.get("CI") == "true":
+            pytest.fail("redis-server binary missing in CI")
+        pytest.skip("redis-server binary not installed")
+    port = 6391 + os.getpid() % 500
+    pidfile = tmp_path / "redis.pid"
+    subprocess.run(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                    "--daemonize", "yes", "--pidfile", str(pidfile), "--dir", str(tmp_path)], check=True)
+    try:
+        import redis
+
+        for _ in range(50):
+            try:
+                redis.Redis(port=port).ping()
+                break
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.1)
+        repo, origin = sample_app(tmp_path)
+        env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{port}/0"}
+        proc = _spawn(repo, "noredis", env)
+        events = artifacts() / "sessions" / "noredis" / "events.jsonl"
+        _wait_for_event(events, lambda e: e.get("kind") == "analyzed", proc)
+        subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True)
+        out, _ = proc.communicate(timeout=300)
+        assert proc.returncode == 0, out.decode()
+        fallback = (artifacts() / "sessions" / "noredis" / "fallback_output.log").read_text()
+        assert "StoreUnavailable" in fallback and "single-threaded heal loop" in fallback
+        assert len(swarm_commits(origin, "noredis")) == 1
+    finally:
+        subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True)
+
+
+def test_second_session_on_same_service_exits_1(tmp_path: Path, real_redis_url: str, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from memory.store import open_store
+
+    monkeypatch.setenv("REDIS_URL", real_redis_url)
+    monkeypatch.setenv("SWARM_REDIS_PREFIX", f"swarmtest-{os.getpid()}:")
+    repo, _ = sample_app(tmp_path, "locked-svc")
+    store = open_store(real_redis_url, prefix=f"swarmtest-{os.getpid()}:")
+    token = store.acquire_lock("service:locked-svc", 30_000, "first-session")
+    try:
+        assert main(["deploy", "--session", "second", "--repo", str(repo), "--quiet"]) == 1
+        assert "already being healed by session 'first-session'" in capsys.readouterr().err
+    finally:
+        assert token and store.release_lock("service:locked-svc", token)
