@@ -15,11 +15,12 @@ STAMP=.venv/.swarm-installed
 WANT="$(cat pyproject.toml | sha256sum | cut -c1-16)-$1"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   echo "installing swarm and its dependencies into .venv ..." >&2
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-  if [ "$1" = "dev" ]; then
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
-  else
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+  target="."; [ "$1" = "dev" ] && target=".[dev]"
+  if ! { .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip &&
+         .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$target"; } >.venv/install.log 2>&1; then
+    cat .venv/install.log >&2
+    echo "installing swarm into .venv failed (log above, also in .venv/install.log)" >&2
+    exit 1
   fi
   echo "$WANT" > "$STAMP"
 fi
