@@ -39,10 +39,6 @@ def monitor_step(state: SwarmState, deps: Deps) -> Update:
         deps.session_fields({"status": "watching", "deploy": current.id})
     final, logs = monitor.watch(ctx, current)
     up.update(current=final, logs=logs, deploys=_replace(state.deploys, final))
-    tried = list(state.tried)
-    if tried and tried[-1].deploy_id == final.id and tried[-1].result == "pending" and not (final.status == "live" and final.healthy):
-        tried[-1] = tried[-1].model_copy(update={"result": "failed"})
-        up["tried"] = tried
     deps.publish("monitor", {"deploy": final.model_dump(), "build_log_tail": logs.build[-3000:], "runtime_log_tail": logs.runtime[-3000:]})
     deps.event("monitored", {"deploy": final.id, "status": final.status, "healthy": final.healthy})
     return up
@@ -84,8 +80,15 @@ def analyze_step(state: SwarmState, deps: Deps) -> Update:
     deps.publish("analyzer", report.model_dump())
     deps.event("analyzed", {"category": report.category, "entity": report.entity, "fingerprint": report.fingerprint,
                             "auto_fixable": report.auto_fixable, "stop": reason})
-    return {"report": report, "fingerprints": [*state.fingerprints, report.fingerprint], "stop_reason": reason,
-            "candidates": [], "chosen": None, "plan": []}
+    up: Update = {"report": report, "fingerprints": [*state.fingerprints, report.fingerprint], "stop_reason": reason,
+                  "candidates": [], "chosen": None, "plan": []}
+    tried = list(state.tried)
+    if tried and tried[-1].result == "pending" and tried[-1].deploy_id == state.current.id:
+        # the fix failed only if the same error came back; a different failure means it cured its own
+        same = tried[-1].fingerprint == report.fingerprint
+        tried[-1] = tried[-1].model_copy(update={"result": "failed" if same else "healed"})
+        up["tried"] = tried
+    return up
 
 
 def optimize_step(state: SwarmState, deps: Deps) -> Update:
