@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from agents.context import AgentContext
+from agents.policy import diff_paths
 from agents.strategies import NO_CHANGE, StrategyDeclined, registry
 from memory.models import FailureReport, FixCandidate
 
@@ -38,8 +39,7 @@ def propose(
         if name not in NO_CHANGE and not diff.strip():
             notes.append(f"{name}: produced no change")
             continue
-        files = sorted({line[6:] for line in diff.splitlines() if line.startswith("+++ b/")} |
-                       {line[6:] for line in diff.splitlines() if line.startswith("--- a/")})
+        files = sorted(diff_paths(diff))
         candidates.append(FixCandidate(
             id=f"a{attempt}-{name}", strategy=name, summary=result.summary, diff=diff, files=files,
             predicted_success=result.predicted_success, cost=result.cost, params=result.params,

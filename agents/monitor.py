@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agents.context import AgentContext
-from memory.models import TERMINAL_STATUSES, Deployment, DeployLogs, ProbeResult
+from memory.models import TERMINAL_STATUSES, DeployLogs, Deployment, ProbeResult
 
 
 def wait_for(ctx: AgentContext, deploy: Deployment) -> Deployment:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from memory.models import Deployment, DeployLogs, ProbeResult
+from memory.models import DeployLogs, Deployment, ProbeResult
 
 
 @dataclass(frozen=True)

@@ -26,19 +26,14 @@ def _validate(payload: dict[str, Any], runtime: Runtime[Deps]) -> dict[str, Any]
 
 
 def _fan_out(state: SwarmState) -> list[Send] | str:
-    if state.stop_reason or not state.candidates:
+    if routing.after_fix(state) == "escalate":
         return "escalate"
     return [Send("validate", payload) for payload in steps.validation_payloads(state)]
 
 
 def build_graph() -> StateGraph:
     g = StateGraph(SwarmState, context_schema=Deps)
-    for name, step in [
-        ("monitor", steps.monitor_step), ("verify", steps.verify_step), ("analyze", steps.analyze_step),
-        ("optimize", steps.optimize_step), ("fix", steps.fix_step), ("select", steps.select_step),
-        ("deploy", steps.deploy_step), ("rollback", steps.rollback_step), ("escalate", steps.escalate_step),
-        ("learn", steps.learn_step),
-    ]:
+    for name, step in steps.NODES.items():
         g.add_node(name, _node(step))
     g.add_node("validate", _validate)
     g.add_edge(START, "monitor")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from agents.context import AgentContext
@@ -27,7 +27,6 @@ class Deps:
     console: Callable[[str, dict[str, Any]], None] | None = None
     learn: bool = True
     degraded: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.ctx.emit = self.event

@@ -28,12 +28,7 @@ def _apply(state: SwarmState, update: dict[str, Any]) -> SwarmState:
 def run_loop(state: SwarmState, deps: Deps, start: str = "monitor", checkpoint: str | None = None) -> SwarmState:
     """Run from node ``start`` until the session is done; with ``checkpoint``, save (node, state) per step."""
     node = start
-    table: dict[str, Callable[[SwarmState, Deps], dict[str, Any]]] = {
-        "monitor": steps.monitor_step, "verify": steps.verify_step, "analyze": steps.analyze_step,
-        "optimize": steps.optimize_step, "fix": steps.fix_step, "select": steps.select_step,
-        "deploy": steps.deploy_step, "rollback": steps.rollback_step, "escalate": steps.escalate_step,
-        "learn": steps.learn_step,
-    }
+    table: dict[str, Callable[[SwarmState, Deps], dict[str, Any]]] = steps.NODES
     for _ in range(MAX_STEPS):
         if state.done:
             return state
@@ -63,7 +58,7 @@ def next_node(node: str, state: SwarmState) -> str:
         case "optimize":
             return routing.after_optimize(state)
         case "fix":
-            return "escalate" if state.stop_reason or not state.candidates else "validate"
+            return routing.after_fix(state)
         case "select":
             return routing.after_select(state)
         case "deploy" | "rollback":

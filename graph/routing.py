@@ -60,6 +60,10 @@ def after_optimize(state: SwarmState) -> Literal["fix", "escalate"]:
     return "escalate" if state.stop_reason or not state.plan else "fix"
 
 
+def after_fix(state: SwarmState) -> Literal["validate", "escalate"]:
+    return "escalate" if state.stop_reason or not state.candidates else "validate"
+
+
 def after_select(state: SwarmState) -> Literal["deploy", "escalate"]:
     return "deploy" if state.chosen is not None and not state.stop_reason else "escalate"
 

@@ -212,3 +212,11 @@ def learn_step(state: SwarmState, deps: Deps) -> Update:
     deps.session_fields({"status": "done", "outcome": outcome.kind})
     deps.event("done", {"outcome": outcome.kind, "reason": outcome.reason, "deploys": len(state.deploys)})
     return {"outcome": outcome, "done": True}
+
+
+NODES: dict[str, Any] = {
+    "monitor": monitor_step, "verify": verify_step, "analyze": analyze_step, "optimize": optimize_step,
+    "fix": fix_step, "select": select_step, "deploy": deploy_step, "rollback": rollback_step,
+    "escalate": escalate_step, "learn": learn_step,
+}
+"""Every node but ``validate`` (a fan-out over candidates), by name: the graph and the loop share it."""

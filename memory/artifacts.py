@@ -26,11 +26,6 @@ def check_session_id(session_id: str) -> str:
 
 
 class SessionArtifacts:
-    FILES = (
-        "deployment_plan.json", "swarm_output.log", "fallback_output.log", "events.jsonl",
-        "final_state.json", "report.md", "crash.log", "checkpoints.sqlite",
-    )
-
     def __init__(self, root: Path, session_id: str, redactor: Redactor | None = None) -> None:
         self.root = Path(root)
         self.session_id = check_session_id(session_id)

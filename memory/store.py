@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from memory.errors import StoreUnavailable
@@ -136,23 +134,6 @@ class RedisCoordinationStore:
     def lock_owner(self, name: str) -> str | None:
         raw = self._call("lock_owner", lambda: self._r.get(self._k("lock", name)))
         return None if raw is None else _s(raw).split("|", 1)[-1]
-
-    @contextmanager
-    def lock(self, name: str, ttl_ms: int, owner: str, wait_s: float = 0.0) -> Iterator[str | None]:
-        """Acquire (optionally waiting), yield the token (None if not acquired), release on exit."""
-        deadline = time.monotonic() + wait_s
-        token = self.acquire_lock(name, ttl_ms, owner)
-        while token is None and time.monotonic() < deadline:
-            time.sleep(0.2)
-            token = self.acquire_lock(name, ttl_ms, owner)
-        try:
-            yield token
-        finally:
-            if token is not None:
-                try:
-                    self.release_lock(name, token)
-                except StoreUnavailable:
-                    pass  # the TTL frees it
 
 
 def _s(value: Any) -> str:

@@ -136,15 +136,10 @@ def open_session(
     keeper = LockKeeper(store, lock_name, token)
     keeper.start()
     try:
-        branch = cfg.service.branch
-        probe_ws = GitWorkspace(repo, cfg.service.remote, branch or "main", artifacts.dir / "work")
-        if branch is None:
-            try:
-                branch = probe_ws.repo.active_branch.name
-            except TypeError:
-                branch = "main"
-            probe_ws.branch = branch
-        workspace = probe_ws
+        workspace = GitWorkspace(repo, cfg.service.remote, cfg.service.branch or "main", artifacts.dir / "work")
+        if cfg.service.branch is None:
+            workspace.branch = workspace.current_branch() or "main"
+        branch = workspace.branch
         rules = load_rulebook()
         safety = rules.safety
         policy = Policy(

@@ -72,6 +72,13 @@ class GitWorkspace:
         self._ensure(sha)
         return self._git("ls-tree", "-r", "--name-only", sha).splitlines()
 
+    def current_branch(self) -> str | None:
+        """The branch checked out in the user's clone (None when HEAD is detached)."""
+        try:
+            return self.repo.active_branch.name
+        except TypeError:
+            return None
+
     def is_ancestor(self, older: str, newer: str) -> bool:
         try:
             self._git("merge-base", "--is-ancestor", older, newer)
@@ -188,7 +195,7 @@ class GitWorkspace:
     def _sync_checkout(self, sha: str) -> None:
         """Fast-forward the user's checkout of the branch when that is safe; otherwise leave it."""
         try:
-            if self.repo.head.is_detached or self.repo.active_branch.name != self.branch:
+            if self.current_branch() != self.branch:
                 return
             if self.repo.is_dirty(untracked_files=False):
                 log.info("your checkout has local changes; run `git pull` to get the fix %s", sha[:12])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from memory.models import Deployment, DeployLogs, ProbeResult
+from memory.models import DeployLogs, Deployment, ProbeResult
 
 
 class FakeClock:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from memory.errors import PlatformError
-from memory.models import TERMINAL_STATUSES, Deployment, DeployLogs
+from memory.models import TERMINAL_STATUSES, DeployLogs, Deployment
 from swarm.procs import alive, kill_group
 
 LOG_TAIL = 2 * 1024 * 1024
@@ -114,7 +114,6 @@ class LocalPlatform:
                     stdout=log_fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
                     cwd=str(ddir), env={**os.environ, "PYTHONPATH": _pythonpath()},
                 )
-            meta["worker_pid"] = proc.pid
             _write_json(ddir / "meta.json", {**self._meta(deploy_id), "worker_pid": proc.pid})
         return self.status(deploy_id)
 

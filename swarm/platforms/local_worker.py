@@ -102,7 +102,8 @@ class Worker:
         for name in ("runtime.txt", ".python-version"):
             path = self.src / name
             if path.is_file():
-                wanted = path.read_text(errors="replace").strip().splitlines()[0].strip() if path.read_text().strip() else ""
+                text = path.read_text(errors="replace").strip()
+                wanted = text.splitlines()[0].strip() if text else ""
                 m = re.match(r"^(?:python-)?(\d+)\.(\d+)(?:\.\d+)?$", wanted)
                 if not m:
                     raise BuildFailed(f"{name} asks for {wanted!r}, which is not a Python version (use python-X.Y.Z)")
