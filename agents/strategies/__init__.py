@@ -33,9 +33,10 @@ Strategy = Callable[[FailureReport, Path, Workspace], StrategyResult]
 
 def registry() -> dict[str, Strategy]:
     from agents.strategies.add_dependency import add_dependency
+    from agents.strategies.bind_port import bind_port
     from agents.strategies.retry import retry
 
-    return {"add_dependency": add_dependency, "retry": retry}
+    return {"add_dependency": add_dependency, "bind_port": bind_port, "retry": retry}
 
 
 NO_CHANGE = frozenset({"retry"})
