@@ -82,7 +82,7 @@ class RuleBook:
     strategies: dict[str, list[str]]
     python_aliases: dict[str, str] = field(default_factory=dict)
     node_aliases: dict[str, str] = field(default_factory=dict)
-    safety: SafetyFile = field(default_factory=SafetyFile)
+    safety: SafetyFile = field(default_factory=lambda: SafetyFile())
 
 
 def _load_yaml(path: Path) -> object:

@@ -31,11 +31,11 @@ def _fan_out(state: SwarmState) -> list[Send] | str:
     return [Send("validate", payload) for payload in steps.validation_payloads(state)]
 
 
-def build_graph() -> StateGraph:
+def build_graph() -> StateGraph[SwarmState, Deps, SwarmState, SwarmState]:
     g = StateGraph(SwarmState, context_schema=Deps)
     for name, step in steps.NODES.items():
-        g.add_node(name, _node(step))
-    g.add_node("validate", _validate)
+        g.add_node(name, _node(step))  # type: ignore[call-overload]
+    g.add_node("validate", _validate)  # type: ignore[call-overload]
     g.add_edge(START, "monitor")
     g.add_conditional_edges("monitor", routing.after_monitor, ["verify", "analyze", "escalate"])
     g.add_conditional_edges("verify", routing.after_verify, ["learn", "rollback", "escalate"])

@@ -6,7 +6,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 import traceback
-from typing import Any, Literal
+from typing import Literal
+
+from langchain_core.runnables import RunnableConfig
 
 from graph.deps import Deps
 from graph.fallback import run_loop
@@ -18,12 +20,12 @@ Mode = Literal["swarm", "loop"]
 LOOP_STATE = "loop_state.json"
 
 
-def _config(deps: Deps) -> dict[str, Any]:
-    return {
+def _config(deps: Deps) -> RunnableConfig:
+    return RunnableConfig(**{  # type: ignore[typeddict-item]
         "configurable": {"thread_id": deps.session_id},
         "max_concurrency": max(4, deps.ctx.options.candidates),
         "recursion_limit": 200,
-    }
+    })
 
 
 def run_session(initial: SwarmState | None, deps: Deps, mode: Mode = "swarm", resume: bool = False) -> SwarmState:
@@ -54,7 +56,7 @@ def run_session(initial: SwarmState | None, deps: Deps, mode: Mode = "swarm", re
             start_input = None
             deps.event("resumed", {"next": list(snap.next)})
         try:
-            result = graph.invoke(start_input, cfg, context=deps, durability="sync")
+            result = graph.invoke(start_input, cfg, context=deps, durability="sync")  # type: ignore[call-overload]
             return SwarmState.model_validate(result)
         except Exception as exc:  # the swarm itself failed: finish with the loop
             snap = graph.get_state(cfg)

@@ -7,7 +7,7 @@ check the remote first, so a step re-run after a crash or a resume does not act 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from agents import analyzer, deploy, fixer, learner, monitor, optimizer, reporter, validator
 from graph.deps import Deps
@@ -51,7 +51,7 @@ def verify_step(state: SwarmState, deps: Deps) -> Update:
     up: Update = {"probes": probes}
     tried = list(state.tried)
     if ok:
-        kind = "healed" if state.attempt > 0 else "healthy"
+        kind: Literal["healed", "healthy"] = "healed" if state.attempt > 0 else "healthy"
         if tried and tried[-1].result == "pending":
             tried[-1] = tried[-1].model_copy(update={"result": "healed"})
             up["tried"] = tried

@@ -81,14 +81,14 @@ class FaultsSection(_S):
 
 class FileConfig(_S):
     service: ServiceSection = Field(default_factory=ServiceSection)
-    deploy: DeploySection = Field(default_factory=DeploySection)
-    heal: HealSection = Field(default_factory=HealSection)
-    safety: SafetySection = Field(default_factory=SafetySection)
-    validate_: ValidateSection = Field(default_factory=ValidateSection, alias="validate")
-    verify: VerifySection = Field(default_factory=VerifySection)
-    llm: LLMSection = Field(default_factory=LLMSection)
+    deploy: DeploySection = Field(default_factory=lambda: DeploySection())
+    heal: HealSection = Field(default_factory=lambda: HealSection())
+    safety: SafetySection = Field(default_factory=lambda: SafetySection())
+    validate_: ValidateSection = Field(default_factory=lambda: ValidateSection(), alias="validate")
+    verify: VerifySection = Field(default_factory=lambda: VerifySection())
+    llm: LLMSection = Field(default_factory=lambda: LLMSection())
     notify: NotifySection = Field(default_factory=NotifySection)
-    faults: FaultsSection = Field(default_factory=FaultsSection)
+    faults: FaultsSection = Field(default_factory=lambda: FaultsSection())
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -8,7 +8,7 @@ from graph.deps import Deps
 from graph.routing import Limits
 from graph.steps import analyze_step
 from memory.artifacts import SessionArtifacts
-from memory.models import Deployment, DeployLogs, FixCandidate, SwarmState, TriedFix
+from memory.models import DeployLogs, Deployment, FixCandidate, SwarmState, TriedFix
 from tests.unit.test_agents import ctx
 
 
