@@ -1,7 +1,9 @@
 """Analyzer: reads build and runtime logs and names the root cause as a FailureReport.
 
-Rules are data (``prompts/known_fixes.yaml``); this module is only the engine. Lines are read
-one at a time with a bounded window kept for evidence, so memory does not grow with the log.
+Rules are data (``prompts/known_fixes.yaml``); this module is only the engine. Lines stream through
+with a bounded window kept for evidence, so memory stays flat whatever the size of the log.
+The root cause is the hit of the highest precedence; among equals the earliest line wins, since
+later errors are usually a cascade of the first. The report explains the choice.
 """
 
 from __future__ import annotations
@@ -9,33 +11,25 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
+from agents.entities import normalise as normalise_entity
+from agents.logsource import clean_line, iter_lines
 from agents.rules import Rule, RuleBook
 from memory.models import EvidenceLine, FailureReport
 
-ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
 _TS = re.compile(
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?|\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b"
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?|\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?[AP]M)?\b"
 )
 _HEX = re.compile(r"\b(?:0x)?[0-9a-f]{7,}\b", re.I)
-_PATH = re.compile(r"(?:[A-Za-z]:)?(?:/[^\s/'\":]+)+/")
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:/[^\s/'\":()]+)+/")
 _NUM = re.compile(r"\d+")
-_PY_STDLIB_HINT = {"__main__", "_ctypes", "_sqlite3", "_ssl", "_tkinter", "_bz2", "_lzma", "distutils"}
-BEFORE, AFTER = 10, 6
-NODE_BUILTINS = {
-    "assert", "buffer", "child_process", "crypto", "dns", "events", "fs", "http", "https", "net", "os",
-    "path", "process", "querystring", "stream", "string_decoder", "timers", "tls", "url", "util", "zlib",
-}
+BEFORE, AFTER = 10, 8
+ContextFn = Callable[[int], tuple[list[tuple[int, str]], list[tuple[int, str]]]]
 
-
-def clean_line(raw: str) -> str:
-    """Remove what terminals and platforms add: CR redraws, ANSI colours, NUL bytes."""
-    if "\r" in raw:
-        parts = [p for p in raw.split("\r") if p.strip()]
-        raw = parts[-1] if parts else ""
-    return ANSI.sub("", raw).replace("\x00", "").rstrip()
+__all__ = ["analyze", "analyze_numbered", "clean_line", "fingerprint", "local_python_modules", "normalise"]
 
 
 def normalise(line: str) -> str:
@@ -57,115 +51,116 @@ class _Hit:
     rule: Rule
     lineno: int
     text: str
-    entity: str | None
+    match: re.Match[str]
     before: list[tuple[int, str]]
-    after: list[tuple[int, str]]
+    after: list[tuple[int, str]] = field(default_factory=list)
 
 
-def iter_lines(text: str | Iterable[str]) -> Iterator[str]:
-    if isinstance(text, str):
-        yield from text.splitlines()
-    else:
-        for chunk in text:
-            yield from chunk.splitlines()
-
-
-def _entity(match: re.Match[str]) -> str | None:
-    for name, value in match.groupdict().items():
-        if name.startswith("entity") and value:
-            return value
+def _match(line: str, rules: tuple[Rule, ...]) -> tuple[Rule, re.Match[str]] | None:
+    low = line.lower()
+    for rule in rules:  # sorted by precedence, highest first
+        if any(a in low for a in rule.anchors):
+            m = rule.regex.search(line)
+            if m is not None:
+                return rule, m
     return None
 
 
-def _scan(lines: Iterable[str], book: RuleBook) -> tuple[_Hit | None, list[tuple[int, str]], list[str]]:
+def scan(numbered: Iterable[tuple[int, str]], book: RuleBook) -> tuple[_Hit | None, list[tuple[int, str]], dict[str, int]]:
     window: deque[tuple[int, str]] = deque(maxlen=BEFORE)
     tail: deque[tuple[int, str]] = deque(maxlen=20)
     best: _Hit | None = None
-    hit_categories: list[str] = []
-    for lineno, raw in enumerate(lines, start=1):
+    seen: dict[str, int] = {}
+    for lineno, raw in numbered:
         line = clean_line(raw)
-        if best is not None and len(best.after) < AFTER and best.lineno < lineno:
+        if best is not None and len(best.after) < AFTER and lineno > best.lineno:
             best.after.append((lineno, line))
         if line.strip():
-            for rule in book.rules:
-                match = rule.regex.search(line)
-                if match is None:
-                    continue
-                if rule.spec.category not in hit_categories:
-                    hit_categories.append(rule.spec.category)
+            found = _match(line, book.rules)
+            if found is not None:
+                rule, m = found
+                seen[rule.spec.category] = max(seen.get(rule.spec.category, 0), rule.spec.precedence)
                 if best is None or rule.spec.precedence > best.rule.spec.precedence:
-                    best = _Hit(rule, lineno, line, _entity(match), list(window), [])
-        window.append((lineno, line))
-        if line.strip():
+                    best = _Hit(rule, lineno, line, m, list(window))
             tail.append((lineno, line))
-    return best, list(tail), hit_categories
+        window.append((lineno, line))
+    return best, list(tail), seen
 
 
-def analyze(
-    logs: str | Iterable[str],
-    book: RuleBook,
-    *,
-    local_modules: Iterable[str] = (),
-    never_autofix: Iterable[str] = (),
+def _entity(hit: _Hit, before: list[tuple[int, str]], after: list[tuple[int, str]]) -> tuple[str | None, str]:
+    """(raw entity, kind) from the matched line, a fixed value, or the context named by the rule."""
+    spec = hit.rule.spec
+    for name, value in hit.match.groupdict().items():
+        if name.startswith("entity") and value:
+            return value, spec.entity
+    if spec.entity_value:
+        return spec.entity_value, "raw"
+    ctx = spec.entity_context
+    if ctx is not None and hit.rule.context is not None:
+        near = list(reversed(before))[: ctx.within]
+        lines = near if ctx.where == "before" else after[: ctx.within] if ctx.where == "after" else near + after[: ctx.within]
+        for _, text in lines:
+            m = hit.rule.context.search(text)
+            if m and m.group("entity"):
+                return m.group("entity"), ctx.entity
+    return None, spec.entity
+
+
+def analyze_numbered(
+    numbered: Iterable[tuple[int, str]], book: RuleBook, *, local_modules: Iterable[str] = (),
+    never_autofix: Iterable[str] = (), repo_files: Iterable[str] = (), context: ContextFn | None = None,
 ) -> FailureReport:
-    """Diagnose one failure. ``local_modules`` are the repo's own top-level modules/packages."""
-    best, tail, categories = _scan(iter_lines(logs), book)
-    locals_ = set(local_modules)
+    best, tail, seen = scan(numbered, book)
     if best is None:
         text = tail[-1][1] if tail else ""
-        evidence = [EvidenceLine(line=n, text=t[:500]) for n, t in tail]
         return FailureReport(
-            category="unknown", fingerprint=fingerprint("unknown", None, text), evidence=evidence,
-            confidence=0.2, auto_fixable=False, summary="no rule matched the log; a person must read it",
-            root_cause=text.strip()[:500],
+            category="unknown", fingerprint=fingerprint("unknown", None, text),
+            evidence=[EvidenceLine(line=n, text=t[:500]) for n, t in tail], confidence=0.2, auto_fixable=False,
+            summary="no rule matched the log; a person must read it", root_cause=text.strip()[:500],
+            root_line=tail[-1][0] if tail else None,
         )
+    before, after = context(best.lineno) if context else (best.before, best.after)
     spec = best.rule.spec
-    category, entity = spec.category, best.entity
-    ecosystem = spec.ecosystem or "other"
-    if spec.entity == "python_module" and entity:
-        category, entity = _python_entity(entity, locals_, book)
-    elif spec.entity == "node_module" and entity:
-        category, entity = _node_entity(entity, book)
-    elif spec.entity == "version" and entity:
-        entity = entity if entity.startswith("python-") or not entity[:1].isdigit() else f"python-{entity}"
+    category = spec.category
+    raw, kind = _entity(best, before, after)
+    entity = None
+    if raw:
+        override, entity = normalise_entity(kind, raw, book, set(local_modules), list(repo_files))
+        category = override or category
+    others = sorted((c for c in seen if c != spec.category), key=lambda c: -seen[c])
     confidence = spec.confidence
-    others = [c for c in categories if c != spec.category]
-    if others:
-        confidence = max(0.1, confidence - 0.05 * len(others))
-    evidence = [EvidenceLine(line=n, text=t[:500]) for n, t in [*best.before, (best.lineno, best.text), *best.after]]
-    strategies = book.strategies.get(category, [])
-    auto = category not in set(never_autofix) and bool(strategies)
+    close = [c for c in others if seen[c] >= spec.precedence - 10]
+    confidence = max(0.1, confidence - 0.1 * len(close) - 0.02 * (len(others) - len(close)))
     why = f"rule {spec.id} (precedence {spec.precedence}) at line {best.lineno}"
     if others:
-        why += f"; also seen: {', '.join(others)} (lower precedence or later in the log)"
+        why += "; also seen, ranked lower: " + ", ".join(f"{c} ({seen[c]})" for c in others[:5])
+    auto = category not in set(never_autofix) and bool(book.strategies.get(category))
+    evidence = [EvidenceLine(line=n, text=t[:500]) for n, t in [*before, (best.lineno, best.text), *after]]
     return FailureReport(
-        category=category, entity=entity, ecosystem=ecosystem, confidence=round(confidence, 2),
-        auto_fixable=auto, fingerprint=fingerprint(category, entity, best.text), evidence=evidence,
-        rule_id=spec.id, summary=why, root_cause=best.text.strip()[:500], root_line=best.lineno,
+        category=category, entity=entity, ecosystem=spec.ecosystem or _ecosystem(evidence), confidence=round(confidence, 2),
+        auto_fixable=auto, fingerprint=fingerprint(category, entity, best.text), evidence=evidence, rule_id=spec.id,
+        summary=why, root_cause=best.text.strip()[:500], root_line=best.lineno,
     )
 
 
-def _python_entity(module: str, local_modules: set[str], book: RuleBook) -> tuple[str, str]:
-    top = module.split(".")[0]
-    if top in local_modules:
-        return "import_error", module
-    if top in _PY_STDLIB_HINT:
-        return "runtime_version", module
-    for key in (module, top):
-        if key in book.python_aliases:
-            return "missing_dependency", book.python_aliases[key]
-    return "missing_dependency", top
+def analyze(source: Any, book: RuleBook, **kwargs: Any) -> FailureReport:
+    """Diagnose one failure from a str, bytes, binary file or iterable of text chunks."""
+    return analyze_numbered(_numbered(iter_lines(source)), book, **kwargs)
 
 
-def _node_entity(spec: str, book: RuleBook) -> tuple[str, str]:
-    if spec.startswith((".", "/")) or re.match(r"^[A-Za-z]:\\", spec):
-        return "import_error", spec
-    name = spec.removeprefix("node:")
-    parts = name.split("/")
-    pkg = "/".join(parts[:2]) if name.startswith("@") and len(parts) >= 2 else parts[0]
-    if spec.startswith("node:") or pkg in NODE_BUILTINS:
-        return "runtime_version", pkg
-    return "missing_dependency", book.node_aliases.get(pkg, pkg)
+def _numbered(lines: Iterator[str]) -> Iterator[tuple[int, str]]:
+    return enumerate(lines, start=1)
+
+
+def _ecosystem(evidence: list[EvidenceLine]) -> str:
+    text = "\n".join(e.text for e in evidence)
+    if re.search(r"npm (?:ERR!|error)|node_modules|\.m?js:\d|yarn|pnpm", text):
+        return "node"
+    if re.search(r"Traceback|\.py\"|pip |site-packages|python", text, re.I):
+        return "python"
+    if re.search(r"docker|Dockerfile|#\d+ \[", text, re.I):
+        return "docker"
+    return "other"
 
 
 def local_python_modules(files: Iterable[str]) -> set[str]:
@@ -173,7 +168,7 @@ def local_python_modules(files: Iterable[str]) -> set[str]:
     names: set[str] = set()
     for path in files:
         parts = path.split("/")
-        if parts[-1].endswith(".py") or parts[-1].endswith(".pyi"):
+        if parts[-1].endswith((".py", ".pyi")):
             if len(parts) == 1:
                 names.add(parts[0].rsplit(".", 1)[0])
             else:

@@ -17,11 +17,30 @@ from memory.errors import ConfigError
 from memory.models import CATEGORIES
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
-EntityKind = Literal["raw", "python_module", "node_module", "env_var", "port", "version"]
+EntityKind = Literal["raw", "python_module", "node_module", "env_var", "port", "version", "path", "basename", "package"]
 
 
 class _M(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class EntityContext(_M):
+    """Where to find the entity when the matched line does not hold it (a traceback's file line, a stack frame)."""
+
+    pattern: str
+    where: Literal["before", "after", "around"] = "before"
+    within: int = Field(6, ge=1, le=10)
+    entity: EntityKind = "raw"
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        try:
+            if "entity" not in re.compile(v).groupindex:
+                raise ValueError("entity_context.pattern needs a named group (?P<entity>...)")
+        except re.error as exc:
+            raise ValueError(f"pattern does not compile: {exc}") from exc
+        return v
 
 
 class RuleSpec(_M):
@@ -33,6 +52,10 @@ class RuleSpec(_M):
     precedence: int = Field(50, ge=0, le=100)
     confidence: float = Field(0.7, ge=0, le=1)
     flags: Literal["ignorecase"] | None = None
+    anchors: list[str] = Field(min_length=1)
+    """Literal strings, one of which every matching line contains (case-insensitive): the fast pre-filter."""
+    entity_value: str | None = None
+    entity_context: EntityContext | None = None
 
     @field_validator("category")
     @classmethod
@@ -60,6 +83,7 @@ class KnownFixesFile(_M):
 class AliasesFile(_M):
     version: Literal[1] = 1
     python: dict[str, str] = Field(default_factory=dict)
+    python_local: list[str] = Field(default_factory=list)
     node: dict[str, str] = Field(default_factory=dict)
 
 
@@ -74,6 +98,8 @@ class SafetyFile(_M):
 class Rule:
     spec: RuleSpec
     regex: re.Pattern[str]
+    context: re.Pattern[str] | None = None
+    anchors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +109,8 @@ class RuleBook:
     python_aliases: dict[str, str] = field(default_factory=dict)
     node_aliases: dict[str, str] = field(default_factory=dict)
     safety: SafetyFile = field(default_factory=lambda: SafetyFile())
+    local_module_names: frozenset[str] = frozenset()
+    """Top-level names that are almost always the project's own code (``src``), never a PyPI package."""
 
 
 def _load_yaml(path: Path) -> object:
@@ -130,6 +158,10 @@ def load_rulebook(prompts_dir: Path | None = None) -> RuleBook:
     safety = _validate(safety_path, SafetyFile, _load_yaml(safety_path))
     assert isinstance(aliases, AliasesFile) and isinstance(safety, SafetyFile)
     rules = tuple(
-        Rule(s, re.compile(s.pattern, re.IGNORECASE if s.flags == "ignorecase" else 0)) for s in fixes.rules
+        Rule(s, re.compile(s.pattern, re.IGNORECASE if s.flags == "ignorecase" else 0),
+             re.compile(s.entity_context.pattern) if s.entity_context else None,
+             tuple(a.lower() for a in s.anchors))
+        for s in sorted(fixes.rules, key=lambda r: -r.precedence)
     )
-    return RuleBook(rules, dict(fixes.strategies), dict(aliases.python), dict(aliases.node), safety)
+    return RuleBook(rules, dict(fixes.strategies), dict(aliases.python), dict(aliases.node), safety,
+                    frozenset(aliases.python_local))

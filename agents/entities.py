@@ -1,0 +1,112 @@
+"""Normalising an entity to what the fix needs: a distribution name, a repo path, a port, a version."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from agents.rules import RuleBook
+
+# prefixes that CI systems and platforms put in front of the repository root
+_CI_ROOTS = [
+    re.compile(r"^/home/travis/build/[^/]+/[^/]+/"),
+    re.compile(r"^/home/runner/work/[^/]+/[^/]+/"),
+    re.compile(r"^/github/workspace/"),
+    re.compile(r"^/builds/[^/]+/[^/]+/"),
+    re.compile(r"^/vercel/path\d+/"),
+    re.compile(r"^/opt/build/repo/"),
+    re.compile(r"^/opt/render/project/src/"),
+    re.compile(r"^/workspace/"),
+    re.compile(r"^/app/"),
+    re.compile(r"^/usr/src/app/"),
+    re.compile(r"^/srv/app/"),
+    re.compile(r"^/code/"),
+    re.compile(r"^/tmp/build_[0-9a-f]+/"),
+    re.compile(r"^/(?:tmp|var/tmp)/[^/]+/(?:src/)?"),
+]
+_HOME = re.compile(r"^(?:/home|/Users)/[^/]+/(.*)$")
+_CONTAINERS = {"code", "src", "projects", "project", "work", "dev", "git", "repos", "repo", "documents",
+               "workspace", "workspaces", "github", "sites", "www", "programming", "programing"}
+_NODE_BUILTINS = {
+    "assert", "buffer", "child_process", "cluster", "crypto", "dgram", "dns", "events", "fs", "http", "http2",
+    "https", "net", "os", "path", "process", "querystring", "readline", "stream", "string_decoder", "timers",
+    "tls", "tty", "url", "util", "v8", "vm", "worker_threads", "zlib",
+}
+_STDLIB_ONLY = {"_ctypes", "_sqlite3", "_ssl", "_tkinter", "_bz2", "_lzma", "distutils", "tkinter", "_curses"}
+
+
+def repo_path(path: str, repo_files: Iterable[str] = ()) -> str:
+    """A path as it is inside the repository: CI prefixes stripped, or matched against the repo's files."""
+    path = path.strip().strip("'\"")
+    path = re.sub(r"^\./", "", path)
+    files = list(repo_files)
+    if files and path.startswith("/"):
+        best = [f for f in files if path.endswith("/" + f)]
+        if best:
+            return max(best, key=len)
+    for root in _CI_ROOTS:
+        if root.match(path):
+            return root.sub("", path, count=1)
+    m = _HOME.match(path)
+    if m:
+        parts = [p for p in m.group(1).split("/") if p]
+        while len(parts) > 2 and parts[0].lower() in _CONTAINERS:
+            parts = parts[1:]
+        if len(parts) >= 2:
+            return "/".join(parts[1:])
+    return path
+
+
+def python_module(module: str, book: RuleBook, local_modules: set[str]) -> tuple[str, str]:
+    """(category, entity) for ``No module named X``: a dependency, or a local import gone wrong."""
+    top = module.split(".")[0]
+    if top in local_modules or top in book.local_module_names:
+        return "import_error", module
+    if top in _STDLIB_ONLY:
+        return "runtime_version", module
+    for key in (module, top):
+        if key in book.python_aliases:
+            return "missing_dependency", book.python_aliases[key]
+    return "missing_dependency", top
+
+
+def node_module(spec: str, book: RuleBook) -> tuple[str, str]:
+    if spec.startswith((".", "/")) or re.match(r"^[A-Za-z]:\\", spec):
+        return "import_error", spec
+    name = spec.removeprefix("node:")
+    parts = name.split("/")
+    pkg = "/".join(parts[:2]) if name.startswith("@") and len(parts) >= 2 else parts[0]
+    if spec.startswith("node:") or pkg in _NODE_BUILTINS:
+        return "runtime_version", pkg
+    return "missing_dependency", book.node_aliases.get(pkg, pkg)
+
+
+def package(spec: str) -> str:
+    """``requests==99.0.0`` / ``vite@7.1.11`` / ``@scope/pkg@^1`` → the bare package name."""
+    spec = spec.strip().strip("'\"`")
+    if spec.startswith("@"):
+        scope, _, rest = spec[1:].partition("/")
+        return "@" + scope + "/" + re.split(r"@", rest, maxsplit=1)[0]
+    return re.split(r"[=<>!~;\[ @(]", spec, maxsplit=1)[0]
+
+
+def version(value: str) -> str:
+    value = value.strip()
+    return value if not value[:1].isdigit() else f"python-{value}"
+
+
+def normalise(kind: str, value: str, book: RuleBook, local_modules: set[str], repo_files: list[str]) -> tuple[str | None, str]:
+    """(category override or None, entity)."""
+    if kind == "python_module":
+        return python_module(value, book, local_modules)
+    if kind == "node_module":
+        return node_module(value, book)
+    if kind == "path":
+        return None, repo_path(value, repo_files)
+    if kind == "basename":
+        return None, value.rstrip("/").rsplit("/", 1)[-1]
+    if kind == "package":
+        return None, package(value)
+    if kind == "version":
+        return None, version(value)
+    return None, value.strip()
