@@ -56,7 +56,7 @@ class _Hit:
     after: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _match(line: str, rules: tuple[Rule, ...]) -> tuple[Rule, re.Match[str]] | None:
+def _match_uncached(line: str, rules: tuple[Rule, ...]) -> tuple[Rule, re.Match[str]] | None:
     low = line.lower()
     for rule in rules:  # sorted by precedence, highest first
         if any(a in low for a in rule.anchors):
@@ -66,17 +66,40 @@ def _match(line: str, rules: tuple[Rule, ...]) -> tuple[Rule, re.Match[str]] | N
     return None
 
 
+class _LineCache:
+    """Logs repeat themselves (retries, progress, warnings): remember the verdict per distinct line."""
+
+    def __init__(self, rules: tuple[Rule, ...], size: int = 8192) -> None:
+        self.rules, self.size = rules, size
+        self.seen: dict[str, tuple[Rule, re.Match[str]] | None] = {}
+
+    def __call__(self, line: str) -> tuple[Rule, re.Match[str]] | None:
+        try:
+            return self.seen[line]
+        except KeyError:
+            pass
+        if len(self.seen) >= self.size:
+            self.seen.clear()
+        found = self.seen[line] = _match_uncached(line, self.rules)
+        return found
+
+
+def _match(line: str, rules: tuple[Rule, ...]) -> tuple[Rule, re.Match[str]] | None:
+    return _match_uncached(line, rules)
+
+
 def scan(numbered: Iterable[tuple[int, str]], book: RuleBook) -> tuple[_Hit | None, list[tuple[int, str]], dict[str, int]]:
     window: deque[tuple[int, str]] = deque(maxlen=BEFORE)
     tail: deque[tuple[int, str]] = deque(maxlen=20)
     best: _Hit | None = None
     seen: dict[str, int] = {}
+    match = _LineCache(book.rules)
     for lineno, raw in numbered:
         line = clean_line(raw)
         if best is not None and len(best.after) < AFTER and lineno > best.lineno:
             best.after.append((lineno, line))
         if line.strip():
-            found = _match(line, book.rules)
+            found = match(line)
             if found is not None:
                 rule, m = found
                 seen[rule.spec.category] = max(seen.get(rule.spec.category, 0), rule.spec.precedence)

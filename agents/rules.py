@@ -56,6 +56,8 @@ class RuleSpec(_M):
     """Literal strings, one of which every matching line contains (case-insensitive): the fast pre-filter."""
     entity_value: str | None = None
     entity_context: EntityContext | None = None
+    examples: list[str] = Field(default_factory=list)
+    """Log lines this rule must win (``fixes check`` proves it, and that an anchor covers each)."""
 
     @field_validator("category")
     @classmethod

@@ -54,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("analyze", help="diagnose failure logs (files, or - for stdin)")
     a.add_argument("files", nargs="+")
     a.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
+
+    f = sub.add_parser("fixes", help="the rule and strategy tables in prompts/")
+    fsub = f.add_subparsers(dest="fixes_command", required=True)
+    fsub.add_parser("check", help="validate the tables; report rules that can never match or are shadowed")
+    fsub.add_parser("list", help="print every rule and the strategies per category")
     return p
 
 
@@ -72,9 +77,18 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_bench(args)
         if args.command == "analyze":
             return cmd_analyze(args)
+        if args.command == "fixes":
+            from swarm.fixes import cmd_fixes
+
+            return cmd_fixes(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `swarm ... | head`: the reader left; not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except SwarmError as exc:
         print(f"swarm: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -176,6 +190,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 def cmd_analyze(args: argparse.Namespace) -> int:
     from agents.analyzer import analyze
     from agents.rules import load_rulebook
+    from swarm.fastscan import analyze_path
 
     book = load_rulebook()
     never = set(book.safety.never_autofix)
@@ -183,19 +198,53 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     for name in args.files:
         try:
             if name == "-":
-                text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+                report = analyze(sys.stdin.buffer, book, never_autofix=never)
             else:
-                text = Path(name).read_bytes().decode("utf-8", errors="replace")
+                path = Path(name)
+                if path.is_dir():
+                    raise IsADirectoryError(21, "is a directory")
+                with _progress_bar(path) as progress:
+                    report = analyze_path(path, book, progress=progress, never_autofix=never)
         except OSError as exc:
             print(f"swarm: error: {name}: cannot read: {exc.strerror or exc}", file=sys.stderr)
             status = 1
             continue
-        r = analyze(text, book, never_autofix=never)
+        r = report
         if args.json:
             print(json.dumps({"file": name, "category": r.category, "entity": r.entity, "ecosystem": r.ecosystem,
                               "confidence": r.confidence, "auto_fixable": r.auto_fixable, "fingerprint": r.fingerprint,
-                              "evidence": [e.model_dump() for e in r.evidence]}))
+                              "evidence": [e.model_dump() for e in r.evidence]}), flush=True)
         else:
-            print(f"{name}: {r.category}" + (f" ({r.entity})" if r.entity else "") +
-                  f", confidence {r.confidence:.2f}, auto-fixable {'yes' if r.auto_fixable else 'no'}\n  {r.summary}\n  root cause: {r.root_cause}")
+            print(f"{name}: {r.category}" + (f" ({r.entity})" if r.entity else "")
+                  + f", {r.ecosystem}, confidence {r.confidence:.2f}, auto-fixable {'yes' if r.auto_fixable else 'no'}")
+            print(f"  why: {r.summary}")
+            print(f"  root cause (line {r.root_line}): {r.root_cause}")
+            print(f"  fingerprint: {r.fingerprint}")
     return status
+
+
+class _NoBar:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _progress_bar(path: Path) -> Any:
+    """A rich progress bar on a terminal for files over 50 MB; otherwise nothing."""
+    size = path.stat().st_size
+    if size <= 50 * 1024 * 1024 or not sys.stderr.isatty():
+        return _NoBar()
+    from contextlib import contextmanager
+
+    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+
+    @contextmanager
+    def bar() -> Any:
+        with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                      transient=True) as prog:
+            task = prog.add_task(path.name, total=size)
+            yield lambda done: prog.update(task, completed=done)
+
+    return bar()

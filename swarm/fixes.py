@@ -1,0 +1,56 @@
+"""``swarm fixes check|list``: validate the tables in prompts/ and show them."""
+
+from __future__ import annotations
+
+import argparse
+
+from agents.analyzer import _match_uncached
+from agents.rules import RuleBook, load_rulebook
+from agents.strategies import registry
+
+
+def problems(book: RuleBook) -> tuple[list[str], list[str]]:
+    """(errors, warnings): rules that can never match, shadowed rules, anchors that miss, bad strategies."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    known = registry()
+    for rule in book.rules:
+        spec = rule.spec
+        if not spec.examples:
+            warnings.append(f"rule {spec.id}: no examples, so nothing proves it can match")
+        for example in spec.examples:
+            if rule.regex.search(example) is None:
+                errors.append(f"rule {spec.id}: can never match its example {example!r}")
+                continue
+            if not any(a in example.lower() for a in rule.anchors):
+                errors.append(f"rule {spec.id}: matches {example!r} but none of its anchors is in it (the fast scan would miss it)")
+            winner = _match_uncached(example, book.rules)
+            if winner is not None and winner[0].spec.id != spec.id:
+                errors.append(f"rule {spec.id}: shadowed by {winner[0].spec.id} (precedence {winner[0].spec.precedence}) on {example!r}")
+    for category, names in book.strategies.items():
+        for name in names:
+            if name not in known:
+                errors.append(f"strategies.{category}: unknown strategy {name!r} (known: {', '.join(sorted(known))})")
+    return errors, warnings
+
+
+def cmd_fixes(args: argparse.Namespace) -> int:
+    book = load_rulebook()  # a ConfigError names the file and the entry
+    if args.fixes_command == "list":
+        for rule in book.rules:
+            s = rule.spec
+            print(f"{s.precedence:>3}  {s.id:32} {s.category:20} {s.ecosystem or '-':7} conf {s.confidence:.2f}  {len(s.examples)} examples")
+        print("\nstrategies:")
+        for category, names in sorted(book.strategies.items()):
+            print(f"  {category:20} {', '.join(names)}")
+        print(f"\npython aliases: {len(book.python_aliases)}, node aliases: {len(book.node_aliases)}, "
+              f"protected globs: {len(book.safety.protected)}")
+        return 0
+    errors, warnings = problems(book)
+    for w in warnings:
+        print(f"warning: {w}")
+    for e in errors:
+        print(f"error: {e}")
+    print(f"{len(book.rules)} rules, {sum(len(r.spec.examples) for r in book.rules)} examples: "
+          f"{len(errors)} errors, {len(warnings)} warnings")
+    return 1 if errors else 0
