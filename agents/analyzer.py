@@ -146,6 +146,16 @@ def analyze_numbered(
     spec = best.rule.spec
     category = spec.category
     raw, kind = _entity(best, before, after)
+    reason = ""
+    for alt in spec.reclassify:
+        near = list(reversed(before))[: alt.within]
+        lines = near if alt.where == "before" else after[: alt.within] if alt.where == "after" else near + after[: alt.within]
+        hit = next((m for _, text in lines if (m := re.search(alt.pattern, text))), None)
+        if hit is not None:
+            category = alt.category
+            raw, kind = hit.groupdict().get("entity"), alt.entity
+            reason = f"; reclassified as {alt.category}: {alt.why or hit.group(0)}"
+            break
     entity = None
     if raw:
         override, entity = normalise_entity(kind, raw, book, set(local_modules), list(repo_files))
@@ -154,7 +164,7 @@ def analyze_numbered(
     confidence = spec.confidence
     close = [c for c in others if seen[c] >= spec.precedence - 10]
     confidence = max(0.1, confidence - 0.1 * len(close) - 0.02 * (len(others) - len(close)))
-    why = f"rule {spec.id} (precedence {spec.precedence}) at line {best.lineno}"
+    why = f"rule {spec.id} (precedence {spec.precedence}) at line {best.lineno}{reason}"
     if others:
         why += "; also seen, ranked lower: " + ", ".join(f"{c} ({seen[c]})" for c in others[:5])
     auto = category not in set(never_autofix) and bool(book.strategies.get(category))

@@ -92,7 +92,10 @@ def package(spec: str) -> str:
 
 def version(value: str) -> str:
     value = value.strip()
-    return value if not value[:1].isdigit() else f"python-{value}"
+    m = re.fullmatch(r"python-?(\d+(?:\.\d+)*)", value, re.I)
+    if m:
+        return f"python-{m.group(1)}"
+    return f"python-{value}" if value[:1].isdigit() else value
 
 
 def normalise(kind: str, value: str, book: RuleBook, local_modules: set[str], repo_files: list[str]) -> tuple[str | None, str]:

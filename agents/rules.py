@@ -43,6 +43,24 @@ class EntityContext(_M):
         return v
 
 
+class Reclassify(_M):
+    """When a nearby line proves another cause (a SyntaxError raised by a too-old interpreter)."""
+
+    pattern: str
+    category: str
+    where: Literal["before", "after", "around"] = "before"
+    within: int = Field(8, ge=1, le=10)
+    entity: EntityKind = "raw"
+    why: str = ""
+
+    @field_validator("category")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in CATEGORIES:
+            raise ValueError(f"unknown category {v!r}")
+        return v
+
+
 class RuleSpec(_M):
     id: str
     category: str
@@ -56,6 +74,7 @@ class RuleSpec(_M):
     """Literal strings, one of which every matching line contains (case-insensitive): the fast pre-filter."""
     entity_value: str | None = None
     entity_context: EntityContext | None = None
+    reclassify: list[Reclassify] = Field(default_factory=list)
     examples: list[str] = Field(default_factory=list)
     """Log lines this rule must win (``fixes check`` proves it, and that an anchor covers each)."""
 

@@ -71,8 +71,9 @@ def analyze_step(state: SwarmState, deps: Deps) -> Update:
     assert state.current is not None
     logs = state.logs
     text = ((logs.build if logs else "") + "\n" + (logs.runtime if logs else "")) or state.current.message
+    files = ctx.workspace.files(state.current.sha)
     report = analyzer.analyze(
-        text, ctx.rules, local_modules=analyzer.local_python_modules(ctx.workspace.files(state.current.sha)),
+        text, ctx.rules, local_modules=analyzer.local_python_modules(files), repo_files=files,
         never_autofix=ctx.policy.never_autofix,
     ).model_copy(update={"deploy_id": state.current.id})
     new_state = state.model_copy(update={"report": report})

@@ -82,3 +82,36 @@ def test_corpus_accuracy_targets() -> None:
             misses.append((lab["file"], lab["category"], r.category))
     assert cat_ok / len(labels) >= 0.95, misses
     assert ent_ok / ent_n >= 0.90
+
+
+def test_root_cause_not_the_loudest_line() -> None:
+    cascade = """npm ERR! code ERESOLVE
+npm ERR! ERESOLVE unable to resolve dependency tree
+npm ERR! Found: react@18.2.0
+npm ERR! A complete log of this run can be found in: /root/.npm/_logs/x.log
+Error: Command "npm install" exited with 1
+npm ERR! network request failed, reason: ECONNRESET"""
+    r = analyze(cascade, BOOK)
+    assert (r.category, r.entity) == ("dependency_conflict", "react")
+    assert "also seen, ranked lower: network_transient" in r.summary
+
+    missing_then_tests = """ImportError while importing test module '/app/tests/test_api.py'.
+E   ModuleNotFoundError: No module named 'requests'
+=========================== 3 failed, 10 passed in 1.2s ==========================="""
+    r = analyze(missing_then_tests, BOOK)
+    assert (r.category, r.entity, r.root_line) == ("missing_dependency", "requests", 2)
+
+
+def test_syntax_error_from_an_old_interpreter_is_a_runtime_version_problem() -> None:
+    log = ('  File "/usr/lib/python3.5/site-packages/app/x.py", line 3\n    print(f"hi {name}")\n'
+           '                      ^\nSyntaxError: invalid syntax\n')
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == ("runtime_version", "python-3.5") and "reclassified" in r.summary
+    r = analyze(log.replace("/usr/lib/python3.5/site-packages/", "/home/travis/build/o/r/"), BOOK)
+    assert (r.category, r.entity) == ("syntax_error", "app/x.py")
+
+
+def test_warnings_that_look_like_errors_are_not_causes() -> None:
+    log = ("npm WARN ERESOLVE overriding peer dependency\nnpm WARN deprecated request@2.88.2: request has been deprecated\n"
+           "DeprecationWarning: the error handler is deprecated\n")
+    assert analyze(log, BOOK).category == "unknown"
