@@ -146,20 +146,24 @@ def analyze_numbered(
     spec = best.rule.spec
     category = spec.category
     raw, kind = _entity(best, before, after)
-    reason = ""
+    reason, forced = "", None
     for alt in spec.reclassify:
         near = list(reversed(before))[: alt.within]
         lines = near if alt.where == "before" else after[: alt.within] if alt.where == "after" else near + after[: alt.within]
         hit = next((m for _, text in lines if (m := re.search(alt.pattern, text))), None)
         if hit is not None:
-            category = alt.category
-            raw, kind = hit.groupdict().get("entity"), alt.entity
+            forced = alt.category
+            if hit.groupdict().get("entity"):
+                raw, kind = hit.group("entity"), alt.entity
+            elif kind in ("python_module", "node_module"):
+                kind = "basename"
             reason = f"; reclassified as {alt.category}: {alt.why or hit.group(0)}"
             break
     entity = None
     if raw:
         override, entity = normalise_entity(kind, raw, book, set(local_modules), list(repo_files))
         category = override or category
+    category = forced or category
     others = sorted((c for c in seen if c != spec.category), key=lambda c: -seen[c])
     confidence = spec.confidence
     close = [c for c in others if seen[c] >= spec.precedence - 10]

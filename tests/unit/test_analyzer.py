@@ -115,3 +115,22 @@ def test_warnings_that_look_like_errors_are_not_causes() -> None:
     log = ("npm WARN ERESOLVE overriding peer dependency\nnpm WARN deprecated request@2.88.2: request has been deprecated\n"
            "DeprecationWarning: the error handler is deprecated\n")
     assert analyze(log, BOOK).category == "unknown"
+
+
+def test_missing_entry_file_is_a_start_command_problem() -> None:
+    log = """node:internal/modules/cjs/loader:1080
+  throw err;
+  ^
+
+Error: Cannot find module '/opt/render/project/src/index.js'
+    at Module._resolveFilename (node:internal/modules/cjs/loader:1077:15)
+    at Module._load (node:internal/modules/cjs/loader:922:27)
+    at Function.executeUserEntryPoint [as runMain] (node:internal/modules/run_main:81:12)
+    at node:internal/main/run_main_module:23:47 {
+  code: 'MODULE_NOT_FOUND',
+  requireStack: []
+}"""
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == ("start_command", "index.js")
+    required = "Error: Cannot find module 'express'\nRequire stack:\n- /app/server.js\n    at Module._load (x)\n"
+    assert analyze(required, BOOK).category == "missing_dependency"
