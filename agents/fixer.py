@@ -6,7 +6,7 @@ import logging
 
 from agents.context import AgentContext
 from agents.policy import diff_paths
-from agents.strategies import NO_CHANGE, StrategyDeclined, registry
+from agents.strategies import NO_CHANGE, StrategyDeclined, Tools, registry
 from memory.models import FailureReport, FixCandidate
 
 log = logging.getLogger(__name__)
@@ -18,6 +18,8 @@ def propose(
 ) -> tuple[list[FixCandidate], list[str]]:
     """Candidates for the first strategies that apply, and a note for each one that did not."""
     known = registry()
+    runtimes = ctx.platform.runtimes() if hasattr(ctx.platform, "runtimes") else {}
+    tools = Tools(ctx.workspace, runtimes, dict(ctx.rules.python_aliases))
     candidates: list[FixCandidate] = []
     notes: list[str] = []
     for name in strategies:
@@ -29,7 +31,7 @@ def propose(
             continue
         tree = ctx.workspace.checkout(f"{session_id}-a{attempt}-fix-{name}", base_sha)
         try:
-            result = strategy(report, tree, ctx.workspace)
+            result = strategy(report, tree, tools)
             diff = ctx.workspace.diff(tree)
         except StrategyDeclined as exc:
             notes.append(f"{name}: declined: {exc}")

@@ -44,6 +44,10 @@ class Platform(Protocol):
         """The deploy serving traffic now (the last healthy one), if any."""
         ...
 
+    def runtimes(self) -> dict[str, list[str]]:
+        """Language → versions this platform can run, newest last."""
+        ...
+
 
 class Prober(Protocol):
     def get(self, url: str, timeout: float) -> ProbeResult: ...

@@ -56,6 +56,9 @@ class FakePlatform:
     def live(self) -> Deployment | None:
         return None
 
+    def runtimes(self) -> dict[str, list[str]]:
+        return {"python": ["3.11.7", "3.12.1"], "node": ["20.20.2"]}
+
 
 class FakeProber:
     def __init__(self, answers: dict[str, int] | None = None) -> None:

@@ -7,7 +7,7 @@ ecosystem's own tools through the Workspace port; the Fixer then takes the diff 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +27,41 @@ class StrategyDeclined(Exception):
     """The strategy does not apply to this failure; the message says why (kept in the report)."""
 
 
-Strategy = Callable[[FailureReport, Path, Workspace], StrategyResult]
+@dataclass(frozen=True)
+class Tools:
+    """What a strategy may use besides the files of its checkout."""
+
+    ws: Workspace
+    runtimes: dict[str, list[str]] = field(default_factory=dict)
+    """Language → versions the platform can run (e.g. {"python": ["3.11.7", "3.12.1"]})."""
+    aliases: dict[str, str] = field(default_factory=dict)
+    """Python import name → distribution name (prompts/package_aliases.yaml)."""
+
+    def run(self, command: str, cwd: Path, timeout: float = 120) -> Any:
+        return self.ws.run(command, cwd, timeout=timeout)
+
+
+Strategy = Callable[[FailureReport, Path, Tools], StrategyResult]
 """Edit ``tree`` to fix the failure, or raise StrategyDeclined."""
 
 
 def registry() -> dict[str, Strategy]:
     from agents.strategies.add_dependency import add_dependency
+    from agents.strategies.add_init_py import add_init_py
     from agents.strategies.bind_port import bind_port
+    from agents.strategies.fix_start_command import fix_start_command
+    from agents.strategies.relax_pin import relax_pin
     from agents.strategies.retry import retry
+    from agents.strategies.set_runtime_version import set_runtime_version
+    from agents.strategies.sync_lockfile import sync_lockfile
+    from agents.strategies.trim_unused_dependencies import trim_unused_dependencies
 
-    return {"add_dependency": add_dependency, "bind_port": bind_port, "retry": retry}
+    return {
+        "add_dependency": add_dependency, "add_init_py": add_init_py, "bind_port": bind_port,
+        "fix_start_command": fix_start_command, "relax_pin": relax_pin, "retry": retry,
+        "set_runtime_version": set_runtime_version, "sync_lockfile": sync_lockfile,
+        "trim_unused_dependencies": trim_unused_dependencies,
+    }
 
 
 NO_CHANGE = frozenset({"retry"})

@@ -12,8 +12,7 @@ import re
 import shlex
 from pathlib import Path
 
-from agents.ports import Workspace
-from agents.strategies import StrategyDeclined, StrategyResult
+from agents.strategies import StrategyDeclined, StrategyResult, Tools
 from memory.models import FailureReport
 
 _NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[A-Za-z0-9][A-Za-z0-9._~-]*$")
@@ -24,7 +23,7 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def add_dependency(report: FailureReport, tree: Path, ws: Workspace) -> StrategyResult:
+def add_dependency(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
     name = report.entity
     if not name or not _NAME.match(name):
         raise StrategyDeclined(f"no valid package name in the diagnosis (entity={name!r})")
@@ -35,7 +34,7 @@ def add_dependency(report: FailureReport, tree: Path, ws: Workspace) -> Strategy
     return _python(name, tree, ws)
 
 
-def _python(name: str, tree: Path, ws: Workspace) -> StrategyResult:
+def _python(name: str, tree: Path, ws: Tools) -> StrategyResult:
     version = _pypi_version(name, tree, ws)
     spec = f"{name}=={version}" if version else name
     req = tree / "requirements.txt"
@@ -65,7 +64,7 @@ def _python(name: str, tree: Path, ws: Workspace) -> StrategyResult:
     return StrategyResult(f"add {spec} to pyproject.toml", {"package": name, "version": version, "manifest": "pyproject.toml"}, 0.75)
 
 
-def _pypi_version(name: str, tree: Path, ws: Workspace) -> str | None:
+def _pypi_version(name: str, tree: Path, ws: Tools) -> str | None:
     result = ws.run(f"python -m pip index versions {shlex.quote(name)} --disable-pip-version-check", tree, timeout=60)
     if result.ok:
         m = _VERSION.search(result.output.strip())
@@ -75,7 +74,7 @@ def _pypi_version(name: str, tree: Path, ws: Workspace) -> str | None:
     return None  # registry unreachable: declare it without a pin rather than guess one
 
 
-def _node(name: str, tree: Path, ws: Workspace) -> StrategyResult:
+def _node(name: str, tree: Path, ws: Tools) -> StrategyResult:
     pkg_path = tree / "package.json"
     try:
         pkg = json.loads(pkg_path.read_text(encoding="utf-8"))

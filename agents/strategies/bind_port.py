@@ -13,8 +13,7 @@ import ast
 import re
 from pathlib import Path
 
-from agents.ports import Workspace
-from agents.strategies import StrategyDeclined, StrategyResult
+from agents.strategies import StrategyDeclined, StrategyResult, Tools
 from memory.models import FailureReport
 
 SKIP_DIRS = {".venv", "venv", "env", "node_modules", ".git", "tests", "test", "build", "dist"}
@@ -109,7 +108,7 @@ def js_rewrite(source: str) -> str:
     return _JS_LISTEN.sub(lambda m: f".listen(Number(process.env.PORT) || {m.group(1)}", source)
 
 
-def bind_port(report: FailureReport, tree: Path, ws: Workspace) -> StrategyResult:
+def bind_port(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
     if report.category != "port_binding":
         raise StrategyDeclined(f"bind_port fixes port_binding, not {report.category}")
     changed: list[str] = []

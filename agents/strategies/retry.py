@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agents.ports import Workspace
-from agents.strategies import StrategyDeclined, StrategyResult
+from agents.strategies import StrategyDeclined, StrategyResult, Tools
 from memory.models import FailureReport
 
 RETRYABLE = {"network_transient", "port_conflict", "rate_limit"}
 
 
-def retry(report: FailureReport, tree: Path, ws: Workspace) -> StrategyResult:
+def retry(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
     if report.category not in RETRYABLE:
         raise StrategyDeclined(f"a plain redeploy does not fix {report.category}")
     delay = 10.0 if report.category == "rate_limit" else 2.0

@@ -12,6 +12,8 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -47,6 +49,7 @@ class LocalPlatform:
     name: str = "local"
 
     def __post_init__(self) -> None:
+        self._runtimes: dict[str, list[str]] | None = None
         self.repo = Path(self.repo).resolve()
         self.state_dir = Path(self.state_dir).resolve()
         (self.state_dir / "deploys").mkdir(parents=True, exist_ok=True)
@@ -160,6 +163,25 @@ class LocalPlatform:
             if meta["status"] == "live" and meta.get("pid") and alive(meta["pid"]):
                 return self.status(meta["id"])
         return None
+
+    def runtimes(self) -> dict[str, list[str]]:
+        """The interpreters a build here can use: ``pythonX.Y`` on PATH that really run, and node."""
+        if self._runtimes is None:
+            found: dict[str, list[str]] = {"python": [], "node": []}
+            for minor in range(6, 20):
+                exe = shutil.which(f"python3.{minor}")
+                if exe:
+                    out = subprocess.run([exe, "--version"], capture_output=True, text=True)
+                    m = re.search(r"(\d+\.\d+\.\d+)", out.stdout + out.stderr)
+                    if out.returncode == 0 and m:
+                        found["python"].append(m.group(1))
+            node = shutil.which("node")
+            if node:
+                out = subprocess.run([node, "--version"], capture_output=True, text=True)
+                if out.returncode == 0:
+                    found["node"].append(out.stdout.strip().lstrip("v"))
+            self._runtimes = found
+        return self._runtimes
 
     def close(self) -> None:
         """Stop every process this platform started (workers and web processes)."""

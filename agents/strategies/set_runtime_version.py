@@ -1,0 +1,74 @@
+"""set_runtime_version: the runtime the app asks for does not exist on the platform.
+
+runtime.txt / .python-version (Python) and .nvmrc / package.json engines (Node) are set to a
+version the platform reports it can run: the newest one not above the version asked for, else
+the oldest one above it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from agents.strategies import StrategyDeclined, StrategyResult, Tools
+from memory.models import FailureReport
+
+
+def _key(v: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", v)[:3])
+
+
+def choose(wanted: str, available: list[str]) -> str | None:
+    if not available:
+        return None
+    w = _key(wanted)
+    below = [v for v in available if _key(v)[: len(w)] <= w]
+    return max(below, key=_key) if below else min(available, key=_key)
+
+
+def _same_line(a: str, b: str) -> bool:
+    return _key(a)[:2] == _key(b)[:2]
+
+
+def set_runtime_version(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
+    pythons = tools.runtimes.get("python", [])
+    for name, fmt in (("runtime.txt", "python-{}"), (".python-version", "{}")):
+        path = tree / name
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8").strip()
+        m = re.search(r"(\d+(?:\.\d+){0,2})", text)
+        if not m:
+            raise StrategyDeclined(f"{name} holds no version number ({text!r})")
+        wanted = m.group(1)
+        if any(_same_line(wanted, v) for v in pythons):
+            raise StrategyDeclined(f"{name} asks for {wanted}, which the platform has")
+        pick = choose(wanted, pythons)
+        if pick is None:
+            raise StrategyDeclined("the platform reported no Python versions it can run")
+        path.write_text(fmt.format(pick) + "\n", encoding="utf-8")
+        return StrategyResult(f"{name}: {text} → {fmt.format(pick)} (available on the platform: {', '.join(pythons)})",
+                              {"file": name, "from": text, "to": pick}, 0.8)
+    nodes = tools.runtimes.get("node", [])
+    changed = []
+    nvmrc = tree / ".nvmrc"
+    if nvmrc.is_file() and nodes:
+        want = nvmrc.read_text().strip().lstrip("v")
+        if want and want[0].isdigit() and not any(_key(v)[0] == _key(want)[0] for v in nodes):
+            nvmrc.write_text(f"{_key(choose(want, nodes) or nodes[-1])[0]}\n")
+            changed.append(".nvmrc")
+    pkg = tree / "package.json"
+    if pkg.is_file() and nodes:
+        data = json.loads(pkg.read_text(encoding="utf-8"))
+        spec = str(data.get("engines", {}).get("node", ""))
+        lows = re.findall(r"(?:>=|\^|~|^)\s*v?(\d+)", spec)
+        newest = max(_key(v)[0] for v in nodes)
+        if spec and lows and int(lows[0]) > newest:
+            data["engines"]["node"] = f">={newest}"
+            pkg.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+            changed.append("package.json engines.node")
+    if changed:
+        return StrategyResult(f"set the Node version to one the platform has ({', '.join(nodes)}) in {', '.join(changed)}",
+                              {"files": changed}, 0.7)
+    raise StrategyDeclined("no runtime.txt, .python-version, .nvmrc or engines entry asks for a missing runtime")

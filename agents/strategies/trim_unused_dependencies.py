@@ -1,0 +1,79 @@
+"""trim_unused_dependencies: a build that overruns its time limit installs packages nothing imports.
+
+A static import scan of every Python file decides: a requirement is kept when its import name is
+imported, when the start command or a config names it, or when any source file mentions it
+(plugins, database URLs). Everything else is removed from requirements.txt.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from agents.strategies import StrategyDeclined, StrategyResult, Tools
+from memory.models import FailureReport
+
+SKIP = {".venv", "venv", "env", "node_modules", ".git", "build", "dist"}
+_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def imported_modules(tree: Path) -> tuple[set[str], str]:
+    """Top-level names imported anywhere, and the text of every source and config file."""
+    names: set[str] = set()
+    texts = []
+    for path in sorted(tree.rglob("*")):
+        if not path.is_file() or SKIP.intersection(path.relative_to(tree).parts[:-1]):
+            continue
+        if path.suffix == ".py":
+            text = path.read_text(encoding="utf-8", errors="replace")
+            texts.append(text)
+            try:
+                mod = ast.parse(text)
+            except SyntaxError as exc:
+                raise StrategyDeclined(f"{path.relative_to(tree)} does not parse ({exc.msg}); an import scan would guess") from exc
+            for node in ast.walk(mod):
+                if isinstance(node, ast.Import):
+                    names.update(a.name.split(".")[0] for a in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names.add(node.module.split(".")[0])
+                elif isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in ("import_module", "__import__") \
+                        and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                    names.add(node.args[0].value.split(".")[0])
+        elif path.name in ("Procfile", "swarm.toml", "setup.cfg", "pyproject.toml", "tox.ini", "pytest.ini", "alembic.ini") \
+                or path.suffix in (".cfg", ".ini", ".toml", ".yaml", ".yml"):
+            texts.append(path.read_text(encoding="utf-8", errors="replace"))
+    return names, "\n".join(texts).lower()
+
+
+def trim_unused_dependencies(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
+    req = tree / "requirements.txt"
+    if not req.is_file():
+        raise StrategyDeclined("no requirements.txt to trim")
+    imported, mentioned = imported_modules(tree)
+    if not imported:
+        raise StrategyDeclined("no Python imports found; cannot tell what is used")
+    by_dist: dict[str, set[str]] = {}
+    for module, dist in tools.aliases.items():
+        by_dist.setdefault(canonical(dist), set()).add(module.split(".")[0])
+    lines = req.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept, removed = [], []
+    for line in lines:
+        m = _REQ_NAME.match(line)
+        if not m or line.lstrip().startswith(("#", "-")):
+            kept.append(line)
+            continue
+        dist = m.group(1)
+        modules = by_dist.get(canonical(dist), set()) | {canonical(dist).replace("-", "_"), dist.lower().replace("-", "_")}
+        used = bool(modules & {n.lower() for n in imported}) or any(
+            re.search(rf"(?<![\w-]){re.escape(x)}(?![\w-])", mentioned) for x in {dist.lower(), canonical(dist), *modules})
+        (kept if used else removed).append(line if used else dist)
+    if not removed:
+        raise StrategyDeclined("every declared dependency is imported or referenced")
+    req.write_text("".join(kept), encoding="utf-8")
+    return StrategyResult(f"remove {len(removed)} never-imported requirement(s) from requirements.txt: {', '.join(removed)}",
+                          {"removed": removed}, 0.7)
