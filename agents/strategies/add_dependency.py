@@ -35,8 +35,6 @@ def add_dependency(report: FailureReport, tree: Path, ws: Tools) -> StrategyResu
 
 
 def _python(name: str, tree: Path, ws: Tools) -> StrategyResult:
-    version = _pypi_version(name, tree, ws)
-    spec = f"{name}=={version}" if version else name
     req = tree / "requirements.txt"
     pyproject = tree / "pyproject.toml"
     if req.is_file() or not pyproject.is_file():
@@ -45,11 +43,15 @@ def _python(name: str, tree: Path, ws: Tools) -> StrategyResult:
             m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line)
             if m and canonical(m.group(1)) == canonical(name):
                 raise StrategyDeclined(f"{name} is already in requirements.txt; the import name may map to another package")
+        version = _pypi_version(name, tree, ws)
+        spec = f"{name}=={version}" if version else name
         if text and not text.endswith("\n"):
             text += "\n"
         req.write_text(text + spec + "\n", encoding="utf-8")
         return StrategyResult(f"add {spec} to requirements.txt", {"package": name, "version": version, "manifest": "requirements.txt"}, 0.8)
     text = pyproject.read_text(encoding="utf-8")
+    version = _pypi_version(name, tree, ws)
+    spec = f"{name}=={version}" if version else name
     if canonical(name) in {canonical(x) for x in re.findall(r"[\"']([A-Za-z0-9][A-Za-z0-9._-]*)", text)}:
         raise StrategyDeclined(f"{name} is already declared in pyproject.toml")
     m = re.search(r"(?ms)^\[project\].*?^dependencies\s*=\s*\[", text)

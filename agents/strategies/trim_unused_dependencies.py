@@ -61,7 +61,8 @@ def trim_unused_dependencies(report: FailureReport, tree: Path, tools: Tools) ->
     for module, dist in tools.aliases.items():
         by_dist.setdefault(canonical(dist), set()).add(module.split(".")[0])
     lines = req.read_text(encoding="utf-8").splitlines(keepends=True)
-    kept, removed = [], []
+    kept: list[str] = []
+    removed: list[str] = []
     for line in lines:
         m = _REQ_NAME.match(line)
         if not m or line.lstrip().startswith(("#", "-")):
@@ -71,7 +72,10 @@ def trim_unused_dependencies(report: FailureReport, tree: Path, tools: Tools) ->
         modules = by_dist.get(canonical(dist), set()) | {canonical(dist).replace("-", "_"), dist.lower().replace("-", "_")}
         used = bool(modules & {n.lower() for n in imported}) or any(
             re.search(rf"(?<![\w-]){re.escape(x)}(?![\w-])", mentioned) for x in {dist.lower(), canonical(dist), *modules})
-        (kept if used else removed).append(line if used else dist)
+        if used:
+            kept.append(line)
+        else:
+            removed.append(dist)
     if not removed:
         raise StrategyDeclined("every declared dependency is imported or referenced")
     req.write_text("".join(kept), encoding="utf-8")

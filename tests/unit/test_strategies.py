@@ -1,0 +1,132 @@
+"""Each strategy on real files in a temp folder; registry look-ups go through a scripted workspace."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agents.ports import CommandResult
+from agents.strategies import StrategyDeclined, Tools
+from agents.strategies.add_dependency import add_dependency
+from agents.strategies.add_init_py import add_init_py
+from agents.strategies.fix_start_command import fix_start_command
+from agents.strategies.relax_pin import relax_pin
+from agents.strategies.set_runtime_version import choose, set_runtime_version
+from agents.strategies.sync_lockfile import sync_lockfile
+from agents.strategies.trim_unused_dependencies import trim_unused_dependencies
+from memory.models import FailureReport
+
+
+class ScriptedWorkspace:
+    """Answers registry commands from a table; anything else fails loudly."""
+
+    def __init__(self, answers: dict[str, tuple[int, str]]) -> None:
+        self.answers, self.calls = answers, []
+
+    def run(self, command: str, cwd: Path, timeout: float, env: dict[str, str] | None = None) -> CommandResult:
+        self.calls.append(command)
+        for key, (code, out) in self.answers.items():
+            if key in command:
+                return CommandResult(command, code, out, 0.01)
+        raise AssertionError(f"unexpected command {command}")
+
+
+def tools(answers: dict[str, tuple[int, str]] | None = None, **kw: object) -> Tools:
+    return Tools(ScriptedWorkspace(answers or {}), **kw)  # type: ignore[arg-type]
+
+
+def write(tree: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tree / rel).write_text(text)
+
+
+def test_add_dependency_pins_the_index_version(tmp_path: Path) -> None:
+    write(tmp_path, {"requirements.txt": "flask==3.0.0"})
+    t = tools({"pip index versions PyYAML": (0, "PyYAML (6.0.2)\nAvailable versions: 6.0.2, 6.0.1")})
+    add_dependency(FailureReport(category="missing_dependency", entity="PyYAML", ecosystem="python"), tmp_path, t)
+    assert (tmp_path / "requirements.txt").read_text() == "flask==3.0.0\nPyYAML==6.0.2\n"
+    with pytest.raises(StrategyDeclined, match="already"):
+        add_dependency(FailureReport(category="missing_dependency", entity="pyyaml", ecosystem="python"), tmp_path, t)
+    t404 = tools({"pip index versions": (1, "ERROR: No matching distribution found for nopkg")})
+    with pytest.raises(StrategyDeclined, match="no distribution"):
+        add_dependency(FailureReport(category="missing_dependency", entity="nopkg", ecosystem="python"), tmp_path, t404)
+
+
+def test_add_dependency_pyproject(tmp_path: Path) -> None:
+    write(tmp_path, {"pyproject.toml": '[project]\nname = "x"\ndependencies = [\n    "flask",\n]\n'})
+    add_dependency(FailureReport(category="missing_dependency", entity="requests", ecosystem="python"), tmp_path,
+                   tools({"pip index": (0, "requests (2.32.3)")}))
+    assert '"requests==2.32.3",' in (tmp_path / "pyproject.toml").read_text()
+
+
+def test_relax_pin_to_newest_stable(tmp_path: Path) -> None:
+    write(tmp_path, {"requirements.txt": "# deps\nrequests==99.0.0 ; python_version >= '3.8'\nidna\n"})
+    t = tools({"pip index versions requests": (0, "requests (2.32.3)\nAvailable versions: 3.0.0b1, 2.32.3, 2.31.0")})
+    r = relax_pin(FailureReport(category="dependency_conflict", entity="requests", ecosystem="python"), tmp_path, t)
+    assert "requests==2.32.3 ; python_version >= '3.8'" in (tmp_path / "requirements.txt").read_text()
+    assert r.params["from"] == "==99.0.0"
+
+
+def test_relax_pin_node(tmp_path: Path) -> None:
+    write(tmp_path, {"package.json": json.dumps({"dependencies": {"vite": "^99.0.0"}})})
+    t = tools({"npm view vite versions": (0, '["5.0.0", "7.1.11", "8.0.0-beta.1"]')})
+    relax_pin(FailureReport(category="dependency_conflict", entity="vite", ecosystem="node"), tmp_path, t)
+    assert json.loads((tmp_path / "package.json").read_text())["dependencies"]["vite"] == "^7.1.11"
+
+
+def test_sync_lockfile_runs_npm(tmp_path: Path) -> None:
+    write(tmp_path, {"package.json": "{}", "package-lock.json": "{}"})
+    t = tools({"npm install --package-lock-only": (0, "up to date")})
+    sync_lockfile(FailureReport(category="lockfile_mismatch", entity="package-lock.json"), tmp_path, t)
+    assert t.ws.calls == ["npm install --package-lock-only --ignore-scripts --no-audit --no-fund"]  # type: ignore[attr-defined]
+    with pytest.raises(StrategyDeclined):
+        sync_lockfile(FailureReport(category="lockfile_mismatch", entity="poetry.lock"), tmp_path / "nothing", t)
+
+
+def test_add_init_py(tmp_path: Path) -> None:
+    write(tmp_path, {"profile/server.py": "x = 1\n", "auth/__init__.py": "", "auth/session.py": ""})
+    r = add_init_py(FailureReport(category="import_error", entity="profile.server"), tmp_path, tools())
+    assert (tmp_path / "profile/__init__.py").exists() and r.params["files"] == ["profile/__init__.py"]
+    with pytest.raises(StrategyDeclined):
+        add_init_py(FailureReport(category="import_error", entity="auth.sesion"), tmp_path, tools())
+
+
+@pytest.mark.parametrize(
+    ("procfile", "files", "expect"),
+    [
+        ("web: python main.py\n", {"app.py": "import http.server\nif __name__ == '__main__':\n    s.serve_forever()\n",
+                                    "util.py": "x = 1\n"}, "web: python app.py\n"),
+        ("web: gunicorn wsgi:app --workers 2\n", {"service/web.py": "from flask import Flask\napp = Flask(__name__)\n"},
+         "web: gunicorn service.web:app --workers 2\n"),
+        ("web: python -m srv.main\n", {"srv/server.py": "if __name__ == '__main__':\n    app.run()\n"},
+         "web: python -m srv.server\n"),
+    ],
+)
+def test_fix_start_command(tmp_path: Path, procfile: str, files: dict[str, str], expect: str) -> None:
+    write(tmp_path, {"Procfile": procfile, **files})
+    fix_start_command(FailureReport(category="start_command"), tmp_path, tools())
+    assert (tmp_path / "Procfile").read_text() == expect
+
+
+def test_set_runtime_version(tmp_path: Path) -> None:
+    assert choose("3.99.0", ["3.10.13", "3.11.7"]) == "3.11.7"
+    assert choose("2.7.10", ["3.10.13", "3.11.7"]) == "3.10.13"
+    write(tmp_path, {"runtime.txt": "python-3.99.0\n"})
+    set_runtime_version(FailureReport(category="runtime_version"), tmp_path, tools(runtimes={"python": ["3.11.7"]}))
+    assert (tmp_path / "runtime.txt").read_text() == "python-3.11.7\n"
+    with pytest.raises(StrategyDeclined, match="which the platform has"):
+        set_runtime_version(FailureReport(category="runtime_version"), tmp_path, tools(runtimes={"python": ["3.11.7"]}))
+
+
+def test_trim_unused_dependencies_keeps_what_is_used(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "requirements.txt": "idna==3.10\nPyYAML\ngunicorn\npsycopg2-binary\n# comment\nnumpy==2.1.3\npandas==2.2.3\n",
+        "app.py": "import idna\nimport yaml\nDB = 'postgresql+psycopg2://x'\n",
+        "Procfile": "web: gunicorn app:app\n",
+    })
+    r = trim_unused_dependencies(FailureReport(category="build_timeout"), tmp_path, tools(aliases={"yaml": "PyYAML", "psycopg2": "psycopg2-binary"}))
+    assert (tmp_path / "requirements.txt").read_text() == "idna==3.10\nPyYAML\ngunicorn\npsycopg2-binary\n# comment\n"
+    assert r.params["removed"] == ["numpy", "pandas"]
