@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.policy import Policy
-from agents.ports import LLM, Clock, Notifier, Platform, Prober, Workspace
+from agents.ports import LLM, Clock, Notifier, Platform, Prober, Sandbox, Workspace
 from agents.rules import RuleBook
 from memory.learning import LearningStore
 
@@ -25,6 +25,8 @@ class Options:
     candidates: int = 3
     push: bool = True
     error_rate_threshold: float = 0.5
+    smoke_check: bool = True
+    """Build each candidate like the platform and start it before deploying (the swarm's default)."""
 
 
 def _no_emit(kind: str, data: dict[str, Any]) -> None:
@@ -42,6 +44,7 @@ class AgentContext:
     policy: Policy
     learning: LearningStore
     llm: LLM | None = None
+    sandbox: Sandbox | None = None
     options: Options = field(default_factory=Options)
     emit: Callable[[str, dict[str, Any]], None] = _no_emit
     """Progress and audit events: (kind, data). The graph layer routes them to the store and files."""

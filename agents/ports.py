@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from memory.models import DeployLogs, Deployment, ProbeResult
+from memory.models import CheckResult, DeployLogs, Deployment, ProbeResult
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,12 @@ class Platform(Protocol):
     def runtimes(self) -> dict[str, list[str]]:
         """Language → versions this platform can run, newest last."""
         ...
+
+
+class Sandbox(Protocol):
+    """Builds a checkout the way the platform will and checks that it starts and answers health."""
+
+    def smoke(self, tree: Path, timeout: float) -> list[CheckResult]: ...
 
 
 class Prober(Protocol):

@@ -78,6 +78,8 @@ def validate(ctx: AgentContext, candidate: FixCandidate, category: str, base_sha
             checks.append(CheckResult(name=name, ok=result.ok, seconds=round(result.seconds, 3), output=f"$ {command}\n{output}"))
             if not result.ok:
                 break
+        if all(c.ok for c in checks) and ctx.sandbox is not None and ctx.options.smoke_check:
+            checks.extend(ctx.sandbox.smoke(tree, timeout=ctx.options.validate_timeout_s))
     finally:
         ctx.workspace.discard(tree)
     passed = all(c.ok for c in checks)

@@ -28,6 +28,7 @@ from swarm.config import EnvSettings, FileConfig, artifacts_root, service_name
 from swarm.gitws import GitWorkspace
 from swarm.platforms import REGISTRY
 from swarm.platforms.local import Faults
+from swarm.sandbox import LocalSandbox
 
 log = logging.getLogger(__name__)
 LOCK_TTL_MS = 60_000
@@ -153,11 +154,14 @@ def open_session(
         options = Options(
             health_path=cfg.deploy.health_path, health_timeout_s=10.0, attempt_timeout_s=cfg.heal.attempt_timeout_s,
             validate_commands=tuple(cfg.validate_.commands), validate_timeout_s=cfg.validate_.timeout_s,
-            probe_paths=tuple(cfg.verify.probe_paths), candidates=cfg.heal.candidates,
+            probe_paths=tuple(cfg.verify.probe_paths), candidates=cfg.heal.candidates if mode == "swarm" else 1,
             push=cfg.heal.push and not dry_run, error_rate_threshold=cfg.verify.error_rate_threshold,
+            smoke_check=cfg.validate_.smoke_check and mode == "swarm",
         )
+        sandbox = LocalSandbox(cfg.deploy.health_path, cfg.deploy.health_timeout_s, cfg.deploy.build, cfg.deploy.start,
+                               dict(cfg.deploy.env), cfg.faults.build_timeout_s)
         ctx = AgentContext(
-            platform=platform, workspace=workspace, prober=prober, clock=SystemClock(),
+            platform=platform, workspace=workspace, prober=prober, clock=SystemClock(), sandbox=sandbox,
             notifier=SessionNotifier(artifacts.path("notifications.jsonl"), redactor), rules=rules, policy=policy,
             learning=LearningStore(root / "deploy_learning_state.json"), options=options,
         )

@@ -56,7 +56,8 @@ class SafetySection(_S):
 
 class ValidateSection(_S):
     commands: list[str] = Field(default_factory=list)
-    timeout_s: float = Field(120.0, gt=0)
+    timeout_s: float = Field(180.0, gt=0)
+    smoke_check: bool = True
 
 
 class VerifySection(_S):

@@ -42,10 +42,10 @@ class BuildFailed(Exception):
 
 
 class Worker:
-    def __init__(self, ddir: Path) -> None:
+    def __init__(self, ddir: Path, cfg: dict[str, Any] | None = None, src: Path | None = None) -> None:
         self.ddir = ddir
-        self.cfg: dict[str, Any] = json.loads((ddir / "config.json").read_text())
-        self.src = ddir / "src"
+        self.cfg: dict[str, Any] = cfg if cfg is not None else json.loads((ddir / "config.json").read_text())
+        self.src = src or ddir / "src"
         self.build_log = open(ddir / "build.log", "ab", buffering=0)
         self.deadline: float | None = None
 
@@ -198,11 +198,15 @@ class Worker:
                 tmp.write_text(json.dumps(meta, indent=2))
                 os.replace(tmp, other / "meta.json")
 
-    def main(self) -> int:
+    def environment(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
         env.update({str(k): str(v) for k, v in (self.cfg.get("env") or {}).items()})
         env["PATH"] = os.pathsep.join([str(self.src / ".venv" / "bin"), str(self.src / "node_modules" / ".bin"), env.get("PATH", "")])
         env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+        return env
+
+    def main(self) -> int:
+        env = self.environment()
         started = time.monotonic()
         try:
             self.update(status="building")
