@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from agents.context import AgentContext
 from agents.policy import diff_paths
@@ -23,27 +24,31 @@ def propose(
     candidates: list[FixCandidate] = []
     notes: list[str] = []
     for name in strategies:
-        if len(candidates) >= budget:
-            break
         strategy = known.get(name)
         if strategy is None:
             notes.append(f"{name}: no such strategy (check prompts/known_fixes.yaml)")
             continue
-        tree = ctx.workspace.checkout(f"{session_id}-a{attempt}-fix-{name}", base_sha)
-        try:
-            result = strategy(report, tree, tools)
-            diff = ctx.workspace.diff(tree)
-        except StrategyDeclined as exc:
-            notes.append(f"{name}: declined: {exc}")
-            continue
-        finally:
-            ctx.workspace.discard(tree)
-        if name not in NO_CHANGE and not diff.strip():
-            notes.append(f"{name}: produced no change")
-            continue
-        files = sorted(diff_paths(diff))
-        candidates.append(FixCandidate(
-            id=f"a{attempt}-{name}", strategy=name, summary=result.summary, diff=diff, files=files,
-            predicted_success=result.predicted_success, cost=result.cost, params=result.params,
-        ))
+        variant, alternatives = 0, 1
+        while variant < alternatives and len(candidates) < budget:
+            tree = ctx.workspace.checkout(f"{session_id}-a{attempt}-fix-{name}-{variant}", base_sha)
+            try:
+                result = strategy(report, tree, replace(tools, variant=variant))
+                diff = ctx.workspace.diff(tree)
+            except StrategyDeclined as exc:
+                notes.append(f"{name}: declined: {exc}")
+                break
+            finally:
+                ctx.workspace.discard(tree)
+            alternatives = max(1, result.alternatives)
+            cid = f"a{attempt}-{name}" + (f"-v{variant + 1}" if variant else "")
+            variant += 1
+            if name not in NO_CHANGE and not diff.strip():
+                notes.append(f"{cid}: produced no change")
+                continue
+            if any(c.diff == diff for c in candidates):
+                continue
+            candidates.append(FixCandidate(
+                id=cid, strategy=name, summary=result.summary, diff=diff, files=sorted(diff_paths(diff)),
+                predicted_success=result.predicted_success * (0.9 ** (variant - 1)), cost=result.cost, params=result.params,
+            ))
     return candidates, notes

@@ -36,5 +36,5 @@ def plan(ctx: AgentContext, report: FailureReport, tried: list[TriedFix]) -> Pla
     for name in ranked:
         st = learned.stats(report.category, name)
         reasons.append(f"{name}: {st.successes}/{st.tries} successes for {report.category}")
-    budget = min(ctx.options.candidates, len(ranked))
+    budget = ctx.options.candidates if ranked else 0  # strategies may offer several variants each
     return Plan(ranked, budget, reasons)

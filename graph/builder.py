@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from langgraph.graph import END, START, StateGraph
@@ -14,15 +15,25 @@ from memory.models import SwarmState
 
 
 def _node(step: Any) -> Any:
+    name = step.__name__.removesuffix("_step")
+
     def node(state: SwarmState, runtime: Runtime[Deps]) -> dict[str, Any]:
-        return step(state, runtime.context)
+        start = time.time()
+        try:
+            return step(state, runtime.context)
+        finally:
+            runtime.context.spans.append((name, start, time.time()))
 
     node.__name__ = step.__name__.removesuffix("_step")
     return node
 
 
 def _validate(payload: dict[str, Any], runtime: Runtime[Deps]) -> dict[str, Any]:
-    return steps.validate_one(payload, runtime.context)
+    start = time.time()
+    try:
+        return steps.validate_one(payload, runtime.context)
+    finally:
+        runtime.context.spans.append(("validate", start, time.time()))
 
 
 def _fan_out(state: SwarmState) -> list[Send] | str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from agents.context import AgentContext
@@ -27,6 +27,8 @@ class Deps:
     console: Callable[[str, dict[str, Any]], None] | None = None
     learn: bool = True
     degraded: bool = False
+    spans: list[tuple[str, float, float]] = field(default_factory=list)
+    """(node, start, end) wall-clock spans of every step, for the time split."""
 
     def __post_init__(self) -> None:
         self.ctx.emit = self.event
@@ -62,3 +64,25 @@ class Deps:
             except StoreUnavailable:
                 self.store = None
                 self.artifacts.append_log("fallback_output.log", f"coordination store unavailable; continuing on files only ({why})")
+
+
+PLATFORM_NODES = frozenset({"monitor", "deploy", "rollback"})
+
+
+def _union(spans: list[tuple[float, float]]) -> float:
+    total, end = 0.0, float("-inf")
+    for a, b in sorted(spans):
+        if b <= end:
+            continue
+        total += b - max(a, end)
+        end = b
+    return total
+
+
+def time_split(spans: list[tuple[str, float, float]]) -> dict[str, float]:
+    """Wall seconds in the swarm itself (analysis, fixing, validation) versus builds and deploys."""
+    platform = _union([(a, b) for n, a, b in spans if n in PLATFORM_NODES])
+    swarm = _union([(a, b) for n, a, b in spans if n not in PLATFORM_NODES])
+    total = platform + swarm
+    return {"swarm_seconds": round(swarm, 2), "platform_seconds": round(platform, 2),
+            "swarm_share": round(swarm / total, 3) if total else 0.0}

@@ -7,6 +7,7 @@ so it never repeats a push that already happened (pushes and deploys are idempot
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -35,14 +36,17 @@ def run_loop(state: SwarmState, deps: Deps, start: str = "monitor", checkpoint: 
         if checkpoint:
             deps.artifacts.write_json(checkpoint, {"node": node, "state": state})
         deps.artifacts.append_log("fallback_output.log" if deps.degraded else "swarm_output.log", f"loop: {node}")
+        t0 = time.time()
         if node == "validate":
             # one candidate at a time, in order
             state = _apply(state, {"validations": None})
             for payload in steps.validation_payloads(state):
                 state = _apply(state, steps.validate_one(payload, deps))
+            deps.spans.append((node, t0, time.time()))
             node = "select"
             continue
         state = _apply(state, table[node](state, deps))
+        deps.spans.append((node, t0, time.time()))
         node = next_node(node, state)
     raise RuntimeError(f"fallback loop did not finish within {MAX_STEPS} steps")
 

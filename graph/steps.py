@@ -10,7 +10,7 @@ import logging
 from typing import Any, Literal
 
 from agents import analyzer, deploy, fixer, learner, monitor, optimizer, reporter, validator
-from graph.deps import Deps
+from graph.deps import Deps, time_split
 from graph.routing import stop_reason
 from memory.models import Deployment, FixCandidate, Outcome, SwarmState, TriedFix, ValidationResult
 
@@ -209,6 +209,8 @@ def learn_step(state: SwarmState, deps: Deps) -> Update:
         learned = learner.record(deps.ctx, final)
         deps.event("learned", {"known_fixes": len(learned.known_fixes)})
     deps.artifacts.write_json("final_state.json", final)
+    deps.artifacts.write_json("timings.json", {**time_split(deps.spans),
+                                               "steps": [{"node": n, "seconds": round(b - a, 3)} for n, a, b in deps.spans]})
     deps.artifacts.write_text("report.md", reporter.render(final, deps.llm_note))
     deps.session_fields({"status": "done", "outcome": outcome.kind})
     deps.event("done", {"outcome": outcome.kind, "reason": outcome.reason, "deploys": len(state.deploys)})

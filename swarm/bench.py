@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agents.policy import matches_any
+from graph.deps import time_split
 from memory.errors import ConfigError, SwarmError
 from swarm.config import artifacts_root, load_env, load_file_config
 from swarm.output import Progress
@@ -106,7 +107,7 @@ def run_scenario(folder: Path, run_id: str, mode: str, progress: Progress) -> di
             return row
         platform = session.platform
         outcome = final.outcome.kind if final.outcome else "failed"
-        row.update(outcome=outcome, deploys=len(final.deploys))
+        row.update(outcome=outcome, deploys=len(final.deploys), **time_split(session.deps.spans))
         problems = _score(sc, repo, app_sha, base_sha, final, session, platform)
         row["pass"] = not problems
         row["reason"] = "; ".join(problems)
@@ -175,12 +176,39 @@ def cmd_bench(args: argparse.Namespace) -> int:
         raise ConfigError(f"bench: no scenario folders (with scenario.toml) under {root}")
     progress = Progress()
     run_id = time.strftime("%Y%m%d-%H%M%S")
-    rows = [run_scenario(folder, run_id, args.mode, progress) for folder in folders]
-    print(f"\n{'id':32} {'expected':12} {'outcome':12} {'deploys':>7} {'seconds':>8}  pass")
+    modes = ["swarm", "loop"] if args.mode == "both" else [args.mode]
+    rows = []
+    for folder in folders:
+        row = run_scenario(folder, f"{run_id}-{modes[0]}", modes[0], progress)
+        if len(modes) == 2:
+            loop = run_scenario(folder, f"{run_id}-loop", "loop", progress)
+            row["loop"] = {k: loop[k] for k in ("outcome", "deploys", "seconds", "pass", "reason")}
+            row["swarm_le_loop"] = (not loop["pass"] and row["pass"]) or (row["pass"] and row["deploys"] <= loop["deploys"])
+        rows.append(row)
+    both = len(modes) == 2
+    head = f"\n{'id':30} {'expected':11} {'outcome':11} {'deploys':>7} {'seconds':>8} {'swarm%':>6}"
+    print(head + (f" {'loop':>11} {'deploys':>7}" if both else "") + "  pass")
     for r in rows:
-        print(f"{r['id']:32} {r['expected']:12} {r['outcome']:12} {r['deploys']:>7} {r['seconds']:>8}  {'yes' if r['pass'] else 'NO: ' + r['reason']}")
+        line = (f"{r['id']:30} {r['expected']:11} {r['outcome']:11} {r['deploys']:>7} {r['seconds']:>8} "
+                f"{100 * r.get('swarm_share', 0):>5.0f}%")
+        if both:
+            line += f" {r['loop']['outcome']:>11} {r['loop']['deploys']:>7}"
+        print(line + "  " + ("yes" if r["pass"] else "NO: " + r["reason"]))
     passed = sum(r["pass"] for r in rows)
-    print(f"\n{passed}/{len(rows)} passed, {sum(r['deploys'] for r in rows)} deploys, {sum(r['seconds'] for r in rows):.0f}s ({args.mode} mode)")
+    swarm_s = sum(r.get("swarm_seconds", 0) for r in rows)
+    plat_s = sum(r.get("platform_seconds", 0) for r in rows)
+    print(f"\n{passed}/{len(rows)} passed, {sum(r['deploys'] for r in rows)} deploys, {sum(r['seconds'] for r in rows):.0f}s "
+          f"({modes[0]} mode); time in the swarm itself {swarm_s:.0f}s vs builds and deploys {plat_s:.0f}s "
+          f"({100 * swarm_s / max(swarm_s + plat_s, 1e-9):.0f}% swarm)")
+    ok = passed == len(rows)
+    if both:
+        lp = sum(r["loop"]["pass"] for r in rows)
+        fewer = [r["id"] for r in rows if r["pass"] and (not r["loop"]["pass"] or r["deploys"] < r["loop"]["deploys"])]
+        worse = [r["id"] for r in rows if not r["swarm_le_loop"]]
+        print(f"loop mode: {lp}/{len(rows)} passed, {sum(r['loop']['deploys'] for r in rows)} deploys; "
+              f"swarm used fewer deploys (or healed where the loop did not) on: {', '.join(fewer) or 'none'}; "
+              f"swarm used more on: {', '.join(worse) or 'none'}")
+        ok = ok and not worse
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(rows, indent=2) + "\n")
-    return 0 if passed == len(rows) else 1
+    return 0 if ok else 1

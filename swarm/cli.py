@@ -48,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="run a folder of healing scenarios and score them")
     b.add_argument("dir")
     b.add_argument("--json", dest="json_out", help="write the results as a JSON list to this file")
-    b.add_argument("--mode", choices=["swarm", "loop"], default="swarm")
+    b.add_argument("--mode", choices=["swarm", "loop", "both"], default="swarm",
+                   help="both: run each scenario in swarm and loop mode and compare deploys")
     b.add_argument("--only", action="append", default=[], help="run only this scenario id (repeatable)")
 
     a = sub.add_parser("analyze", help="diagnose failure logs (files, or - for stdin)")

@@ -21,6 +21,8 @@ class StrategyResult:
     params: dict[str, Any]
     predicted_success: float = 0.6
     cost: float = 1.0
+    alternatives: int = 1
+    """How many variants this strategy has for this failure (the Fixer asks for each, up to the budget)."""
 
 
 class StrategyDeclined(Exception):
@@ -36,6 +38,8 @@ class Tools:
     """Language → versions the platform can run (e.g. {"python": ["3.11.7", "3.12.1"]})."""
     aliases: dict[str, str] = field(default_factory=dict)
     """Python import name → distribution name (prompts/package_aliases.yaml)."""
+    variant: int = 0
+    """Which of several plausible fixes to make (0 = the most likely)."""
 
     def run(self, command: str, cwd: Path, timeout: float = 120) -> Any:
         return self.ws.run(command, cwd, timeout=timeout)

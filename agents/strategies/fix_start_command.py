@@ -68,28 +68,29 @@ def _module_exists(tree: Path, module: str) -> bool:
         or (base.is_dir() and any(base.glob("*.py")))
 
 
-def rewrite(command: str, tree: Path) -> tuple[str, str] | None:
-    """(new command, explanation) when a token of ``command`` names something missing."""
+def rewrite(command: str, tree: Path, variant: int = 0) -> tuple[str, str, int] | None:
+    """(new command, explanation, alternatives) when a token of ``command`` names something missing;
+    ``variant`` picks among the plausible entry points, best first."""
     tokens = shlex.split(command)
     for i, tok in enumerate(tokens):
         prev = tokens[i - 1] if i else ""
         if re.search(r"\.(py|js|cjs|mjs)$", tok) and not (tree / tok).is_file():
             entries = python_entries(tree) if tok.endswith(".py") else node_entries(tree)
-            if entries:
-                new = entries[0].relative_to(tree).as_posix()
-                return _replace(command, tok, new), f"{tok} does not exist; {new} starts the server"
+            if variant < len(entries):
+                new = entries[variant].relative_to(tree).as_posix()
+                return _replace(command, tok, new), f"{tok} does not exist; {new} starts the server", len(entries)
         if prev == "-m" and re.fullmatch(r"[A-Za-z_][\w.]*", tok) and not _module_exists(tree, tok):
             entries = python_entries(tree)
-            if entries:
-                mod = entries[0].relative_to(tree).with_suffix("").as_posix().replace("/", ".")
-                return _replace(command, tok, mod), f"module {tok} does not exist; {mod} starts the server"
+            if variant < len(entries):
+                mod = entries[variant].relative_to(tree).with_suffix("").as_posix().replace("/", ".")
+                return _replace(command, tok, mod), f"module {tok} does not exist; {mod} starts the server", len(entries)
         m = re.fullmatch(r"([A-Za-z_][\w.]*):([A-Za-z_]\w*)", tok)
         if m and not _module_exists(tree, m.group(1)):
             apps = app_modules(tree)
-            if apps:
-                path, obj = apps[0]
+            if variant < len(apps):
+                path, obj = apps[variant]
                 mod = path.relative_to(tree).with_suffix("").as_posix().replace("/", ".")
-                return _replace(command, tok, f"{mod}:{obj}"), f"module {m.group(1)} does not exist; {mod} defines {obj}"
+                return _replace(command, tok, f"{mod}:{obj}"), f"module {m.group(1)} does not exist; {mod} defines {obj}", len(apps)
     return None
 
 
@@ -104,23 +105,25 @@ def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> Strate
         for i, line in enumerate(lines):
             m = re.match(r"^(\s*web\s*:\s*)(.+?)(\s*)$", line)
             if m:
-                fixed = rewrite(m.group(2), tree)
+                fixed = rewrite(m.group(2), tree, tools.variant)
                 if fixed is None:
                     raise StrategyDeclined(f"the Procfile's web command `{m.group(2)}` names nothing missing that another file can replace")
                 lines[i] = f"{m.group(1)}{fixed[0]}{m.group(3) or chr(10)}"
                 procfile.write_text("".join(lines), encoding="utf-8")
-                return StrategyResult(f"Procfile web: `{fixed[0]}` ({fixed[1]})", {"file": "Procfile", "command": fixed[0]}, 0.75)
+                return StrategyResult(f"Procfile web: `{fixed[0]}` ({fixed[1]})", {"file": "Procfile", "command": fixed[0]}, 0.75,
+                                      alternatives=fixed[2])
     pkg_path = tree / "package.json"
     if pkg_path.is_file():
         pkg = json.loads(pkg_path.read_text(encoding="utf-8"))
         start = pkg.get("scripts", {}).get("start")
         entries = node_entries(tree)
         if start:
-            fixed = rewrite(start, tree)
+            fixed = rewrite(start, tree, tools.variant)
             if fixed:
                 pkg["scripts"]["start"] = fixed[0]
                 pkg_path.write_text(json.dumps(pkg, indent=2) + "\n", encoding="utf-8")
-                return StrategyResult(f"package.json start: `{fixed[0]}` ({fixed[1]})", {"file": "package.json", "command": fixed[0]}, 0.7)
+                return StrategyResult(f"package.json start: `{fixed[0]}` ({fixed[1]})", {"file": "package.json", "command": fixed[0]}, 0.7,
+                                      alternatives=fixed[2])
         elif entries:
             pkg.setdefault("scripts", {})["start"] = f"node {entries[0].relative_to(tree).as_posix()}"
             pkg_path.write_text(json.dumps(pkg, indent=2) + "\n", encoding="utf-8")
