@@ -20,7 +20,7 @@ def propose(
     """Candidates for the first strategies that apply, and a note for each one that did not."""
     known = registry()
     runtimes = ctx.platform.runtimes() if hasattr(ctx.platform, "runtimes") else {}
-    tools = Tools(ctx.workspace, runtimes, dict(ctx.rules.python_aliases))
+    tools = Tools(ctx.workspace, runtimes, dict(ctx.rules.python_aliases), attempt=attempt)
     candidates: list[FixCandidate] = []
     notes: list[str] = []
     for name in strategies:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from agents.context import AgentContext
@@ -13,6 +14,8 @@ MAX_PERF_ENTRIES = 500
 
 def record(ctx: AgentContext, state: SwarmState) -> LearningState:
     session = state.session_id
+    labels = [(config_label(ctx, state.service, d.sha), round(d.build_seconds, 2))
+              for d in state.deploys if d.build_seconds is not None]
 
     def change(ls: LearningState) -> None:
         for tried in state.tried:
@@ -45,11 +48,25 @@ def record(ctx: AgentContext, state: SwarmState) -> LearningState:
             sessions = ls.failed_dependencies.setdefault(key, [])
             if session not in sessions:
                 sessions.append(session)
-        for dep in state.deploys:
-            if dep.build_seconds is not None:
-                ls.performance_map[f"{state.service}@{dep.sha[:12]}"] = round(dep.build_seconds, 2)
+        for label, seconds in labels:
+            ls.performance_map[label] = seconds
         if len(ls.performance_map) > MAX_PERF_ENTRIES:
             for key in list(ls.performance_map)[: len(ls.performance_map) - MAX_PERF_ENTRIES]:
                 del ls.performance_map[key]
 
     return ctx.learning.update(change)
+
+
+BUILD_INPUTS = ("requirements.txt", "pyproject.toml", "poetry.lock", "runtime.txt", ".python-version",
+                "package.json", "package-lock.json", "pnpm-lock.yaml", "yarn.lock", ".nvmrc", "Procfile")
+
+
+def config_label(ctx: AgentContext, service: str, sha: str) -> str:
+    """``service:<files>:<hash>``: deploys with the same build inputs share a label, whatever the commit."""
+    present, digest = [], hashlib.sha256()
+    for name in BUILD_INPUTS:
+        text = ctx.workspace.read(name, sha)
+        if text is not None:
+            present.append(name)
+            digest.update(name.encode() + b"\0" + text.encode() + b"\0")
+    return f"{service}:{'+'.join(present) or 'no-manifest'}:{digest.hexdigest()[:10]}"

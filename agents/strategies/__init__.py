@@ -40,6 +40,8 @@ class Tools:
     """Python import name → distribution name (prompts/package_aliases.yaml)."""
     variant: int = 0
     """Which of several plausible fixes to make (0 = the most likely)."""
+    attempt: int = 1
+    """The fix attempt this candidate is for (1 = first), for backoff."""
 
     def run(self, command: str, cwd: Path, timeout: float = 120) -> Any:
         return self.ws.run(command, cwd, timeout=timeout)

@@ -130,3 +130,14 @@ def test_trim_unused_dependencies_keeps_what_is_used(tmp_path: Path) -> None:
     r = trim_unused_dependencies(FailureReport(category="build_timeout"), tmp_path, tools(aliases={"yaml": "PyYAML", "psycopg2": "psycopg2-binary"}))
     assert (tmp_path / "requirements.txt").read_text() == "idna==3.10\nPyYAML\ngunicorn\npsycopg2-binary\n# comment\n"
     assert r.params["removed"] == ["numpy", "pandas"]
+
+
+def test_retry_backs_off_across_attempts(tmp_path: Path) -> None:
+    from agents.strategies.retry import retry
+
+    rep = FailureReport(category="network_transient")
+    delays = [retry(rep, tmp_path, Tools(None, attempt=a)).params["delay_s"] for a in (1, 2, 3)]  # type: ignore[arg-type]
+    assert delays == [2.0, 4.0, 8.0]
+    assert retry(FailureReport(category="rate_limit"), tmp_path, Tools(None, attempt=1)).params["delay_s"] == 10.0  # type: ignore[arg-type]
+    with pytest.raises(StrategyDeclined):
+        retry(FailureReport(category="syntax_error"), tmp_path, Tools(None))  # type: ignore[arg-type]

@@ -1,0 +1,26 @@
+"""The bench harness end to end on the project's own scenario: both modes, real builds, real deploys."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from swarm.cli import main
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def test_swarm_beats_the_loop_when_the_first_plausible_fix_is_wrong(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bench.json"
+    assert main(["bench", str(ROOT / "tests" / "scenarios"), "--mode", "both", "--json", str(out)]) == 0
+    rows = json.loads(out.read_text())
+    row = next(r for r in rows if r["id"] == "py-two-entry-points")
+    assert row["pass"] and row["outcome"] == "healed" and row["deploys"] == 2
+    assert row["loop"]["deploys"] == 3 and row["swarm_le_loop"]
+    assert 0 < row["swarm_share"] < 1
+    learned = json.loads((Path(os.environ["SWARM_ARTIFACTS"]) / "deploy_learning_state.json").read_text())
+    assert learned["strategy_stats"]["start_command"]["fix_start_command"]["successes"] >= 1
+    assert any(label.startswith("py-two-entry-points:Procfile+") or "Procfile" in label for label in learned["performance_map"])
+    assert "swarm used fewer deploys" in capsys.readouterr().out
