@@ -10,7 +10,7 @@ TRAILER = "Swarm-Session"
 
 
 def commit_message(session_id: str, attempt: int, report: FailureReport, candidate: FixCandidate,
-                   validation: ValidationResult | None, failed: Deployment | None) -> str:
+                   validation: ValidationResult | None, failed: Deployment | None, also: FailureReport | None = None) -> str:
     summary = f"swarm: {candidate.summary}"[:72]
     checks = ", ".join(f"{c.name} {'ok' if c.ok else 'FAILED'}" for c in (validation.checks if validation else []))
     lines = [
@@ -19,6 +19,8 @@ def commit_message(session_id: str, attempt: int, report: FailureReport, candida
         f"Issue: deploy {failed.id if failed else '?'} of {failed.sha[:12] if failed else '?'} failed ({report.category}"
         + (f": {report.entity}" if report.entity else "") + ")",
         f"Root cause: {root_cause(report)[:200]}",
+        *([f"Also: {also.category}" + (f" ({also.entity})" if also.entity else "")
+           + f", found by the start-up check of the first fix: {root_cause(also)[:160]}"] if also else []),
         f"Fix: {candidate.strategy}: {candidate.summary}",
         f"Validation: {'passed' if validation and validation.passed else 'not run'}" + (f" ({checks})" if checks else ""),
         "",
@@ -33,7 +35,7 @@ def root_cause(report: FailureReport) -> str:
 
 
 def ship(ctx: AgentContext, session_id: str, attempt: int, report: FailureReport, candidate: FixCandidate,
-         validation: ValidationResult | None, failed: Deployment) -> tuple[Deployment, str | None]:
+         validation: ValidationResult | None, failed: Deployment, also: FailureReport | None = None) -> tuple[Deployment, str | None]:
     """Publish the candidate (idempotent per session+attempt) and deploy it. Returns (deploy, commit)."""
     if candidate.strategy in NO_CHANGE:
         delay = float(candidate.params.get("delay_s", 0) or 0)
@@ -42,7 +44,7 @@ def ship(ctx: AgentContext, session_id: str, attempt: int, report: FailureReport
             ctx.clock.sleep(delay)
         dep = ctx.platform.deploy(failed.sha, key=f"{session_id}:{attempt}", kind="redeploy", attempt=attempt)
         return dep, None
-    message = commit_message(session_id, attempt, report, candidate, validation, failed)
+    message = commit_message(session_id, attempt, report, candidate, validation, failed, also)
     published = ctx.workspace.publish(candidate.diff, message, failed.sha, session_id, attempt)
     ctx.emit("pushed", {"sha": published.sha, "reused": published.reused, "attempt": attempt})
     dep = ctx.platform.deploy(published.sha, key=f"{session_id}:{attempt}", kind="fix", attempt=attempt)

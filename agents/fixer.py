@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 def propose(
     ctx: AgentContext, report: FailureReport, strategies: list[str], base_sha: str, session_id: str, attempt: int,
     budget: int = 3,
+    stack: FixCandidate | None = None,
 ) -> tuple[list[FixCandidate], list[str]]:
     """Candidates for the first strategies that apply, and a note for each one that did not."""
     known = registry()
@@ -32,6 +33,8 @@ def propose(
         while variant < alternatives and len(candidates) < budget:
             tree = ctx.workspace.checkout(f"{session_id}-a{attempt}-fix-{name}-{variant}", base_sha)
             try:
+                if stack is not None:
+                    ctx.workspace.apply(tree, stack.diff)
                 result = strategy(report, tree, replace(tools, variant=variant))
                 diff = ctx.workspace.diff(tree)
             except StrategyDeclined as exc:
@@ -40,7 +43,7 @@ def propose(
             finally:
                 ctx.workspace.discard(tree)
             alternatives = max(1, result.alternatives)
-            cid = f"a{attempt}-{name}" + (f"-v{variant + 1}" if variant else "")
+            cid = (f"{stack.id}+" if stack else f"a{attempt}-") + name + (f"-v{variant + 1}" if variant else "")
             variant += 1
             if name not in NO_CHANGE and not diff.strip():
                 notes.append(f"{cid}: produced no change")
@@ -48,7 +51,7 @@ def propose(
             if any(c.diff == diff for c in candidates):
                 continue
             candidates.append(FixCandidate(
-                id=cid, strategy=name, summary=result.summary, diff=diff, files=sorted(diff_paths(diff)),
+                id=cid, strategy=name, summary=f"{stack.summary}; then {result.summary}" if stack else result.summary, diff=diff, files=sorted(diff_paths(diff)),
                 predicted_success=result.predicted_success * (0.9 ** (variant - 1)), cost=result.cost, params=result.params,
             ))
     return candidates, notes

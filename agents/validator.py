@@ -12,6 +12,7 @@ import shlex
 import time
 from pathlib import Path
 
+from agents.analyzer import analyze
 from agents.context import AgentContext
 from agents.strategies import NO_CHANGE
 from memory.errors import WorkspaceError
@@ -50,7 +51,8 @@ def procfile_web(tree: Path) -> str | None:
     return None
 
 
-def validate(ctx: AgentContext, candidate: FixCandidate, category: str, base_sha: str, checkout_name: str) -> ValidationResult:
+def validate(ctx: AgentContext, candidate: FixCandidate, category: str, base_sha: str, checkout_name: str,
+             fingerprint: str = "") -> ValidationResult:
     start = time.monotonic()
     reasons = ctx.policy.check(candidate, category)
     if reasons:
@@ -83,7 +85,13 @@ def validate(ctx: AgentContext, candidate: FixCandidate, category: str, base_sha
     finally:
         ctx.workspace.discard(tree)
     passed = all(c.ok for c in checks)
-    return ValidationResult(candidate_id=candidate.id, passed=passed, checks=checks, seconds=round(time.monotonic() - start, 3))
+    verdict = ValidationResult(candidate_id=candidate.id, passed=passed, checks=checks, seconds=round(time.monotonic() - start, 3))
+    failed = next((c for c in checks if not c.ok), None)
+    if failed is not None and failed.name in ("build", "start-and-health") and fingerprint:
+        nxt = analyze(failed.output, ctx.rules, never_autofix=ctx.policy.never_autofix)
+        if nxt.category != "unknown" and nxt.fingerprint != fingerprint and nxt.category != category:
+            verdict = verdict.model_copy(update={"progress": True, "next_failure": nxt})
+    return verdict
 
 
 def select(candidates: list[FixCandidate], results: list[ValidationResult]) -> FixCandidate | None:

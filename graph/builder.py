@@ -54,7 +54,7 @@ def build_graph() -> StateGraph[SwarmState, Deps, SwarmState, SwarmState]:
     g.add_conditional_edges("optimize", routing.after_optimize, ["fix", "escalate"])
     g.add_conditional_edges("fix", _fan_out, ["validate", "escalate"])
     g.add_edge("validate", "select")
-    g.add_conditional_edges("select", routing.after_select, ["deploy", "escalate"])
+    g.add_conditional_edges("select", routing.after_select, ["deploy", "optimize", "escalate"])
     g.add_edge("deploy", "monitor")
     g.add_edge("rollback", "monitor")
     g.add_edge("escalate", "learn")

@@ -64,8 +64,12 @@ def after_fix(state: SwarmState) -> Literal["validate", "escalate"]:
     return "escalate" if state.stop_reason or not state.candidates else "validate"
 
 
-def after_select(state: SwarmState) -> Literal["deploy", "escalate"]:
-    return "deploy" if state.chosen is not None and not state.stop_reason else "escalate"
+def after_select(state: SwarmState) -> Literal["deploy", "optimize", "escalate"]:
+    if state.chosen is not None and not state.stop_reason:
+        return "deploy"
+    if state.stack is not None and state.chosen is None and not state.stop_reason:
+        return "optimize"  # stack the next fix on the partial one, locally
+    return "escalate"
 
 
 def after_verify(state: SwarmState) -> Literal["learn", "rollback", "escalate"]:

@@ -16,6 +16,8 @@ from memory.models import Deployment, FixCandidate, Outcome, SwarmState, TriedFi
 
 log = logging.getLogger(__name__)
 Update = dict[str, Any]
+MAX_STACK = 2
+"""How many fixes may be stacked locally before one deploy."""
 
 
 def _replace(deploys: list[Deployment], dep: Deployment) -> list[Deployment]:
@@ -52,16 +54,18 @@ def verify_step(state: SwarmState, deps: Deps) -> Update:
     tried = list(state.tried)
     if ok:
         kind: Literal["healed", "healthy"] = "healed" if state.attempt > 0 else "healthy"
-        if tried and tried[-1].result == "pending":
-            tried[-1] = tried[-1].model_copy(update={"result": "healed"})
-            up["tried"] = tried
+        for i, t in enumerate(tried):
+            if t.result == "pending":
+                tried[i] = t.model_copy(update={"result": "healed"})
+                up["tried"] = tried
         up["outcome"] = Outcome(kind=kind, reason=why if kind == "healthy" else f"deploy {state.current.id} is live and healthy; {why}",
                                 final_sha=state.current.sha, deploys=len(state.deploys))
         up["last_good_sha"] = state.current.sha
         return up
-    if tried and tried[-1].result == "pending":
-        tried[-1] = tried[-1].model_copy(update={"result": "failed"})
-        up["tried"] = tried
+    for i, t in enumerate(tried):
+        if t.result == "pending":
+            tried[i] = t.model_copy(update={"result": "failed"})
+            up["tried"] = tried
     up["stop_reason"] = (f"regression after going live: {why}" if ok is False else f"verification inconclusive: {why}")
     return up
 
@@ -84,11 +88,11 @@ def analyze_step(state: SwarmState, deps: Deps) -> Update:
     up: Update = {"report": report, "fingerprints": [*state.fingerprints, report.fingerprint], "stop_reason": reason,
                   "candidates": [], "chosen": None, "plan": []}
     tried = list(state.tried)
-    if tried and tried[-1].result == "pending" and tried[-1].deploy_id == state.current.id:
-        # the fix failed only if the same error came back; a different failure means it cured its own
-        same = tried[-1].fingerprint == report.fingerprint
-        tried[-1] = tried[-1].model_copy(update={"result": "failed" if same else "healed"})
-        up["tried"] = tried
+    for i, t in enumerate(tried):
+        if t.result == "pending" and t.deploy_id == state.current.id:
+            # a fix failed only if its own error came back; a different failure means it cured its own
+            tried[i] = t.model_copy(update={"result": "failed" if t.fingerprint == report.fingerprint else "healed"})
+            up["tried"] = tried
     return up
 
 
@@ -107,7 +111,7 @@ def fix_step(state: SwarmState, deps: Deps) -> Update:
     assert state.report is not None and state.current is not None
     attempt = state.attempt + 1
     candidates, notes = fixer.propose(deps.ctx, state.report, state.plan, state.current.sha, state.session_id,
-                                      attempt, budget=state.candidate_budget)
+                                      attempt, budget=state.candidate_budget, stack=state.stack)
     deps.publish("fixer", {"attempt": attempt, "candidates": [c.model_dump() for c in candidates], "notes": notes})
     deps.event("proposed", {"candidates": [c.id for c in candidates], "notes": notes})
     up: Update = {"candidates": candidates, "validations": None, "notes": [*state.notes, *notes]}
@@ -118,7 +122,8 @@ def fix_step(state: SwarmState, deps: Deps) -> Update:
 
 def validate_one(payload: dict[str, Any], deps: Deps) -> Update:
     candidate = FixCandidate.model_validate(payload["candidate"])
-    result = validator.validate(deps.ctx, candidate, payload["category"], payload["base_sha"], payload["checkout"])
+    result = validator.validate(deps.ctx, candidate, payload["category"], payload["base_sha"], payload["checkout"],
+                                payload.get("fingerprint", ""))
     deps.event("validated", {"candidate": candidate.id, "passed": result.passed, "policy": result.policy_reasons})
     return {"validations": [result]}
 
@@ -127,7 +132,8 @@ def validation_payloads(state: SwarmState) -> list[dict[str, Any]]:
     assert state.report is not None and state.current is not None
     return [
         {"candidate": c.model_dump(), "category": state.report.category, "base_sha": state.current.sha,
-         "checkout": f"{state.session_id}-a{state.attempt + 1}-val-{i}"}
+         "fingerprint": state.report.fingerprint,
+         "checkout": f"{state.session_id}-a{state.attempt + 1}-s{state.stack_depth}-val-{i}"}
         for i, c in enumerate(state.candidates)
     ]
 
@@ -147,6 +153,22 @@ def select_step(state: SwarmState, deps: Deps) -> Update:
     deps.publish("validator", {"attempt": attempt, "results": [r.model_dump() for r in results],
                                "chosen": chosen.id if chosen else None})
     up: Update = {"chosen": chosen, "tried": tried}
+    progress = [r for r in results if r.progress and r.next_failure is not None]
+    if chosen is None and progress:
+        p = progress[0]
+        partial = next(c for c in state.candidates if c.id == p.candidate_id)
+        nxt = p.next_failure
+        assert nxt is not None
+        if nxt.auto_fixable and state.stack_depth < MAX_STACK:
+            # the candidate cured its failure and the start-up check shows the next one: fix that too, locally
+            deps.event("stacking", {"candidate": partial.id, "next": nxt.category, "entity": nxt.entity})
+            return {**up, "stack": partial, "stack_report": state.stack_report or state.report,
+                    "stack_depth": state.stack_depth + 1, "report": nxt.model_copy(update={"deploy_id": state.current.id if state.current else None}),
+                    "fingerprints": [*state.fingerprints, nxt.fingerprint]}
+        # deploy the partial fix: it removes the failure we were asked to fix
+        up["chosen"] = partial
+        chosen = partial
+        deps.event("partial_fix", {"candidate": partial.id, "next": nxt.category})
     if chosen is None:
         up["stop_reason"] = "no candidate passed validation: " + "; ".join(
             f"{r.candidate_id}: {', '.join(r.policy_reasons) or ', '.join(c.name for c in r.checks if not c.ok)}" for r in results)
@@ -162,13 +184,18 @@ def deploy_step(state: SwarmState, deps: Deps) -> Update:
     attempt = state.attempt + 1
     validation = next((ValidationResult.model_validate(v) for v in state.validations
                        if ValidationResult.model_validate(v).candidate_id == state.chosen.id), None)
-    dep, sha = deploy.ship(deps.ctx, state.session_id, attempt, state.report, state.chosen, validation, state.current)
+    first, also = (state.stack_report, state.report) if state.stack_report else (state.report, None)
+    dep, sha = deploy.ship(deps.ctx, state.session_id, attempt, first, state.chosen, validation, state.current, also)
     tried = [*state.tried, TriedFix(attempt=attempt, fingerprint=state.report.fingerprint, category=state.report.category,
                                     candidate=state.chosen, validation=validation, commit=sha, deploy_id=dep.id)]
+    if state.stack is not None and state.stack_report is not None:  # the stacked fix ships in the same commit
+        tried.insert(-1, TriedFix(attempt=attempt, fingerprint=state.stack_report.fingerprint, category=state.stack_report.category,
+                                  candidate=state.stack, commit=sha, deploy_id=dep.id))
     deps.publish("deploy", {"attempt": attempt, "commit": sha, "deploy": dep.model_dump(), "strategy": state.chosen.strategy})
     deps.event("deploy_started", {"deploy": dep.id, "sha": dep.sha, "deploy_kind": dep.kind, "attempt": attempt})
     deps.session_fields({"status": "deploying", "attempt": attempt, "deploy": dep.id})
-    return {"attempt": attempt, "current": dep, "deploys": _replace(state.deploys, dep), "tried": tried, "logs": None}
+    return {"attempt": attempt, "current": dep, "deploys": _replace(state.deploys, dep), "tried": tried, "logs": None,
+            "stack": None, "stack_report": None, "stack_depth": 0}
 
 
 def rollback_step(state: SwarmState, deps: Deps) -> Update:

@@ -88,6 +88,9 @@ class ValidationResult(Model):
     policy_reasons: list[str] = Field(default_factory=list)
     checks: list[CheckResult] = Field(default_factory=list)
     seconds: float = 0.0
+    progress: bool = False
+    """The original failure is gone, but the start-up check shows a different one (see next_failure)."""
+    next_failure: FailureReport | None = None
 
 
 class TriedFix(Model):
@@ -144,6 +147,10 @@ class SwarmState(Model):
     candidates: list[FixCandidate] = Field(default_factory=list)
     validations: Annotated[list[ValidationResult], merge_validations] = Field(default_factory=list)
     chosen: FixCandidate | None = None
+    stack: FixCandidate | None = None
+    """A validated partial fix the next fix round builds on locally (no deploy in between)."""
+    stack_report: FailureReport | None = None
+    stack_depth: int = 0
     tried: list[TriedFix] = Field(default_factory=list)
     probes: list[ProbeResult] = Field(default_factory=list)
     baseline: list[ProbeResult] = Field(default_factory=list)

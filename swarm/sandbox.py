@@ -63,6 +63,9 @@ class LocalSandbox:
                     time.sleep(0.25)
             finally:
                 kill_group(proc.pid)
+            if not ok and proc.returncode is None:
+                log.write(f"==> health check never passed: GET {path} on $PORT={port} did not answer 200 within {limit:.0f}s "
+                          f"(last: {detail}); the process was running: is it listening on $PORT?\n".encode())
         output = log_path.read_text(errors="replace")[-TAIL:]
         name = "start-and-health"
         return CheckResult(name=name, ok=ok, seconds=round(time.monotonic() - start, 2),

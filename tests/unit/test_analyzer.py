@@ -140,3 +140,10 @@ def test_lowercase_words_are_not_env_vars() -> None:
     r = analyze("npm error     When set, deps is required\nnpm error Missing: ms@2.1.3 from lock file\n"
                 "npm error `npm ci` can only install packages when your package.json and package-lock.json are in sync.", BOOK)
     assert (r.category, r.entity) == ("lockfile_mismatch", "package-lock.json")
+
+
+def test_source_lines_in_a_traceback_do_not_look_like_env_vars() -> None:
+    log = ('  File "/app/app.py", line 6, in <module>\n    import yaml  # PyYAML is missing from requirements.txt\n'
+           "ModuleNotFoundError: No module named 'yaml'\n")
+    assert analyze(log, BOOK).category == "missing_dependency"
+    assert analyze("Error: STRIPE_API_KEY is missing", BOOK).entity == "STRIPE_API_KEY"

@@ -74,3 +74,13 @@ def test_after_monitor_routes() -> None:
     assert after_monitor(state(current=live)) == "verify"
     assert after_monitor(state(current=failed)) == "analyze"
     assert after_monitor(state(current=live, rolling_back=True)) == "escalate"
+
+
+def test_after_select_stacks_a_partial_fix_locally() -> None:
+    from graph.routing import after_select
+
+    cand = FixCandidate(id="a1-add_dependency", strategy="add_dependency", summary="")
+    assert after_select(state(chosen=cand)) == "deploy"
+    assert after_select(state(stack=cand)) == "optimize"
+    assert after_select(state(stack=cand, stop_reason="x")) == "escalate"
+    assert after_select(state()) == "escalate"
