@@ -138,7 +138,8 @@ def analyze_numbered(
         text = tail[-1][1] if tail else ""
         return FailureReport(
             category="unknown", fingerprint=fingerprint("unknown", None, text),
-            evidence=[EvidenceLine(line=n, text=t[:500]) for n, t in tail], confidence=0.2, auto_fixable=False,
+            evidence=[EvidenceLine(line=n, text=t[:500]) for n, t in tail], confidence=0.2,
+            auto_fixable="unknown" not in set(never_autofix) and bool(book.strategies.get("unknown")),
             summary="no rule matched the log; a person must read it", root_cause=text.strip()[:500],
             root_line=tail[-1][0] if tail else None,
         )

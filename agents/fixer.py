@@ -21,7 +21,7 @@ def propose(
     """Candidates for the first strategies that apply, and a note for each one that did not."""
     known = registry()
     runtimes = ctx.platform.runtimes() if hasattr(ctx.platform, "runtimes") else {}
-    tools = Tools(ctx.workspace, runtimes, dict(ctx.rules.python_aliases), attempt=attempt)
+    tools = Tools(ctx.workspace, runtimes, dict(ctx.rules.python_aliases), attempt=attempt, llm=ctx.llm)
     candidates: list[FixCandidate] = []
     notes: list[str] = []
     for name in strategies:
@@ -35,7 +35,8 @@ def propose(
             try:
                 if stack is not None:
                     ctx.workspace.apply(tree, stack.diff)
-                result = strategy(report, tree, replace(tools, variant=variant))
+                avoid = tuple(c.summary for c in candidates if c.strategy == name)
+                result = strategy(report, tree, replace(tools, variant=variant, avoid=avoid))
                 diff = ctx.workspace.diff(tree)
             except StrategyDeclined as exc:
                 notes.append(f"{name}: declined: {exc}")

@@ -82,10 +82,21 @@ class Workspace(Protocol):
     def is_ancestor(self, older: str, newer: str) -> bool: ...
 
 
-class LLM(Protocol):
-    available: bool
+@dataclass(frozen=True)
+class LLMReply:
+    tool_input: dict[str, Any] | None
+    """The input of the forced tool call (None if the model answered without it)."""
+    tool_use_id: str
+    text: str
+    usage: dict[str, int]
 
-    def structured(self, system: str, prompt: str, tool_name: str, schema: dict[str, Any]) -> dict[str, Any]: ...
+
+class LLM(Protocol):
+    """A model that answers through one forced tool. Raises LLMError (unavailable, budget spent)."""
+
+    model: str
+
+    def call(self, system: str, messages: list[dict[str, Any]], tool: dict[str, Any]) -> LLMReply: ...
 
 
 class Notifier(Protocol):

@@ -33,7 +33,7 @@ def action_required(state: SwarmState) -> str:
     return text
 
 
-def render(state: SwarmState, llm_note: str) -> str:
+def render(state: SwarmState, llm_note: str, usage: dict[str, float] | None = None) -> str:
     o = state.outcome
     lines = [f"# swarm session `{state.session_id}`: {o.kind if o else 'unfinished'}", ""]
     lines += [
@@ -42,7 +42,9 @@ def render(state: SwarmState, llm_note: str) -> str:
         f"- deploys used: {len(state.deploys)}; fix attempts: {state.attempt}",
         f"- outcome: **{o.kind if o else 'unfinished'}**: {o.reason if o else ''}",
         f"- final commit: `{(o.final_sha or '')[:12] if o else ''}`",
-        f"- LLM: {llm_note}",
+        f"- LLM: {llm_note}" + (
+            f"; {int(usage['calls'])} calls, {int(usage['input_tokens'])} input / {int(usage['output_tokens'])} output tokens, "
+            f"{int(usage['cache_read_input_tokens'])} cached, ≈ ${usage['cost_usd']:.4f}" if usage and usage.get("calls") else ""),
         "",
         "## What a person must do",
         "",
@@ -56,6 +58,9 @@ def render(state: SwarmState, llm_note: str) -> str:
             f"- category: `{r.category}`" + (f", entity: `{r.entity}`" if r.entity else ""),
             f"- ecosystem: {r.ecosystem}; confidence {r.confidence:.2f}; auto-fixable: {'yes' if r.auto_fixable else 'no'}",
             f"- diagnosis by {r.source}: {r.summary}",
+            *(["- opinions: " + "; ".join(
+                f"{o.get('source')}: {o.get('category', '-')} ({o.get('confidence', o.get('error', ''))})" for o in r.opinions),
+               f"- used: {r.decision}"] if r.opinions else []),
             f"- fingerprint: `{r.fingerprint}`", "",
             "Evidence:", "", "```",
             *[f"{e.line:>6} | {e.text}" for e in r.evidence],

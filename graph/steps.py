@@ -9,9 +9,21 @@ from __future__ import annotations
 import logging
 from typing import Any, Literal
 
-from agents import analyzer, deploy, fixer, learner, monitor, optimizer, reporter, validator
+from agents import (
+    analyzer,
+    deploy,
+    fixer,
+    learner,
+    llm_analyst,
+    llm_context,
+    monitor,
+    optimizer,
+    reporter,
+    validator,
+)
 from graph.deps import Deps, time_split
 from graph.routing import stop_reason
+from memory.artifacts import llm_usage
 from memory.models import Deployment, FixCandidate, Outcome, SwarmState, TriedFix, ValidationResult
 
 log = logging.getLogger(__name__)
@@ -80,6 +92,10 @@ def analyze_step(state: SwarmState, deps: Deps) -> Update:
         text, ctx.rules, local_modules=analyzer.local_python_modules(files), repo_files=files,
         never_autofix=ctx.policy.never_autofix,
     ).model_copy(update={"deploy_id": state.current.id})
+    if ctx.llm is not None and llm_analyst.should_ask(report):
+        sha = state.current.sha
+        ctx_files, _ = llm_context.gather(report, files, lambda p: ctx.workspace.read(p, sha))
+        report = llm_analyst.second_opinion(ctx.llm, ctx.rules, report, ctx_files, ctx.policy.never_autofix)
     new_state = state.model_copy(update={"report": report})
     reason = stop_reason(new_state, deps.limits, ctx.clock.now())
     deps.publish("analyzer", report.model_dump())
@@ -238,7 +254,7 @@ def learn_step(state: SwarmState, deps: Deps) -> Update:
     deps.artifacts.write_json("final_state.json", final)
     deps.artifacts.write_json("timings.json", {**time_split(deps.spans),
                                                "steps": [{"node": n, "seconds": round(b - a, 3)} for n, a, b in deps.spans]})
-    deps.artifacts.write_text("report.md", reporter.render(final, deps.llm_note))
+    deps.artifacts.write_text("report.md", reporter.render(final, deps.llm_note, llm_usage(deps.artifacts.path("llm_calls.jsonl"))))
     deps.session_fields({"status": "done", "outcome": outcome.kind})
     deps.event("done", {"outcome": outcome.kind, "reason": outcome.reason, "deploys": len(state.deploys)})
     return {"outcome": outcome, "done": True}

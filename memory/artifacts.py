@@ -102,3 +102,24 @@ def _plain(obj: Any) -> Any:
     if isinstance(obj, list | tuple):
         return [_plain(v) for v in obj]
     return obj
+
+
+def llm_usage(path: Path) -> dict[str, float]:
+    """Totals of the per-call LLM usage records (``llm_calls.jsonl``)."""
+    totals: dict[str, float] = {"calls": 0, "input_tokens": 0, "output_tokens": 0, "cache_read_input_tokens": 0,
+                                "cache_creation_input_tokens": 0, "cost_usd": 0.0}
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return totals
+    for line in lines:
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        totals["calls"] += 1
+        for key in totals:
+            if key != "calls":
+                totals[key] += rec.get(key, 0) or 0
+    totals["cost_usd"] = round(totals["cost_usd"], 4)
+    return totals

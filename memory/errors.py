@@ -29,5 +29,9 @@ class PolicyViolation(SwarmError):
     """An action was refused by the safety policy."""
 
 
+class LLMError(SwarmError):
+    """The model could not be asked: API error after retries, or the session's token budget is spent."""
+
+
 class LockHeld(SwarmError):
     """Another session holds the service lock."""

@@ -58,6 +58,10 @@ class FailureReport(Model):
     confidence: float = 0.0
     auto_fixable: bool = False
     source: Literal["rules", "llm"] = "rules"
+    opinions: list[dict[str, Any]] = Field(default_factory=list)
+    """Every opinion that was asked for (rules, llm), kept side by side."""
+    decision: str = ""
+    """Which opinion was used, and why."""
     rule_id: str | None = None
     summary: str = ""
     deploy_id: str | None = None

@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("files", nargs="+")
     a.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
 
+    sub.add_parser("doctor", help="which parts are configured and reachable (store, LLM, tools, tables)")
+
     f = sub.add_parser("fixes", help="the rule and strategy tables in prompts/")
     fsub = f.add_subparsers(dest="fixes_command", required=True)
     fsub.add_parser("check", help="validate the tables; report rules that can never match or are shadowed")
@@ -78,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_bench(args)
         if args.command == "analyze":
             return cmd_analyze(args)
+        if args.command == "doctor":
+            from swarm.doctor import cmd_doctor
+
+            return cmd_doctor(args)
         if args.command == "fixes":
             from swarm.fixes import cmd_fixes
 

@@ -167,7 +167,15 @@ def open_session(
         )
         limits = Limits(cfg.heal.max_attempts, cfg.heal.same_error_limit, cfg.heal.attempt_timeout_s,
                         cfg.heal.session_timeout_s, cfg.heal.cooldown_s)
-        llm_note = ("configured, but not used yet by this version: rules only" if env.ANTHROPIC_API_KEY
+        llm = None
+        if env.ANTHROPIC_API_KEY:
+            from swarm.llm import AnthropicLLM, TokenBudget
+
+            llm = AnthropicLLM(env.ANTHROPIC_API_KEY.get_secret_value(), cfg.llm.model, cfg.llm.max_tokens,
+                               TokenBudget(cfg.llm.token_budget), artifacts.path("llm_calls.jsonl"), redactor,
+                               base_url=env.ANTHROPIC_BASE_URL)
+            ctx.llm = llm
+        llm_note = (f"{cfg.llm.model} (token budget {cfg.llm.token_budget})" if llm
                     else "not available (no ANTHROPIC_API_KEY): the swarm ran on rules alone")
         deps = Deps(ctx=ctx, limits=limits, artifacts=artifacts, store=store, llm_note=llm_note, console=console,
                     learn=not dry_run)

@@ -42,6 +42,10 @@ class Tools:
     """Which of several plausible fixes to make (0 = the most likely)."""
     attempt: int = 1
     """The fix attempt this candidate is for (1 = first), for backoff."""
+    llm: Any = None
+    """The LLM port, when a model is configured."""
+    avoid: tuple[str, ...] = ()
+    """Summaries of the candidates already proposed by this strategy (ask for something else)."""
 
     def run(self, command: str, cwd: Path, timeout: float = 120) -> Any:
         return self.ws.run(command, cwd, timeout=timeout)
@@ -56,6 +60,7 @@ def registry() -> dict[str, Strategy]:
     from agents.strategies.add_init_py import add_init_py
     from agents.strategies.bind_port import bind_port
     from agents.strategies.fix_start_command import fix_start_command
+    from agents.strategies.llm_patch import llm_patch
     from agents.strategies.relax_pin import relax_pin
     from agents.strategies.retry import retry
     from agents.strategies.set_runtime_version import set_runtime_version
@@ -64,7 +69,7 @@ def registry() -> dict[str, Strategy]:
 
     return {
         "add_dependency": add_dependency, "add_init_py": add_init_py, "bind_port": bind_port,
-        "fix_start_command": fix_start_command, "relax_pin": relax_pin, "retry": retry,
+        "fix_start_command": fix_start_command, "llm_patch": llm_patch, "relax_pin": relax_pin, "retry": retry,
         "set_runtime_version": set_runtime_version, "sync_lockfile": sync_lockfile,
         "trim_unused_dependencies": trim_unused_dependencies,
     }

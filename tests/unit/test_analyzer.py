@@ -20,7 +20,7 @@ NEVER = set(BOOK.safety.never_autofix)
         ("Error: listen EADDRINUSE: address already in use :::3000", "port_conflict", "3000", True),
         ("npm error code ECONNRESET\nnpm error network socket hang up", "network_transient", None, True),
         ("psycopg2.OperationalError: could not connect to server: Connection refused", "database_connection", None, False),
-        ("everything went fine\nbut then it stopped", "unknown", None, False),
+        ("everything went fine\nbut then it stopped", "unknown", None, True),  # llm_patch may try it
     ],
 )
 def test_categories_and_entities(log: str, category: str, entity: str | None, auto: bool) -> None:

@@ -1,0 +1,63 @@
+"""``swarm doctor``: which parts are configured and reachable. Reads only; changes nothing."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from memory.errors import StoreUnavailable, SwarmError
+
+
+def _version(cmd: list[str]) -> str | None:
+    exe = shutil.which(cmd[0])
+    if exe is None:
+        return None
+    out = subprocess.run([exe, *cmd[1:]], capture_output=True, text=True)
+    return (out.stdout or out.stderr).strip().splitlines()[0] if out.returncode == 0 else None
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from agents.rules import load_rulebook
+    from memory.redact import Redactor
+    from memory.store import open_store
+    from swarm.config import artifacts_root, load_env
+    from swarm.fixes import problems
+    from swarm.platforms.local import LocalPlatform
+
+    env = load_env()
+    rows: list[tuple[str, str, str]] = []
+    rows.append(("python", "ok", sys.version.split()[0]))
+    for tool, cmd in (("git", ["git", "--version"]), ("grep", ["grep", "--version"]), ("node", ["node", "--version"]),
+                      ("npm", ["npm", "--version"])):
+        v = _version(cmd)
+        rows.append((tool, "ok" if v else ("missing" if tool in ("git", "grep") else "absent"), v or "not found on PATH"))
+    red = Redactor([env.REDIS_URL.split("@")[0]] if env.REDIS_URL and "@" in env.REDIS_URL else [])
+    if env.REDIS_URL:
+        try:
+            open_store(env.REDIS_URL).ping()
+            rows.append(("store", "ok", f"Redis at {red(env.REDIS_URL)}"))
+        except StoreUnavailable as exc:
+            rows.append(("store", "unreachable", str(exc)))
+    else:
+        rows.append(("store", "ok", "in-process fakeredis (set REDIS_URL to share sessions across processes)"))
+    if env.ANTHROPIC_API_KEY:
+        rows.append(("llm", "configured", f"Anthropic API key set; base URL {env.ANTHROPIC_BASE_URL or 'default'}"))
+    else:
+        rows.append(("llm", "off", "no ANTHROPIC_API_KEY: the swarm runs on rules alone"))
+    runtimes = LocalPlatform(repo=Path.cwd(), state_dir=artifacts_root(env) / "platform" / ".doctor").runtimes()
+    rows.append(("local platform", "ok", f"python {', '.join(runtimes['python']) or 'none'}; node {', '.join(runtimes['node']) or 'none'}"))
+    try:
+        errors, warnings = problems(load_rulebook())
+        rows.append(("tables", "ok" if not errors else "errors", f"{len(errors)} errors, {len(warnings)} warnings (swarm fixes check)"))
+    except SwarmError as exc:
+        rows.append(("tables", "errors", str(exc)))
+    root = artifacts_root(env)
+    root.mkdir(parents=True, exist_ok=True)
+    rows.append(("artifacts", "ok" if os.access(root, os.W_OK) else "not writable", str(root)))
+    for name, status, detail in rows:
+        print(f"{name:15} {status:12} {detail}")
+    return 0 if not any(s in ("missing", "unreachable", "errors", "not writable") for _, s, _ in rows) else 1
