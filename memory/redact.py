@@ -22,7 +22,7 @@ _ASSIGN = re.compile(
     r"(?i)\b([A-Z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY)[A-Z0-9_]*)"
     r"(\s*[=:]\s*)(['\"]?)([^\s'\"]{4,})"
 )
-_URL_CREDS = re.compile(r"([a-z][a-z0-9+.\-]*://)([^/\s:@]+):([^/\s@]+)@", re.I)
+_URL_CREDS = re.compile(r"([a-z][a-z0-9+.\-]*://)([^/\s:@]*):([^/\s@]+)@", re.I)
 
 
 class Redactor:

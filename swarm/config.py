@@ -66,7 +66,7 @@ class VerifySection(_S):
 
 
 class LLMSection(_S):
-    model: str = "claude-sonnet-4-5"
+    model: str = "claude-sonnet-5"
     max_tokens: int = Field(4096, ge=256)
     token_budget: int = Field(200_000, ge=0)
 

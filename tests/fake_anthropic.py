@@ -1,0 +1,77 @@
+"""A scripted Anthropic Messages API on 127.0.0.1: real HTTP, Bearer or x-api-key auth, recorded requests."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+Response = dict[str, Any]
+Script = list[Response | Callable[[dict[str, Any]], Response]]
+
+
+def tool_reply(name: str, tool_input: Any, input_tokens: int = 120, output_tokens: int = 40, tool_id: str = "toolu_01") -> Response:
+    return {"status": 200, "body": {
+        "id": "msg_01", "type": "message", "role": "assistant", "model": "claude-test",
+        "content": [{"type": "tool_use", "id": tool_id, "name": name, "input": tool_input}],
+        "stop_reason": "tool_use", "stop_sequence": None,
+        "usage": {"input_tokens": input_tokens, "output_tokens": output_tokens,
+                  "cache_creation_input_tokens": 0, "cache_read_input_tokens": 80},
+    }}
+
+
+def error_reply(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    kind = {429: "rate_limit_error", 529: "overloaded_error"}.get(status, "api_error")
+    return {"status": status, "headers": headers or {}, "body": {"type": "error", "error": {"type": kind, "message": message}}}
+
+
+class FakeAnthropic:
+    def __init__(self, key: str = "sk-ant-test-key-0123456789") -> None:
+        self.key = key
+        self.script: Script = []
+        self.default: Callable[[dict[str, Any]], Response] | None = None
+        self.requests: list[dict[str, Any]] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("content-length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                auth = self.headers.get("authorization", "")
+                ok = auth == f"Bearer {fake.key}" or self.headers.get("x-api-key") == fake.key
+                fake.requests.append({"path": self.path, "body": body, "auth_ok": ok})
+                if not ok:
+                    return self._send(error_reply(401, "invalid x-api-key"))
+                if not self.path.startswith("/v1/messages"):
+                    return self._send(error_reply(404, "not found"))
+                if fake.script:
+                    item = fake.script.pop(0)
+                elif fake.default is not None:
+                    item = fake.default
+                else:
+                    return self._send(error_reply(500, "fake server: script exhausted"))
+                self._send(item(body) if callable(item) else item)
+
+            def _send(self, resp: Response) -> None:
+                data = json.dumps(resp["body"]).encode()
+                self.send_response(resp["status"])
+                self.send_header("content-type", "application/json")
+                for k, v in resp.get("headers", {}).items():
+                    self.send_header(k, v)
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                return None
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
