@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from agents import llm_context
 from agents.analyzer import fingerprint
 from agents.ports import LLM
-from agents.prompting import render
+from agents.prompting import SYSTEM, render
 from agents.rules import RuleBook
 from memory.errors import LLMError
 from memory.models import CATEGORIES, EvidenceLine, FailureReport
@@ -84,11 +84,11 @@ def second_opinion(llm: LLM, book: RuleBook, report: FailureReport, files: list[
                  + f", confidence {report.confidence:.2f}: {report.summary}")
     prompt = render("analyzer.md", taxonomy=list(TAXONOMY.items()), rule_result=rule_said,
                     log_window=llm_context.log_window(report), files=files)
-    messages: list[dict[str, Any]] = [{"role": "user", "content": "Classify this failure with report_failure."}]
+    messages: list[dict[str, Any]] = [{"role": "user", "content": prompt}]
     opinion: Opinion | None = None
     try:
         for _ in range(2):  # one repair turn for malformed tool input
-            reply = llm.call(prompt, messages, TOOL)
+            reply = llm.call(SYSTEM, messages, TOOL)
             try:
                 opinion = Opinion.model_validate(reply.tool_input or {})
                 break

@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from agents import llm_context
-from agents.prompting import render
+from agents.prompting import SYSTEM, render
 from agents.strategies import StrategyDeclined, StrategyResult, Tools
 from memory.errors import LLMError
 from memory.models import FailureReport
@@ -84,11 +84,11 @@ def llm_patch(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult
     prompt = render("fixer.md", category=report.category, entity=report.entity or "", root_cause=report.root_cause,
                     log_window=llm_context.log_window(report), files=ctx_files, manifest=manifest,
                     avoid="; ".join(tools.avoid))
-    messages: list[dict[str, Any]] = [{"role": "user", "content": "Propose the fix with the propose_fix tool."}]
+    messages: list[dict[str, Any]] = [{"role": "user", "content": prompt}]
     problems: list[str] = []
     for _turn in range(1 + REPAIR_TURNS):
         try:
-            reply = tools.llm.call(prompt, messages, TOOL)
+            reply = tools.llm.call(SYSTEM, messages, TOOL)
         except LLMError as exc:
             raise StrategyDeclined(str(exc)) from exc
         problems, contents = check_edits(tree, reply.tool_input)

@@ -85,7 +85,8 @@ def test_llm_patch_applies_a_good_fix_and_sends_the_named_file(fake: FakeAnthrop
     fake.script = [tool_reply("propose_fix", GOOD)]
     result = llm_patch(report, tree, Tools(None, llm=make_llm(fake, tmp_path)))  # type: ignore[arg-type]
     assert "def main():" in (tree / "app.py").read_text() and result.params["files"] == ["app.py"]
-    assert "def main(:" in fake.requests[0]["body"]["system"][0]["text"]  # the file named in the evidence was sent
+    assert "def main(:" in fake.requests[0]["body"]["messages"][0]["content"]  # the file named in the evidence was sent
+    assert "untrusted data" in fake.requests[0]["body"]["system"][0]["text"]
 
 
 def test_bad_edit_then_good_one_with_the_reason_told(fake: FakeAnthropic, tmp_path: Path) -> None:
