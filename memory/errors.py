@@ -33,5 +33,9 @@ class LLMError(SwarmError):
     """The model could not be asked: API error after retries, or the session's token budget is spent."""
 
 
+class GuardRefused(SwarmError):
+    """A guard refused to start a session (bot loop, rate limit)."""
+
+
 class LockHeld(SwarmError):
     """Another session holds the service lock."""

@@ -58,6 +58,8 @@ class LearningState(_M):
     """category → strategy → tries/successes."""
     failed_strategies: dict[str, list[str]] = Field(default_factory=dict)
     """fingerprint → strategies that were deployed for it and did not heal it."""
+    session_starts: dict[str, list[float]] = Field(default_factory=dict)
+    """service → start times of recent heal sessions (for the per-service rate limit)."""
     recorded: list[str] = Field(default_factory=list)
     """``session:attempt`` markers already counted, so a resumed session counts nothing twice."""
 

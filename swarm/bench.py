@@ -99,7 +99,7 @@ def run_scenario(folder: Path, run_id: str, mode: str, progress: Progress) -> di
         app_sha = _commit_tree(repo, folder / "app", "app")
         cfg = load_file_config(repo, overrides)
         session = open_session(repo=repo, session_id=f"bench-{run_id}-{sc.id}", cfg=cfg, env=env, mode=mode,
-                               platform_state=pstate, console=None)
+                               platform_state=pstate, console=None, rate_limit=False)
         try:
             final = run_session(session.initial, session.deps, mode=mode)  # type: ignore[arg-type]
         except SwarmError as exc:

@@ -145,7 +145,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     cfg = load_file_config(Path(args.repo), over)
     progress = Progress(quiet=args.quiet)
     session = open_session(repo=Path(args.repo), session_id=args.session, cfg=cfg, env=env, mode=args.mode,
-                           wait_lock_s=args.wait, dry_run=args.dry_run, console=progress)
+                           wait_lock_s=args.wait, dry_run=args.dry_run, console=progress, resume=args.resume)
     progress.line(f"session {args.session}: watching {session.initial.service} @ {session.initial.initial_sha[:12]} "
                   f"on {cfg.service.platform} ({args.mode} mode)")
     try:

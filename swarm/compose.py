@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agents import guards
 from agents.context import AgentContext, Options
 from agents.policy import Policy
 from agents.rules import load_rulebook
 from graph.deps import Deps
 from graph.routing import Limits
 from memory.artifacts import SessionArtifacts
-from memory.errors import ConfigError, LockHeld, StoreUnavailable
+from memory.errors import ConfigError, GuardRefused, LockHeld, StoreUnavailable
 from memory.learning import LearningStore
 from memory.models import SwarmState
 from memory.redact import Redactor
@@ -108,7 +109,8 @@ class Session:
 def open_session(
     *, repo: Path, session_id: str, cfg: FileConfig, env: EnvSettings, mode: str = "swarm",
     wait_lock_s: float = 0.0, dry_run: bool = False, console: Callable[[str, dict[str, Any]], None] | None = None,
-    platform_state: Path | None = None, store: RedisCoordinationStore | None = None,
+    platform_state: Path | None = None, store: RedisCoordinationStore | None = None, resume: bool = False,
+    rate_limit: bool = True,
 ) -> Session:
     repo = Path(repo).resolve()
     if not repo.is_dir():
@@ -181,6 +183,19 @@ def open_session(
                     learn=not dry_run)
         head = workspace.remote_head()
         now = time.time()
+        if not resume:
+            refusal = guards.bot_loop(workspace.recent_by_swarm(max(cfg.heal.bot_loop_commits, 1)), cfg.heal.bot_loop_commits)
+            if refusal is None and rate_limit:
+                ls = ctx.learning.load()
+                refusal = guards.rate_limited(ls.session_starts.get(service, []), now, cfg.heal.max_sessions_per_hour)
+            if refusal:
+                raise GuardRefused(f"service {service!r}: {refusal}")
+            if not dry_run and rate_limit:
+                def note_start(ls: Any) -> None:
+                    starts = [t for t in ls.session_starts.get(service, []) if now - t < 3600]
+                    ls.session_starts[service] = [*starts, now]
+
+                ctx.learning.update(note_start)
         initial = SwarmState(session_id=session_id, service=service, branch=branch, initial_sha=head,
                              started_at=now, deadline=now + limits.session_timeout_s)
         artifacts.write_json("deployment_plan.json", {

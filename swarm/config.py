@@ -46,6 +46,8 @@ class HealSection(_S):
     candidates: int = Field(3, ge=1, le=8)
     push: bool = True
     branch_mode: Literal["direct", "pr"] = "direct"
+    bot_loop_commits: int = Field(3, ge=0, le=50)
+    max_sessions_per_hour: int = Field(6, ge=0, le=1000)
 
 
 class SafetySection(_S):

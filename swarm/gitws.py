@@ -128,6 +128,13 @@ class GitWorkspace:
         return CommandResult(command, code, out, seconds, timed_out)
 
     # -- publishing -----------------------------------------------------------------------
+    def recent_by_swarm(self, n: int) -> list[bool]:
+        """Newest first: whether each of the last ``n`` commits on the remote branch carries a Swarm-Session trailer."""
+        head = self.remote_head()
+        self._ensure(head)
+        log_text = self._git("log", "-n", str(n), "--format=%B%x00", head)
+        return [bool(_TRAILER.search(body)) for body in log_text.split("\x00") if body.strip()]
+
     def find_commit(self, session_id: str, attempt: int) -> str | None:
         """The commit of (session, attempt) on the remote branch, if it was already pushed."""
         head = self.remote_head()

@@ -141,3 +141,20 @@ def test_second_session_on_same_service_exits_1(tmp_path: Path, real_redis_url: 
         assert "already being healed by session 'first-session'" in capsys.readouterr().err
     finally:
         assert token and store.release_lock("service:locked-svc", token)
+
+
+def test_guards_refuse_bot_loops_and_runaway_healing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo, origin = make_app(tmp_path, {"a.txt": "1\n"})
+    for i in range(3):
+        (repo / "a.txt").write_text(f"{i}\n")
+        git(repo, "-c", "user.name=swarm", "-c", "user.email=s@l", "commit", "-qam", f"fix {i}\n\nSwarm-Session: s{i}\nSwarm-Attempt: 1")
+    git(repo, "push", "-q", "origin", "main")
+    assert main(["deploy", "--session", "loop", "--repo", str(repo), "--quiet"]) == 1
+    assert "bot-loop guard" in capsys.readouterr().err
+    (repo / "swarm.toml").write_text("[heal]\nmax_sessions_per_hour = 1\nbot_loop_commits = 0\n")
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=p", "-c", "user.email=p@l", "commit", "-qm", "config")
+    git(repo, "push", "-q", "origin", "main")
+    main(["deploy", "--session", "first", "--repo", str(repo), "--quiet"])  # no Procfile: fails, but it counts
+    assert main(["deploy", "--session", "second", "--repo", str(repo), "--quiet"]) == 1
+    assert "max_sessions_per_hour=1" in capsys.readouterr().err
