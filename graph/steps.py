@@ -236,10 +236,6 @@ def escalate_step(state: SwarmState, deps: Deps) -> Update:
         outcome = Outcome(kind="escalated", reason=state.stop_reason or "the swarm could not heal the deploy",
                           final_sha=cur.sha if cur else None, deploys=len(state.deploys))
     outcome = outcome.model_copy(update={"action_required": reporter.action_required(state.model_copy(update={"outcome": outcome}))})
-    payload = {"session": state.session_id, "service": state.service, "outcome": outcome.model_dump(),
-               "category": state.report.category if state.report else None,
-               "fingerprint": state.report.fingerprint if state.report else None}
-    deps.ctx.notifier.notify("escalation", payload)
     deps.event("escalated", {"outcome": outcome.kind, "reason": outcome.reason})
     return {"outcome": outcome}
 
@@ -248,6 +244,10 @@ def learn_step(state: SwarmState, deps: Deps) -> Update:
     outcome = state.outcome or Outcome(kind="failed", reason="the session ended without an outcome", deploys=len(state.deploys))
     outcome = outcome.model_copy(update={"deploys": len(state.deploys)})
     final = state.model_copy(update={"outcome": outcome, "done": True})
+    deps.ctx.notifier.notify("outcome", {
+        "session": state.session_id, "service": state.service, "outcome": outcome.model_dump(),
+        "category": state.report.category if state.report else None, "entity": state.report.entity if state.report else None,
+        "fingerprint": state.report.fingerprint if state.report else None})
     if deps.learn:
         learned = learner.record(deps.ctx, final)
         deps.event("learned", {"known_fixes": len(learned.known_fixes)})

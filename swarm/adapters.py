@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import time
-from pathlib import Path
-from typing import Any
 
 import httpx
 
 from memory.models import ProbeResult
-from memory.redact import Redactor, redact_obj
 
 
 class HttpProber:
@@ -42,22 +38,3 @@ class SystemClock:
 
     def sleep(self, seconds: float) -> None:
         time.sleep(max(0.0, seconds))
-
-
-class SessionNotifier:
-    """Records each outcome notification once in ``notifications.jsonl`` of the session folder.
-
-    Chat and GitHub notifiers join with the real-platforms work; this one is always on.
-    """
-
-    def __init__(self, path: Path, redactor: Redactor) -> None:
-        self.path, self.redact = Path(path), redactor
-
-    def notify(self, kind: str, payload: dict[str, Any]) -> None:
-        record = {"ts": round(time.time(), 3), "kind": kind, "payload": redact_obj(payload, self.redact)}
-        key = json.dumps([kind, payload.get("session"), payload.get("fingerprint")])
-        existing = self.path.read_text().splitlines() if self.path.exists() else []
-        if any(json.loads(line).get("key") == key for line in existing if line.strip()):
-            return
-        with open(self.path, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({**record, "key": key}) + "\n")

@@ -24,9 +24,10 @@ from memory.learning import LearningStore
 from memory.models import SwarmState
 from memory.redact import Redactor
 from memory.store import RedisCoordinationStore, open_store
-from swarm.adapters import HttpProber, SessionNotifier, SystemClock
+from swarm.adapters import HttpProber, SystemClock
 from swarm.config import EnvSettings, FileConfig, artifacts_root, service_name
 from swarm.gitws import GitWorkspace
+from swarm.notify import FanOutNotifier
 from swarm.platforms import REGISTRY
 from swarm.platforms.local import Faults
 from swarm.sandbox import LocalSandbox
@@ -44,6 +45,33 @@ def build_redactor(env: EnvSettings, cfg: FileConfig) -> Redactor:
     if env.REDIS_URL and "@" in env.REDIS_URL:
         values.append(env.REDIS_URL.split("@", 1)[0].rsplit(":", 1)[-1])
     return Redactor(values)
+
+
+def build_targets(cfg: FileConfig, env: EnvSettings) -> list[Any]:
+    """The notification targets named in [notify] targets; their secrets come from the environment."""
+    import httpx
+
+    from swarm.notify import DiscordTarget, SlackTarget, TelegramTarget, WebhookTarget
+
+    client = httpx.Client()
+    out: list[Any] = []
+
+    def need(value: Any, var: str, target: str) -> str:
+        if value is None:
+            raise ConfigError(f"[notify] targets includes {target!r} but {var} is not set in the environment")
+        return value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
+
+    for target in cfg.notify.targets:
+        if target == "slack":
+            out.append(SlackTarget(client, need(env.SLACK_WEBHOOK_URL, "SLACK_WEBHOOK_URL", target)))
+        elif target == "discord":
+            out.append(DiscordTarget(client, need(env.DISCORD_WEBHOOK_URL, "DISCORD_WEBHOOK_URL", target)))
+        elif target == "telegram":
+            out.append(TelegramTarget(client, need(env.TELEGRAM_BOT_TOKEN, "TELEGRAM_BOT_TOKEN", target),
+                                      need(env.TELEGRAM_CHAT_ID, "TELEGRAM_CHAT_ID", target), env.TELEGRAM_API_BASE))
+        elif target == "webhook":
+            out.append(WebhookTarget(client, need(env.SWARM_WEBHOOK_URL, "SWARM_WEBHOOK_URL", target)))
+    return out
 
 
 def build_platform(name: str, repo: Path, state_dir: Path, cfg: FileConfig) -> Any:
@@ -162,9 +190,10 @@ def open_session(
         )
         sandbox = LocalSandbox(cfg.deploy.health_path, cfg.deploy.health_timeout_s, cfg.deploy.build, cfg.deploy.start,
                                dict(cfg.deploy.env), cfg.faults.build_timeout_s)
+        notifier = FanOutNotifier(artifacts.path("notifications.jsonl"), redactor, build_targets(cfg, env))
         ctx = AgentContext(
             platform=platform, workspace=workspace, prober=prober, clock=SystemClock(), sandbox=sandbox,
-            notifier=SessionNotifier(artifacts.path("notifications.jsonl"), redactor), rules=rules, policy=policy,
+            notifier=notifier, rules=rules, policy=policy,
             learning=LearningStore(root / "deploy_learning_state.json"), options=options,
         )
         limits = Limits(cfg.heal.max_attempts, cfg.heal.same_error_limit, cfg.heal.attempt_timeout_s,
@@ -208,7 +237,7 @@ def open_session(
             "created": now,
         })
         deps.session_fields({"service": service, "commit": head, "status": "starting", "mode": mode})
-        return Session(deps, initial, platform, keeper, [prober.close])
+        return Session(deps, initial, platform, keeper, [notifier.close, prober.close])
     except BaseException:
         keeper.release()
         raise

@@ -74,7 +74,7 @@ class LLMSection(_S):
 
 
 class NotifySection(_S):
-    targets: list[str] = Field(default_factory=list)
+    targets: list[Literal["slack", "discord", "telegram", "webhook"]] = Field(default_factory=list)
 
 
 class FaultsSection(_S):
@@ -109,6 +109,12 @@ class EnvSettings(BaseSettings):
     SWARM_MAX_ATTEMPTS: int | None = None
     SWARM_REDIS_PREFIX: str = "swarm:"
     SWARM_LOG_LEVEL: str = "WARNING"
+    SLACK_WEBHOOK_URL: SecretStr | None = None
+    DISCORD_WEBHOOK_URL: SecretStr | None = None
+    TELEGRAM_BOT_TOKEN: SecretStr | None = None
+    TELEGRAM_CHAT_ID: str | None = None
+    TELEGRAM_API_BASE: str = "https://api.telegram.org"
+    SWARM_WEBHOOK_URL: SecretStr | None = None
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

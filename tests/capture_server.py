@@ -1,0 +1,50 @@
+"""A small HTTP server on 127.0.0.1 that records every request and answers from a per-path script."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+class CaptureServer:
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.scripts: dict[str, list[tuple[int, dict[str, str], bytes]]] = {}
+        self.default: tuple[int, dict[str, str], bytes] = (200, {}, b"ok")
+        cap = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _handle(self) -> None:
+                length = int(self.headers.get("content-length", 0))
+                raw = self.rfile.read(length) if length else b""
+                try:
+                    body: Any = json.loads(raw) if raw else None
+                except ValueError:
+                    body = raw.decode(errors="replace")
+                cap.requests.append({"method": self.command, "path": self.path, "body": body, "headers": dict(self.headers)})
+                queue = next((v for k, v in cap.scripts.items() if self.path.startswith(k) and v), None)
+                status, headers, data = queue.pop(0) if queue else cap.default
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_POST = do_GET = do_PUT = do_PATCH = _handle  # noqa: N815
+
+            def log_message(self, *args: Any) -> None:
+                return None
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def to(self, path: str) -> list[dict[str, Any]]:
+        return [r for r in self.requests if r["path"].startswith(path)]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
