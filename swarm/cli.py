@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -38,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for another session's lock")
     d.add_argument("--keep-running", action="store_true", help="leave the local platform's live release running at the end")
     d.add_argument("--quiet", action="store_true", help="no progress output")
+    d.add_argument("--after-push", metavar="SHA", help="first wait until SHA is the head of the remote branch (hook mode)")
 
     s = sub.add_parser("sessions", help="list or show sessions")
     ssub = s.add_subparsers(dest="sessions_command", required=True)
@@ -55,6 +58,20 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser("analyze", help="diagnose failure logs (files, or - for stdin)")
     a.add_argument("files", nargs="+")
     a.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
+
+    h = sub.add_parser("hook", help="install or remove the git pre-push hook that starts a heal session after a push")
+    hsub = h.add_subparsers(dest="hook_command", required=True)
+    for name in ("install", "uninstall"):
+        hp = hsub.add_parser(name)
+        hp.add_argument("--repo", default=".")
+        hp.add_argument("--branch", help="deploy branch (default: the current branch)")
+        hp.add_argument("--force", action="store_true", help="replace an existing chained hook")
+    t = sub.add_parser("trigger", help=argparse.SUPPRESS)
+    t.add_argument("--repo", default=".")
+    t.add_argument("--sha", required=True)
+    st = sub.add_parser("stop", help="stop a running session cleanly")
+    st.add_argument("session")
+    st.add_argument("--repo", default=".")
 
     sub.add_parser("doctor", help="which parts are configured and reachable (store, LLM, tools, tables)")
 
@@ -80,6 +97,21 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_bench(args)
         if args.command == "analyze":
             return cmd_analyze(args)
+        if args.command == "hook":
+            from swarm.hooks import cmd_hook
+
+            return cmd_hook(args)
+        if args.command == "trigger":
+            from swarm.hooks import trigger
+
+            print(trigger(Path(args.repo), args.sha))
+            return 0
+        if args.command == "stop":
+            from swarm.config import artifacts_root, load_env
+            from swarm.hooks import stop
+
+            print(stop(args.session, Path(args.repo), artifacts_root(load_env())))
+            return 0
         if args.command == "doctor":
             from swarm.doctor import cmd_doctor
 
@@ -144,15 +176,37 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         over.setdefault("heal", {})["push"] = False
     cfg = load_file_config(Path(args.repo), over)
     progress = Progress(quiet=args.quiet)
+    signal.signal(signal.SIGTERM, _terminate)  # `swarm stop` → clean shutdown (processes, lock, status)
+    if args.after_push:
+        from swarm.gitws import GitWorkspace
+        from swarm.hooks import wait_for_push, write_status
+
+        ws = GitWorkspace(Path(args.repo), cfg.service.remote, cfg.service.branch or "main", Path(args.repo) / ".swarm" / "work")
+        if cfg.service.branch is None:
+            ws.branch = ws.current_branch() or "main"
+        write_status(Path(args.repo), args.session, state="waiting for the push", sha=args.after_push, pid=os.getpid())
+        wait_for_push(ws.remote_head, args.after_push)
+    _record_pid(args.session, env)
     session = open_session(repo=Path(args.repo), session_id=args.session, cfg=cfg, env=env, mode=args.mode,
                            wait_lock_s=args.wait, dry_run=args.dry_run, console=progress, resume=args.resume)
     progress.line(f"session {args.session}: watching {session.initial.service} @ {session.initial.initial_sha[:12]} "
                   f"on {cfg.service.platform} ({args.mode} mode)")
     try:
+        if args.after_push:
+            write_status(Path(args.repo), args.session, state="running", sha=args.after_push, pid=os.getpid())
         final = run_session(None if args.resume else session.initial, session.deps, mode=args.mode, resume=args.resume)
+    except KeyboardInterrupt:
+        if args.after_push:
+            write_status(Path(args.repo), args.session, state="stopped", sha=args.after_push)
+        raise
     finally:
         session.close(stop_platform=not args.keep_running)
+        session.deps.artifacts.path("pid").unlink(missing_ok=True)
+        (Path(args.repo) / ".swarm" / f"{args.session}.pid").unlink(missing_ok=True)
     outcome = final.outcome
+    if args.after_push:
+        write_status(Path(args.repo), args.session, state="done", sha=args.after_push,
+                     outcome=outcome.kind if outcome else "failed", report=str(session.deps.artifacts.path("report.md")))
     kind = outcome.kind if outcome else "failed"
     report = session.deps.artifacts.path("report.md")
     print(f"{kind}: {outcome.reason if outcome else 'no outcome'}")
@@ -160,6 +214,18 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         print(f"action required: {outcome.action_required}")
     print(f"report: {report}")
     return EXIT.get(kind, 1)
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _record_pid(session: str, env: Any) -> None:
+    from swarm.config import artifacts_root
+
+    folder = artifacts_root(env) / "sessions" / session
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pid").write_text(str(os.getpid()))
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import re
@@ -115,6 +116,37 @@ class LockKeeper:
             log.warning("could not release lock %s: the store is down; it expires by itself", self.name)
 
 
+class FileLock:
+    """A per-service lock across the processes of this machine (flock; freed by the kernel if we die).
+    The Redis lock covers workers on other machines; both are taken."""
+
+    def __init__(self, path: Path, owner: str, wait_s: float) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fh = open(path, "a+")
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    self._fh.seek(0)
+                    holder = self._fh.read().strip() or "another session"
+                    self._fh.close()
+                    raise LockHeld(f"service lock {path.name} is held by {holder!r} on this machine; never two healers. "
+                                   "Wait for it to finish (or pass --wait SECONDS), or stop it.") from None
+                time.sleep(0.5)
+        self._fh.seek(0)
+        self._fh.truncate()
+        self._fh.write(owner)
+        self._fh.flush()
+
+    def release(self) -> None:
+        if not self._fh.closed:
+            fcntl.flock(self._fh, fcntl.LOCK_UN)
+            self._fh.close()
+
+
 @dataclass
 class Session:
     deps: Deps
@@ -122,9 +154,12 @@ class Session:
     platform: Any
     lock: LockKeeper
     closers: list[Callable[[], None]]
+    file_lock: FileLock | None = None
 
     def close(self, stop_platform: bool = True) -> None:
         self.lock.release()
+        if self.file_lock is not None:
+            self.file_lock.release()
         for fn in self.closers:
             try:
                 fn()
@@ -155,12 +190,14 @@ def open_session(
     except StoreUnavailable as exc:
         raise StoreUnavailable(f"{exc} (REDIS_URL={redactor(env.REDIS_URL or '')})") from exc
     lock_name = f"service:{service}"
+    file_lock = FileLock(root / "locks" / f"{service}.lock", session_id, wait_lock_s)
     deadline = time.monotonic() + wait_lock_s
     token = store.acquire_lock(lock_name, LOCK_TTL_MS, session_id)
     while token is None and time.monotonic() < deadline:
         time.sleep(0.5)
         token = store.acquire_lock(lock_name, LOCK_TTL_MS, session_id)
     if token is None:
+        file_lock.release()
         holder = store.lock_owner(lock_name)
         raise LockHeld(f"service {service!r} is already being healed by session {holder!r}; never two healers. "
                        "Wait for it to finish (or pass --wait SECONDS), or stop it.")
@@ -237,7 +274,8 @@ def open_session(
             "created": now,
         })
         deps.session_fields({"service": service, "commit": head, "status": "starting", "mode": mode})
-        return Session(deps, initial, platform, keeper, [notifier.close, prober.close])
+        return Session(deps, initial, platform, keeper, [notifier.close, prober.close], file_lock)
     except BaseException:
         keeper.release()
+        file_lock.release()
         raise

@@ -160,7 +160,8 @@ class GitWorkspace:
             raise WorkspaceError(f"git commit failed: {out.strip()[-800:]}")
         sha = self._git("rev-parse", "HEAD", cwd=tree).strip()
         # pushed from the main clone (worktrees share its objects), so relative remote URLs resolve as the user set them
-        code, out, _, _ = run_command(["git", "push", "--porcelain", self.remote, f"{sha}:refs/heads/{self.branch}"],
+        # --no-verify: swarm's own push must not fire the user's pre-push hook (and with it a second session)
+        code, out, _, _ = run_command(["git", "push", "--porcelain", "--no-verify", self.remote, f"{sha}:refs/heads/{self.branch}"],
                                       self.root, 300, env=env, shell=False)
         if code != 0:
             raise WorkspaceError(

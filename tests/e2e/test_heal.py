@@ -158,3 +158,15 @@ def test_guards_refuse_bot_loops_and_runaway_healing(tmp_path: Path, capsys: pyt
     main(["deploy", "--session", "first", "--repo", str(repo), "--quiet"])  # no Procfile: fails, but it counts
     assert main(["deploy", "--session", "second", "--repo", str(repo), "--quiet"]) == 1
     assert "max_sessions_per_hour=1" in capsys.readouterr().err
+
+
+def test_two_processes_never_heal_one_service_without_redis(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from swarm.compose import FileLock
+
+    repo, _ = sample_app(tmp_path, "solo")
+    held = FileLock(artifacts() / "locks" / "solo.lock", "other-session", 0)
+    try:
+        assert main(["deploy", "--session", "second", "--repo", str(repo), "--quiet"]) == 1
+        assert "held by 'other-session'" in capsys.readouterr().err
+    finally:
+        held.release()
