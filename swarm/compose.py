@@ -79,6 +79,14 @@ def build_platform(name: str, repo: Path, state_dir: Path, cfg: FileConfig) -> A
     factory = REGISTRY.get(name)
     if factory is None:
         raise ConfigError(f"unknown platform {name!r}; available: {', '.join(sorted(REGISTRY))}")
+    if name == "command":
+        c = cfg.command
+        missing = [k for k in ("deploy", "status", "logs") if getattr(c, k) is None]
+        if missing:
+            raise ConfigError(f"platform 'command' needs [command] {', '.join(missing)} in swarm.toml")
+        return factory(repo=repo, state_dir=state_dir, deploy_cmd=c.deploy, status_cmd=c.status, logs_cmd=c.logs,
+                       url=c.url, rollback_cmd=c.rollback, cancel_cmd=c.cancel, service=service_name(cfg, repo),
+                       timeout_s=c.timeout_s, env=dict(cfg.deploy.env))
     return factory(
         repo=repo, state_dir=state_dir, health_path=cfg.deploy.health_path, health_timeout_s=cfg.deploy.health_timeout_s,
         build_command=cfg.deploy.build, start_command=cfg.deploy.start, env=dict(cfg.deploy.env),

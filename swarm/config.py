@@ -77,6 +77,16 @@ class NotifySection(_S):
     targets: list[Literal["slack", "discord", "telegram", "webhook"]] = Field(default_factory=list)
 
 
+class CommandSection(_S):
+    deploy: str | None = None
+    status: str | None = None
+    logs: str | None = None
+    rollback: str | None = None
+    cancel: str | None = None
+    url: str | None = None
+    timeout_s: float = Field(300.0, gt=0)
+
+
 class FaultsSection(_S):
     build_network_errors: int = Field(0, ge=0)
     build_timeout_s: float | None = Field(None, gt=0)
@@ -92,6 +102,7 @@ class FileConfig(_S):
     llm: LLMSection = Field(default_factory=lambda: LLMSection())
     notify: NotifySection = Field(default_factory=NotifySection)
     faults: FaultsSection = Field(default_factory=lambda: FaultsSection())
+    command: CommandSection = Field(default_factory=lambda: CommandSection())
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

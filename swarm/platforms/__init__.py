@@ -12,5 +12,11 @@ def _local(**kwargs: Any) -> Any:
     return LocalPlatform(**kwargs)
 
 
-REGISTRY: dict[str, Callable[..., Any]] = {"local": _local}
-"""render, vercel, digitalocean and command join this table with the real-platforms work."""
+def _command(**kwargs: Any) -> Any:
+    from swarm.platforms.command import CommandPlatform
+
+    return CommandPlatform(**kwargs)
+
+
+REGISTRY: dict[str, Callable[..., Any]] = {"local": _local, "command": _command}
+"""render, vercel and digitalocean join this table with the vendor adapters."""

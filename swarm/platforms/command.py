@@ -1,0 +1,111 @@
+"""The command platform: any platform with a CLI, driven by shell commands from swarm.toml [command].
+
+Placeholders ({sha}, {deploy_id}, {service}, {branch}) are shell-quoted before substitution.
+`deploy` prints the deploy id (its last non-empty output line); `status` prints a status word,
+mapped to swarm's statuses (unknown words are an error that names the word); `logs` prints the logs;
+`rollback` and `cancel` are optional. Deploys are idempotent per key (state kept in a JSON file).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from memory.errors import ConfigError, PlatformError
+from memory.models import Deployment, DeployLogs
+from swarm.procs import run_command
+
+STATUS_WORDS = {
+    "live": "live", "success": "live", "succeeded": "live", "ready": "live", "active": "live", "healthy": "live",
+    "deployed": "live", "running": "building", "queued": "queued", "pending": "queued", "created": "queued",
+    "building": "building", "build_in_progress": "building", "in_progress": "building", "deploying": "deploying",
+    "started": "building", "failed": "failed", "error": "failed", "errored": "failed", "crashed": "failed",
+    "build_failed": "build_failed", "update_failed": "failed", "canceled": "canceled", "cancelled": "canceled",
+    "superseded": "superseded", "deactivated": "superseded",
+}
+
+
+@dataclass
+class CommandPlatform:
+    repo: Path
+    state_dir: Path
+    deploy_cmd: str
+    status_cmd: str
+    logs_cmd: str
+    url: str | None = None
+    rollback_cmd: str | None = None
+    cancel_cmd: str | None = None
+    service: str = "service"
+    timeout_s: float = 300.0
+    env: dict[str, str] = field(default_factory=dict)
+    name: str = "command"
+
+    def __post_init__(self) -> None:
+        self.repo, self.state_dir = Path(self.repo), Path(self.state_dir)
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self._state = self.state_dir / "command-platform.json"
+
+    def _load(self) -> dict[str, dict[str, object]]:
+        try:
+            return json.loads(self._state.read_text())
+        except FileNotFoundError:
+            return {}
+
+    def _save(self, data: dict[str, dict[str, object]]) -> None:
+        tmp = self._state.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=2))
+        os.replace(tmp, self._state)
+
+    def _run(self, template: str, **values: str) -> str:
+        try:
+            command = template.format(**{k: shlex.quote(v) for k, v in values.items()}, service=shlex.quote(self.service))
+        except KeyError as exc:
+            raise ConfigError(f"[command] {template!r} uses an unknown placeholder {exc}; use {{sha}}, {{deploy_id}}, {{service}}") from exc
+        code, out, _, timed_out = run_command(command, self.repo, self.timeout_s, env={**os.environ, **self.env})
+        if code != 0:
+            raise PlatformError(f"`{command}` {'timed out' if timed_out else f'exited with {code}'}: {out.strip()[-500:]}")
+        return out
+
+    def deploy(self, sha: str, key: str, kind: str = "initial", attempt: int = 0) -> Deployment:
+        data = self._load()
+        known = next((d for d, meta in data.items() if meta.get("key") == key), None)
+        if known:
+            return self.status(known)
+        out = self._run(self.deploy_cmd, sha=sha)
+        lines = [line.strip() for line in out.splitlines() if line.strip()]
+        if not lines or not re.fullmatch(r"[\w.:/@-]{1,200}", lines[-1]):
+            raise PlatformError(f"[command] deploy printed no deploy id on its last line (got {lines[-1:]!r})")
+        deploy_id = lines[-1]
+        data[deploy_id] = {"key": key, "sha": sha, "kind": kind, "attempt": attempt}
+        self._save(data)
+        return Deployment(id=deploy_id, sha=sha, kind=kind, attempt=attempt)  # type: ignore[arg-type]
+
+    def status(self, deploy_id: str) -> Deployment:
+        meta = self._load().get(deploy_id, {})
+        out = self._run(self.status_cmd, deploy_id=deploy_id).strip()
+        word = out.split()[0].lower() if out else ""
+        if word not in STATUS_WORDS:
+            raise PlatformError(f"[command] status printed {word!r}; expected one of {', '.join(sorted(STATUS_WORDS))}")
+        return Deployment(id=deploy_id, sha=str(meta.get("sha", "")), status=STATUS_WORDS[word],  # type: ignore[arg-type]
+                          kind=meta.get("kind", "initial"), attempt=int(str(meta.get("attempt", 0))), url=self.url,  # type: ignore[arg-type]
+                          message=out[:300])
+
+    def logs(self, deploy_id: str) -> DeployLogs:
+        return DeployLogs(build=self._run(self.logs_cmd, deploy_id=deploy_id)[-2_000_000:])
+
+    def cancel(self, deploy_id: str) -> None:
+        if self.cancel_cmd:
+            self._run(self.cancel_cmd, deploy_id=deploy_id)
+
+    def health_url(self, deploy_id: str, path: str) -> str | None:
+        return f"{self.url.rstrip('/')}{path}" if self.url else None
+
+    def live(self) -> Deployment | None:
+        return None  # a CLI gives no portable way to ask; verification then has no baseline
+
+    def runtimes(self) -> dict[str, list[str]]:
+        return {}
