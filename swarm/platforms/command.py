@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from memory.errors import ConfigError, PlatformError
-from memory.models import Deployment, DeployLogs
+from memory.models import DeployLogs, Deployment
 from swarm.procs import run_command
 
 STATUS_WORDS = {

@@ -36,9 +36,9 @@ def test_heal_through_shell_commands(tmp_path: Path, site: CaptureServer) -> Non
     (ops / "logs.sh").write_text(f'[ "$1" = dep-1 ] && printf %s {json.dumps(TRACE)} || echo "booted"\n')
     files = {p.name: p.read_text() for p in (ROOT / "scripts" / "sample_app").iterdir()}
     files["swarm.toml"] = (
-        '[service]\nplatform = "command"\n[deploy]\nenv = {STATE = "%s"}\n[command]\n'
-        'deploy = "sh %s/deploy.sh {sha}"\nstatus = "sh %s/status.sh {deploy_id}"\nlogs = "sh %s/logs.sh {deploy_id}"\n'
-        'url = "%s"\n' % (state, ops, ops, ops, site.url))
+        f'[service]\nplatform = "command"\n[deploy]\nenv = {{STATE = "{state}"}}\n[command]\n'
+        f'deploy = "sh {ops}/deploy.sh {{sha}}"\nstatus = "sh {ops}/status.sh {{deploy_id}}"\nlogs = "sh {ops}/logs.sh {{deploy_id}}"\n'
+        f'url = "{site.url}"\n')
     repo, origin = make_app(tmp_path, files)
     assert main(["deploy", "--session", "cmd", "--repo", str(repo), "--quiet"]) == 0
     assert (state / "n").read_text().strip() == "2"
