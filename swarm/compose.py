@@ -48,11 +48,11 @@ def build_redactor(env: EnvSettings, cfg: FileConfig) -> Redactor:
     return Redactor(values)
 
 
-def build_targets(cfg: FileConfig, env: EnvSettings) -> list[Any]:
+def build_targets(cfg: FileConfig, env: EnvSettings, state_dir: Path | None = None) -> list[Any]:
     """The notification targets named in [notify] targets; their secrets come from the environment."""
     import httpx
 
-    from swarm.notify import DiscordTarget, SlackTarget, TelegramTarget, WebhookTarget
+    from swarm.notify import DiscordTarget, GitHubTarget, SlackTarget, TelegramTarget, WebhookTarget
 
     client = httpx.Client()
     out: list[Any] = []
@@ -72,6 +72,10 @@ def build_targets(cfg: FileConfig, env: EnvSettings) -> list[Any]:
                                       need(env.TELEGRAM_CHAT_ID, "TELEGRAM_CHAT_ID", target), env.TELEGRAM_API_BASE))
         elif target == "webhook":
             out.append(WebhookTarget(client, need(env.SWARM_WEBHOOK_URL, "SWARM_WEBHOOK_URL", target)))
+        elif target == "github":
+            out.append(GitHubTarget(client, need(env.GITHUB_TOKEN, "GITHUB_TOKEN", target),
+                                    need(env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY", target),
+                                    (state_dir or artifacts_root(env)) / "github_issues.json", env.GITHUB_API_URL))
     return out
 
 

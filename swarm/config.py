@@ -74,7 +74,7 @@ class LLMSection(_S):
 
 
 class NotifySection(_S):
-    targets: list[Literal["slack", "discord", "telegram", "webhook"]] = Field(default_factory=list)
+    targets: list[Literal["slack", "discord", "telegram", "webhook", "github"]] = Field(default_factory=list)
 
 
 class CommandSection(_S):
@@ -126,6 +126,9 @@ class EnvSettings(BaseSettings):
     TELEGRAM_CHAT_ID: str | None = None
     TELEGRAM_API_BASE: str = "https://api.telegram.org"
     SWARM_WEBHOOK_URL: SecretStr | None = None
+    GITHUB_TOKEN: SecretStr | None = None
+    GITHUB_REPOSITORY: str | None = None
+    GITHUB_API_URL: str = "https://api.github.com"
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

@@ -165,9 +165,80 @@ class FanOutNotifier:
             result = target.send(payload)
         except Exception as exc:  # a notifier must never break the session
             result = f"failed: {type(exc).__name__}: {exc}"
+        if result.startswith("failed"):
+            log.warning("notification to %s failed: %s", target.name, self.redact(result))
         self._record({"ts": round(time.time(), 3), "delivery": target.name, "key": key, "result": self.redact(result)})
 
     def close(self, timeout: float = 20.0) -> None:
         deadline = time.monotonic() + timeout
         for t in self._threads:
             t.join(max(0.0, deadline - time.monotonic()))
+
+
+class GitHubTarget(Target):
+    """An issue on escalation (label ``auto-heal``), deduplicated by failure fingerprint: a repeat adds a
+    comment to the issue already opened. Every outcome also gets a commit comment on the commit it concerns."""
+
+    name = "github"
+
+    def __init__(self, client: httpx.Client, token: str, repo: str, state_file: Path, api: str = "https://api.github.com") -> None:
+        super().__init__(client)
+        self.token, self.repo, self.api, self.state_file = token, repo, api.rstrip("/"), Path(state_file)
+        self.headers = {"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
+                        "X-GitHub-Api-Version": "2022-11-28"}
+
+    def _post(self, path: str, body: dict[str, Any], sleep: Callable[[float], None]) -> httpx.Response | str:
+        last = ""
+        for i in range(4):
+            try:
+                resp = self.client.post(f"{self.api}{path}", json=body, headers=self.headers, timeout=15)
+            except httpx.HTTPError as exc:
+                last = type(exc).__name__
+                sleep(min(8.0, 0.5 * 2**i))
+                continue
+            if resp.status_code < 300:
+                return resp
+            last = f"HTTP {resp.status_code}: {resp.text[:200]}"
+            limited = resp.status_code == 429 or (resp.status_code == 403 and (
+                resp.headers.get("retry-after") or resp.headers.get("x-ratelimit-remaining") == "0"))
+            if limited or resp.status_code >= 500:
+                wait = float(resp.headers.get("retry-after") or 0) or (
+                    max(0.0, float(resp.headers.get("x-ratelimit-reset", 0)) - time.time()) if resp.headers.get("x-ratelimit-remaining") == "0" else 2.0 ** i)
+                sleep(min(60.0, wait))
+                continue
+            break
+        return f"failed: {last}"
+
+    def _issues(self) -> dict[str, int]:
+        try:
+            return json.loads(self.state_file.read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return {}
+
+    def send(self, payload: dict[str, Any], attempts: int = 4, sleep: Callable[[float], None] = time.sleep) -> str:
+        title, text = summary(payload)
+        o = payload.get("outcome") or {}
+        results = []
+        if o.get("kind") in ("escalated", "rolled_back", "failed"):
+            fp = str(payload.get("fingerprint") or payload.get("session"))
+            issues = self._issues()
+            if fp in issues:
+                r = self._post(f"/repos/{self.repo}/issues/{issues[fp]}/comments",
+                               {"body": f"Happened again (session `{payload.get('session')}`).\n\n{text}"}, sleep)
+                results.append(f"comment on #{issues[fp]}" if not isinstance(r, str) else r)
+            else:
+                r = self._post(f"/repos/{self.repo}/issues", {"title": title[:250], "body": f"{text}\n\nfingerprint: `{fp}`",
+                                                               "labels": ["auto-heal"]}, sleep)
+                if isinstance(r, str):
+                    results.append(r)
+                else:
+                    issues[fp] = int(r.json()["number"])
+                    self.state_file.parent.mkdir(parents=True, exist_ok=True)
+                    self.state_file.write_text(json.dumps(issues, indent=2))
+                    results.append(f"issue #{issues[fp]}")
+        sha = o.get("final_sha")
+        if sha:
+            r = self._post(f"/repos/{self.repo}/commits/{sha}/comments", {"body": f"**{title}**\n\n{text}"}, sleep)
+            results.append("commit comment" if not isinstance(r, str) else r)
+        failed = [x for x in results if x.startswith("failed")]
+        return "sent: " + ", ".join(results) if not failed else "; ".join(failed)

@@ -75,3 +75,34 @@ def test_session_sends_exactly_one_message_per_target(cap: CaptureServer, tmp_pa
     monkeypatch.delenv("SLACK_WEBHOOK_URL")
     assert main(["deploy", "--session", "notify2", "--repo", str(repo), "--quiet"]) == 1  # clear config error
     assert os.environ.get("SWARM_WEBHOOK_URL")
+
+
+def test_github_issue_deduplicated_by_fingerprint_all_traffic_valid(tmp_path: Path) -> None:
+    from swarm.notify import GitHubTarget
+    from tests.fake_github import FakeGitHub
+
+    gh = FakeGitHub()
+    try:
+        target = GitHubTarget(httpx.Client(), gh.token, "acme/api", tmp_path / "github_issues.json", api=gh.url)
+        assert target.send(PAYLOAD).startswith("sent: issue #1")
+        again = {**PAYLOAD, "session": "s2"}
+        assert target.send(again).startswith("sent: comment on #1")
+        other = {**PAYLOAD, "fingerprint": "fp-other"}
+        assert target.send(other).startswith("sent: issue #2")
+        assert len(gh.issues) == 2 and gh.issues[1]["labels"][0]["name"] == "auto-heal"
+        assert len(gh.comments) == 1 and len(gh.commit_comments) == 3
+        assert gh.violations == []
+    finally:
+        gh.close()
+
+
+def test_the_fake_github_really_validates_against_the_spec() -> None:
+    from tests.fake_github import FakeGitHub
+
+    gh = FakeGitHub()
+    try:
+        httpx.post(f"{gh.url}/repos/acme/api/issues", json={"body": "no title"},
+                   headers={"Authorization": f"Bearer {gh.token}"}, timeout=10)
+        assert any("request /repos/acme/api/issues" in v for v in gh.violations)
+    finally:
+        gh.close()
