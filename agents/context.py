@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.policy import Policy
-from agents.ports import LLM, Clock, Notifier, Platform, Prober, Sandbox, Workspace
+from agents.ports import LLM, ChangeRequests, Clock, Notifier, Platform, Prober, Sandbox, Workspace
 from agents.rules import RuleBook
 from memory.learning import LearningStore
 
@@ -25,6 +25,8 @@ class Options:
     candidates: int = 3
     push: bool = True
     error_rate_threshold: float = 0.5
+    branch_mode: str = "direct"
+    """direct: push the fix to the deploy branch; pr: push to swarm/heal-<session> and open a pull request."""
     smoke_check: bool = True
     """Build each candidate like the platform and start it before deploying (the swarm's default)."""
 
@@ -45,6 +47,7 @@ class AgentContext:
     learning: LearningStore
     llm: LLM | None = None
     sandbox: Sandbox | None = None
+    changes: ChangeRequests | None = None
     options: Options = field(default_factory=Options)
     emit: Callable[[str, dict[str, Any]], None] = _no_emit
     """Progress and audit events: (kind, data). The graph layer routes them to the store and files."""

@@ -188,6 +188,18 @@ def select_step(state: SwarmState, deps: Deps) -> Update:
     if chosen is None:
         up["stop_reason"] = "no candidate passed validation: " + "; ".join(
             f"{r.candidate_id}: {', '.join(r.policy_reasons) or ', '.join(c.name for c in r.checks if not c.ok)}" for r in results)
+    elif deps.ctx.options.branch_mode == "pr" and deps.ctx.options.push and state.current is not None:
+        branch = f"swarm/heal-{state.session_id}"
+        first = state.stack_report or state.report
+        message = deploy.commit_message(state.session_id, attempt, first, chosen,
+                                        next((r for r in results if r.candidate_id == chosen.id), None), state.current,
+                                        state.report if state.stack_report else None)
+        pub = deps.ctx.workspace.publish(chosen.diff, message, state.current.sha, state.session_id, attempt, branch=branch)
+        url = deps.ctx.changes.open(branch, state.branch, message.splitlines()[0], message) if deps.ctx.changes else None
+        deps.event("pull_request", {"branch": branch, "sha": pub.sha, "url": url})
+        up["stop_reason"] = (f"PR mode: the validated fix {chosen.id} is on branch {branch} ({pub.sha[:12]})"
+                             + (f" in pull request {url}" if url else "; open a pull request from it") + "; review and merge it")
+        up["chosen"] = None
     elif not deps.ctx.options.push:
         patch = deps.artifacts.write_text(f"fix-attempt-{attempt}.patch", chosen.diff)
         up["stop_reason"] = f"push is disabled (--no-push/--dry-run): the validated fix {chosen.id} is saved as {patch}"

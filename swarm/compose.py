@@ -190,8 +190,6 @@ def open_session(
     repo = Path(repo).resolve()
     if not repo.is_dir():
         raise ConfigError(f"--repo {repo} does not exist")
-    if cfg.heal.branch_mode == "pr":
-        raise ConfigError("heal.branch_mode = 'pr' is not available yet; use 'direct' (the default)")
     root = artifacts_root(env)
     redactor = build_redactor(env, cfg)
     artifacts = SessionArtifacts(root, session_id, redactor).ensure()
@@ -235,12 +233,19 @@ def open_session(
             validate_commands=tuple(cfg.validate_.commands), validate_timeout_s=cfg.validate_.timeout_s,
             probe_paths=tuple(cfg.verify.probe_paths), candidates=cfg.heal.candidates if mode == "swarm" else 1,
             push=cfg.heal.push and not dry_run, error_rate_threshold=cfg.verify.error_rate_threshold,
-            smoke_check=cfg.validate_.smoke_check and mode == "swarm",
+            smoke_check=cfg.validate_.smoke_check and mode == "swarm", branch_mode=cfg.heal.branch_mode,
         )
         sandbox = LocalSandbox(cfg.deploy.health_path, cfg.deploy.health_timeout_s, cfg.deploy.build, cfg.deploy.start,
                                dict(cfg.deploy.env), cfg.faults.build_timeout_s)
         notifier = FanOutNotifier(artifacts.path("notifications.jsonl"), redactor, build_targets(cfg, env))
-        ctx = AgentContext(
+        changes = None
+        if cfg.heal.branch_mode == "pr" and env.GITHUB_TOKEN and env.GITHUB_REPOSITORY:
+            import httpx
+
+            from swarm.notify import GitHubPulls
+
+            changes = GitHubPulls(httpx.Client(), env.GITHUB_TOKEN.get_secret_value(), env.GITHUB_REPOSITORY, env.GITHUB_API_URL)
+        ctx = AgentContext(changes=changes,
             platform=platform, workspace=workspace, prober=prober, clock=SystemClock(), sandbox=sandbox,
             notifier=notifier, rules=rules, policy=policy,
             learning=LearningStore(root / "deploy_learning_state.json"), options=options,

@@ -172,7 +172,10 @@ class GitWorkspace:
         self._sync_checkout(sha)
         return sha
 
-    def publish(self, diff: str, message: str, base_sha: str, session_id: str, attempt: int) -> Published:
+    def publish(self, diff: str, message: str, base_sha: str, session_id: str, attempt: int,
+                branch: str | None = None) -> Published:
+        if branch is not None and branch != self.branch:
+            return self._publish_branch(diff, message, base_sha, branch)
         existing = self.find_commit(session_id, attempt)
         if existing:
             return Published(existing, reused=True)
@@ -183,6 +186,28 @@ class GitWorkspace:
                 log.info("remote moved from %s to %s; applying the fix on top", base_sha[:12], head[:12])
             self.apply(tree, diff)
             return Published(self._commit_and_push(tree, message), reused=False)
+        finally:
+            self.discard(tree)
+
+    def _publish_branch(self, diff: str, message: str, base_sha: str, branch: str) -> Published:
+        """PR mode: the fix goes on its own branch, created from the failing commit (idempotent: reused if there)."""
+        out = self._git("ls-remote", self.remote, f"refs/heads/{branch}").split()
+        if out:
+            return Published(out[0], reused=True)
+        tree = self.checkout(f"pr-{branch.replace('/', '-')}", base_sha)
+        try:
+            self.apply(tree, diff)
+            name, email = self.author
+            env = {**os.environ, "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name,
+                   "GIT_COMMITTER_EMAIL": email}
+            self._git("add", "-A", cwd=tree)
+            code, out_text, _, _ = run_command(["git", "commit", "--no-verify", "-q", "-F", "-"], tree, 60, env=env,
+                                               shell=False, stdin_text=message)
+            if code != 0:
+                raise WorkspaceError(f"git commit failed: {out_text.strip()[-500:]}")
+            sha = self._git("rev-parse", "HEAD", cwd=tree).strip()
+            self._git("push", "--porcelain", "--no-verify", self.remote, f"{sha}:refs/heads/{branch}")
+            return Published(sha, reused=False)
         finally:
             self.discard(tree)
 

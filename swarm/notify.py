@@ -242,3 +242,21 @@ class GitHubTarget(Target):
             results.append("commit comment" if not isinstance(r, str) else r)
         failed = [x for x in results if x.startswith("failed")]
         return "sent: " + ", ".join(results) if not failed else "; ".join(failed)
+
+
+class GitHubPulls:
+    """ChangeRequests over GitHub REST ``POST /repos/{owner}/{repo}/pulls`` (PR mode)."""
+
+    def __init__(self, client: httpx.Client, token: str, repo: str, api: str = "https://api.github.com") -> None:
+        self.client, self.repo, self.api = client, repo, api.rstrip("/")
+        self.headers = {"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
+                        "X-GitHub-Api-Version": "2022-11-28"}
+
+    def open(self, branch: str, base: str, title: str, body: str) -> str:
+        resp = self.client.post(f"{self.api}/repos/{self.repo}/pulls", headers=self.headers, timeout=15,
+                                json={"title": title[:250], "head": branch, "base": base, "body": body})
+        if resp.status_code >= 300:
+            from memory.errors import PlatformError
+
+            raise PlatformError(f"GitHub refused the pull request ({resp.status_code}): {resp.text[:300]}")
+        return str(resp.json().get("html_url", ""))

@@ -170,3 +170,29 @@ def test_two_processes_never_heal_one_service_without_redis(tmp_path: Path, caps
         assert "held by 'other-session'" in capsys.readouterr().err
     finally:
         held.release()
+
+
+def test_pr_mode_pushes_a_branch_and_opens_a_pull_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.capture_server import CaptureServer
+
+    cap = CaptureServer()
+    cap.default = (201, {"content-type": "application/json"}, b'{"html_url": "https://github.test/acme/app/pull/7", "number": 7}')
+    try:
+        monkeypatch.setenv("GITHUB_TOKEN", "ghs_test_token_abcdefghijklmnop")
+        monkeypatch.setenv("GITHUB_REPOSITORY", "acme/app")
+        monkeypatch.setenv("GITHUB_API_URL", cap.url)
+        repo, origin = sample_app(tmp_path, "prapp")
+        (repo / "swarm.toml").write_text('[heal]\nbranch_mode = "pr"\n')
+        git(repo, "add", "-A")
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qm", "pr mode")
+        git(repo, "push", "-q", "origin", "main")
+        before = git(origin, "rev-parse", "main")
+        assert main(["deploy", "--session", "prs", "--repo", str(repo), "--quiet"]) == 2
+        assert git(origin, "rev-parse", "main") == before  # the deploy branch is untouched
+        assert "PyYAML" in git(origin, "show", "swarm/heal-prs:requirements.txt")
+        pr = cap.to("/repos/acme/app/pulls")[0]
+        assert pr["body"]["head"] == "swarm/heal-prs" and pr["body"]["base"] == "main"
+        assert pr["headers"]["Authorization"] == "Bearer ghs_test_token_abcdefghijklmnop"
+        assert "pull/7" in (artifacts() / "sessions" / "prs" / "report.md").read_text()
+    finally:
+        cap.close()
