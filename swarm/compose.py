@@ -79,10 +79,20 @@ def build_targets(cfg: FileConfig, env: EnvSettings, state_dir: Path | None = No
     return out
 
 
-def build_platform(name: str, repo: Path, state_dir: Path, cfg: FileConfig) -> Any:
+def build_platform(name: str, repo: Path, state_dir: Path, cfg: FileConfig, env: EnvSettings | None = None) -> Any:
     factory = REGISTRY.get(name)
     if factory is None:
         raise ConfigError(f"unknown platform {name!r}; available: {', '.join(sorted(REGISTRY))}")
+    if name == "render":
+        import httpx
+
+        r = cfg.render
+        if env is None or env.RENDER_API_KEY is None:
+            raise ConfigError("platform 'render' needs RENDER_API_KEY in the environment")
+        if not r.service_id or not r.owner_id:
+            raise ConfigError("platform 'render' needs [render] service_id and owner_id in swarm.toml")
+        return factory(client=httpx.Client(), api_key=env.RENDER_API_KEY.get_secret_value(), service_id=r.service_id,
+                       owner_id=r.owner_id, state_dir=state_dir, base_url=env.RENDER_API_URL, url=r.url)
     if name == "command":
         c = cfg.command
         missing = [k for k in ("deploy", "status", "logs") if getattr(c, k) is None]
@@ -226,7 +236,7 @@ def open_session(
             max_changed_lines=cfg.safety.max_changed_lines or safety.max_changed_lines,
         )
         state_dir = platform_state or root / "platform" / service
-        platform = build_platform(cfg.service.platform, repo, state_dir, cfg)
+        platform = build_platform(cfg.service.platform, repo, state_dir, cfg, env)
         prober = HttpProber()
         options = Options(
             health_path=cfg.deploy.health_path, health_timeout_s=10.0, attempt_timeout_s=cfg.heal.attempt_timeout_s,

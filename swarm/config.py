@@ -87,6 +87,13 @@ class CommandSection(_S):
     timeout_s: float = Field(300.0, gt=0)
 
 
+class RenderSection(_S):
+    service_id: str | None = None
+    owner_id: str | None = None
+    url: str | None = None
+    """The service's public URL, for health checks."""
+
+
 class FaultsSection(_S):
     build_network_errors: int = Field(0, ge=0)
     build_timeout_s: float | None = Field(None, gt=0)
@@ -103,6 +110,7 @@ class FileConfig(_S):
     notify: NotifySection = Field(default_factory=NotifySection)
     faults: FaultsSection = Field(default_factory=lambda: FaultsSection())
     command: CommandSection = Field(default_factory=lambda: CommandSection())
+    render: RenderSection = Field(default_factory=lambda: RenderSection())
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -126,6 +134,8 @@ class EnvSettings(BaseSettings):
     TELEGRAM_CHAT_ID: str | None = None
     TELEGRAM_API_BASE: str = "https://api.telegram.org"
     SWARM_WEBHOOK_URL: SecretStr | None = None
+    RENDER_API_KEY: SecretStr | None = None
+    RENDER_API_URL: str = "https://api.render.com/v1"
     GITHUB_TOKEN: SecretStr | None = None
     GITHUB_REPOSITORY: str | None = None
     GITHUB_API_URL: str = "https://api.github.com"

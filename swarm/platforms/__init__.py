@@ -18,5 +18,11 @@ def _command(**kwargs: Any) -> Any:
     return CommandPlatform(**kwargs)
 
 
-REGISTRY: dict[str, Callable[..., Any]] = {"local": _local, "command": _command}
+def _render(**kwargs: Any) -> Any:
+    from swarm.platforms.render import RenderPlatform
+
+    return RenderPlatform(**kwargs)
+
+
+REGISTRY: dict[str, Callable[..., Any]] = {"local": _local, "command": _command, "render": _render}
 """render, vercel and digitalocean join this table with the vendor adapters."""

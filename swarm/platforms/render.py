@@ -1,0 +1,169 @@
+"""Render (https://api.render.com/v1) over httpx, following ../shared/specs/render.openapi.json.
+
+Deploys: POST /services/{id}/deploys {commitId} (201 deploy, or 202 queued with no body: then the
+deploy is found in the list); status from GET /services/{id}/deploys/{deployId}, with Render's own
+state names mapped; build and app logs from GET /logs (paged with nextStartTime/nextEndTime);
+cancel; the live deploy from the deploy list. 429/5xx are retried, honouring Retry-After and
+Ratelimit-Reset (a delta when small, an epoch otherwise). Vendor errors become one PlatformError.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from memory.errors import PlatformError
+from memory.models import DeployLogs, Deployment
+
+STATUS = {
+    "created": "queued", "queued": "queued", "build_in_progress": "building", "update_in_progress": "deploying",
+    "pre_deploy_in_progress": "deploying", "live": "live", "deactivated": "superseded", "build_failed": "build_failed",
+    "update_failed": "failed", "pre_deploy_failed": "failed", "canceled": "canceled",
+}
+
+
+@dataclass
+class RenderPlatform:
+    client: httpx.Client
+    api_key: str
+    service_id: str
+    owner_id: str
+    state_dir: Path
+    base_url: str = "https://api.render.com/v1"
+    url: str | None = None
+    sleep: Any = time.sleep
+    name: str = "render"
+    _created: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.state_dir = Path(self.state_dir)
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self._keys = self.state_dir / "render-deploys.json"
+
+    # -- http ---------------------------------------------------------------------------------
+    def _request(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"}
+        last = ""
+        for attempt in range(5):
+            try:
+                resp = self.client.request(method, f"{self.base_url.rstrip('/')}{path}", headers=headers, timeout=30, **kw)
+            except httpx.HTTPError as exc:
+                last = f"{type(exc).__name__}: {exc}"
+                self.sleep(min(30.0, 2.0 ** attempt))
+                continue
+            if resp.status_code == 429 or resp.status_code >= 500:
+                last = f"HTTP {resp.status_code}: {self._message(resp)}"
+                self.sleep(self._wait(resp, attempt))
+                continue
+            if resp.status_code >= 400:
+                raise PlatformError(f"Render {method} {path} → {resp.status_code}: {self._message(resp)}")
+            return resp
+        raise PlatformError(f"Render {method} {path} failed after retries: {last}")
+
+    @staticmethod
+    def _message(resp: httpx.Response) -> str:
+        try:
+            data = resp.json()
+            return str(data.get("message") or data)[:300] if isinstance(data, dict) else resp.text[:300]
+        except ValueError:
+            return resp.text[:300]
+
+    @staticmethod
+    def _wait(resp: httpx.Response, attempt: int) -> float:
+        for header in ("retry-after", "ratelimit-reset"):
+            value = resp.headers.get(header)
+            if value:
+                try:
+                    v = float(value)
+                except ValueError:
+                    continue
+                return min(60.0, max(0.0, v if v < 1e9 else v - time.time()))
+        return min(30.0, 2.0 ** attempt)
+
+    # -- state -----------------------------------------------------------------------------------
+    def _load(self) -> dict[str, Any]:
+        try:
+            return json.loads(self._keys.read_text())
+        except FileNotFoundError:
+            return {}
+
+    def _save(self, data: dict[str, Any]) -> None:
+        tmp = self._keys.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=2))
+        os.replace(tmp, self._keys)
+
+    def _to_deployment(self, d: dict[str, Any], meta: dict[str, Any] | None = None) -> Deployment:
+        meta = meta or {}
+        status = STATUS.get(str(d.get("status", "queued")), "queued")
+        return Deployment(id=d["id"], sha=str((d.get("commit") or {}).get("id") or meta.get("sha", "")), status=status,  # type: ignore[arg-type]
+                          kind=meta.get("kind", "initial"), attempt=int(meta.get("attempt", 0)), url=self.url,
+                          message=f"render status {d.get('status')}")
+
+    def _list(self, **params: Any) -> list[dict[str, Any]]:
+        resp = self._request("GET", f"/services/{self.service_id}/deploys", params={"limit": 20, **params})
+        return [item["deploy"] for item in resp.json() if isinstance(item, dict) and "deploy" in item]
+
+    # -- Platform port ---------------------------------------------------------------------------
+    def deploy(self, sha: str, key: str, kind: str = "initial", attempt: int = 0) -> Deployment:
+        data = self._load()
+        if key in data:
+            return self.status(data[key]["id"])
+        found = None
+        if kind == "initial":  # the push usually triggered Render already: watch that deploy
+            found = next((d for d in self._list() if (d.get("commit") or {}).get("id") == sha), None)
+        if found is None:
+            resp = self._request("POST", f"/services/{self.service_id}/deploys",
+                                 json={"clearCache": "do_not_clear", "commitId": sha})
+            if resp.status_code == 201 and resp.content:
+                found = resp.json()
+            else:  # 202 Queued: no body; find it in the list
+                found = next((d for d in self._list() if (d.get("commit") or {}).get("id") == sha), None)
+                if found is None:
+                    raise PlatformError(f"Render queued a deploy of {sha[:12]} but it is not in the deploy list")
+        data[key] = {"id": found["id"], "sha": sha, "kind": kind, "attempt": attempt}
+        self._save(data)
+        return self._to_deployment(found, data[key])
+
+    def status(self, deploy_id: str) -> Deployment:
+        meta: dict[str, Any] = next((m for m in self._load().values() if m["id"] == deploy_id), {})
+        d = self._request("GET", f"/services/{self.service_id}/deploys/{deploy_id}").json()
+        return self._to_deployment(d, meta)
+
+    def logs(self, deploy_id: str) -> DeployLogs:
+        d = self._request("GET", f"/services/{self.service_id}/deploys/{deploy_id}").json()
+        start = d.get("startedAt") or d.get("createdAt")
+        end = d.get("finishedAt") or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        return DeployLogs(build=self._logs("build", start, end), runtime=self._logs("app", start, end))
+
+    def _logs(self, kind: str, start: str | None, end: str) -> str:
+        params: dict[str, Any] = {"ownerId": self.owner_id, "resource": self.service_id, "type": kind,
+                                  "direction": "forward", "limit": 100, "endTime": end}
+        if start:
+            params["startTime"] = start
+        lines: list[str] = []
+        for _ in range(50):  # pages
+            page = self._request("GET", "/logs", params=params).json()
+            lines += [str(entry.get("message", "")) for entry in page.get("logs", [])]
+            if not page.get("hasMore"):
+                break
+            params.update(startTime=page["nextStartTime"], endTime=page["nextEndTime"])
+        return "\n".join(lines)
+
+    def cancel(self, deploy_id: str) -> None:
+        self._request("POST", f"/services/{self.service_id}/deploys/{deploy_id}/cancel")
+
+    def health_url(self, deploy_id: str, path: str) -> str | None:
+        return f"{self.url.rstrip('/')}{path}" if self.url else None
+
+    def live(self) -> Deployment | None:
+        live = self._list(status="live")
+        return self._to_deployment(live[0]) if live else None
+
+    def runtimes(self) -> dict[str, list[str]]:
+        return {}
