@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests import http_util
 
 
 class CaptureServer:
@@ -38,13 +39,10 @@ class CaptureServer:
             def log_message(self, *args: Any) -> None:
                 return None
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, self.url = http_util.start(Handler)
 
     def to(self, path: str) -> list[dict[str, Any]]:
         return [r for r in self.requests if r["path"].startswith(path)]
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        http_util.stop(self.server)

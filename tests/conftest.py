@@ -90,3 +90,14 @@ def swarm_commits(origin: Path, session: str) -> list[str]:
 @pytest.fixture(scope="session")
 def have_redis_server() -> bool:
     return shutil.which("redis-server") is not None
+
+
+@pytest.fixture
+def site():  # type: ignore[no-untyped-def]
+    """A stand-in for a deployed service: answers every path with 200 and a JSON body."""
+    from tests.capture_server import CaptureServer
+
+    server = CaptureServer()
+    server.default = (200, {"content-type": "application/json"}, b'{"status": "ok"}')
+    yield server
+    server.close()

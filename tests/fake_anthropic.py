@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests import http_util
 
 Response = dict[str, Any]
 Script = list[Response | Callable[[dict[str, Any]], Response]]
@@ -67,11 +68,7 @@ class FakeAnthropic:
             def log_message(self, *args: Any) -> None:
                 return None
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self._thread.start()
+        self.server, self.url = http_util.start(Handler)
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        http_util.stop(self.server)

@@ -4,13 +4,13 @@ against ../shared/specs/github.openapi.json with openapi-core (violations are re
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
+from tests import http_util
 from tests.conftest import SHARED
 
 NOW = "2026-11-22T10:00:00Z"
@@ -66,9 +66,7 @@ class FakeGitHub:
             def log_message(self, *args: Any) -> None:
                 return None
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, self.url = http_util.start(Handler)
 
     def route(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         parts = path.strip("/").split("/")
@@ -107,5 +105,4 @@ class FakeGitHub:
         return 404, {"message": "Not Found", "documentation_url": "https://docs.github.com"}
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        http_util.stop(self.server)

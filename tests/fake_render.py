@@ -5,15 +5,15 @@ response is validated against ../shared/specs/render.openapi.json (violations ar
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
+from tests import http_util
 from tests.conftest import SHARED
 
 Verdict = Callable[[str], tuple[str, list[str]]]
@@ -67,9 +67,7 @@ class FakeRender:
             def log_message(self, *args: Any) -> None:
                 return None
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server, self.url = http_util.start(Handler, '/v1')
 
     def _advance(self, d: dict[str, Any]) -> dict[str, Any]:
         n = self.polls[d["id"]] = self.polls.get(d["id"], 0) + 1
@@ -125,5 +123,4 @@ class FakeRender:
         return 404, {"id": "not_found", "message": "not found"}
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        http_util.stop(self.server)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,6 @@ pytestmark = pytest.mark.slow
 
 TRACE = "Traceback (most recent call last):\n  File \"/srv/app/app.py\", line 6, in <module>\n    import yaml\nModuleNotFoundError: No module named 'yaml'\n"
 
-
-@pytest.fixture
-def site() -> Iterator[CaptureServer]:
-    c = CaptureServer()
-    c.default = (200, {"content-type": "application/json"}, b'{"status": "ok"}')
-    yield c
-    c.close()
 
 
 def test_heal_through_shell_commands(tmp_path: Path, site: CaptureServer) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,6 @@ from tests.fake_render import FakeRender
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture
-def site() -> Iterator[CaptureServer]:
-    c = CaptureServer()
-    c.default = (200, {"content-type": "application/json"}, b'{"status": "ok"}')
-    yield c
-    c.close()
 
 
 def test_heal_on_render(tmp_path: Path, site: CaptureServer, monkeypatch: pytest.MonkeyPatch) -> None:
