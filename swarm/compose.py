@@ -93,6 +93,16 @@ def build_platform(name: str, repo: Path, state_dir: Path, cfg: FileConfig, env:
             raise ConfigError("platform 'render' needs [render] service_id and owner_id in swarm.toml")
         return factory(client=httpx.Client(), api_key=env.RENDER_API_KEY.get_secret_value(), service_id=r.service_id,
                        owner_id=r.owner_id, state_dir=state_dir, base_url=env.RENDER_API_URL, url=r.url)
+    if name == "digitalocean":
+        import httpx
+
+        do = cfg.digitalocean
+        if env is None or env.DIGITALOCEAN_TOKEN is None:
+            raise ConfigError("platform 'digitalocean' needs DIGITALOCEAN_TOKEN in the environment")
+        if not do.app_id or not do.component:
+            raise ConfigError("platform 'digitalocean' needs [digitalocean] app_id and component in swarm.toml")
+        return factory(client=httpx.Client(), token=env.DIGITALOCEAN_TOKEN.get_secret_value(), app_id=do.app_id,
+                       component=do.component, state_dir=state_dir, base_url=env.DIGITALOCEAN_API_URL, url=do.url)
     if name == "command":
         c = cfg.command
         missing = [k for k in ("deploy", "status", "logs") if getattr(c, k) is None]

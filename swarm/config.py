@@ -94,6 +94,12 @@ class RenderSection(_S):
     """The service's public URL, for health checks."""
 
 
+class DigitalOceanSection(_S):
+    app_id: str | None = None
+    component: str | None = None
+    url: str | None = None
+
+
 class FaultsSection(_S):
     build_network_errors: int = Field(0, ge=0)
     build_timeout_s: float | None = Field(None, gt=0)
@@ -111,6 +117,7 @@ class FileConfig(_S):
     faults: FaultsSection = Field(default_factory=lambda: FaultsSection())
     command: CommandSection = Field(default_factory=lambda: CommandSection())
     render: RenderSection = Field(default_factory=lambda: RenderSection())
+    digitalocean: DigitalOceanSection = Field(default_factory=lambda: DigitalOceanSection())
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -136,6 +143,8 @@ class EnvSettings(BaseSettings):
     SWARM_WEBHOOK_URL: SecretStr | None = None
     RENDER_API_KEY: SecretStr | None = None
     RENDER_API_URL: str = "https://api.render.com/v1"
+    DIGITALOCEAN_TOKEN: SecretStr | None = None
+    DIGITALOCEAN_API_URL: str = "https://api.digitalocean.com"
     GITHUB_TOKEN: SecretStr | None = None
     GITHUB_REPOSITORY: str | None = None
     GITHUB_API_URL: str = "https://api.github.com"

@@ -24,5 +24,12 @@ def _render(**kwargs: Any) -> Any:
     return RenderPlatform(**kwargs)
 
 
-REGISTRY: dict[str, Callable[..., Any]] = {"local": _local, "command": _command, "render": _render}
-"""render, vercel and digitalocean join this table with the vendor adapters."""
+def _digitalocean(**kwargs: Any) -> Any:
+    from swarm.platforms.digitalocean import DigitalOceanPlatform
+
+    return DigitalOceanPlatform(**kwargs)
+
+
+REGISTRY: dict[str, Callable[..., Any]] = {"local": _local, "command": _command, "render": _render,
+                                           "digitalocean": _digitalocean}
+"""vercel joins this table with its adapter."""
