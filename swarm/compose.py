@@ -103,6 +103,17 @@ def build_platform(name: str, repo: Path, state_dir: Path, cfg: FileConfig, env:
             raise ConfigError("platform 'digitalocean' needs [digitalocean] app_id and component in swarm.toml")
         return factory(client=httpx.Client(), token=env.DIGITALOCEAN_TOKEN.get_secret_value(), app_id=do.app_id,
                        component=do.component, state_dir=state_dir, base_url=env.DIGITALOCEAN_API_URL, url=do.url)
+    if name == "vercel":
+        import httpx
+
+        v = cfg.vercel
+        if env is None or env.VERCEL_TOKEN is None:
+            raise ConfigError("platform 'vercel' needs VERCEL_TOKEN (and VERCEL_TEAM_ID for a team) in the environment")
+        if not v.project or not v.org or not v.repo:
+            raise ConfigError("platform 'vercel' needs [vercel] project, org and repo (the GitHub repository) in swarm.toml")
+        return factory(client=httpx.Client(), token=env.VERCEL_TOKEN.get_secret_value(), project=v.project, org=v.org,
+                       repo=v.repo, branch=cfg.service.branch or "main", state_dir=state_dir, team_id=env.VERCEL_TEAM_ID,
+                       base_url=env.VERCEL_API_URL, url=v.url)
     if name == "command":
         c = cfg.command
         missing = [k for k in ("deploy", "status", "logs") if getattr(c, k) is None]

@@ -100,6 +100,13 @@ class DigitalOceanSection(_S):
     url: str | None = None
 
 
+class VercelSection(_S):
+    project: str | None = None
+    org: str | None = None
+    repo: str | None = None
+    url: str | None = None
+
+
 class FaultsSection(_S):
     build_network_errors: int = Field(0, ge=0)
     build_timeout_s: float | None = Field(None, gt=0)
@@ -118,6 +125,7 @@ class FileConfig(_S):
     command: CommandSection = Field(default_factory=lambda: CommandSection())
     render: RenderSection = Field(default_factory=lambda: RenderSection())
     digitalocean: DigitalOceanSection = Field(default_factory=lambda: DigitalOceanSection())
+    vercel: VercelSection = Field(default_factory=lambda: VercelSection())
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -145,6 +153,9 @@ class EnvSettings(BaseSettings):
     RENDER_API_URL: str = "https://api.render.com/v1"
     DIGITALOCEAN_TOKEN: SecretStr | None = None
     DIGITALOCEAN_API_URL: str = "https://api.digitalocean.com"
+    VERCEL_TOKEN: SecretStr | None = None
+    VERCEL_TEAM_ID: str | None = None
+    VERCEL_API_URL: str = "https://api.vercel.com"
     GITHUB_TOKEN: SecretStr | None = None
     GITHUB_REPOSITORY: str | None = None
     GITHUB_API_URL: str = "https://api.github.com"

@@ -30,6 +30,11 @@ def _digitalocean(**kwargs: Any) -> Any:
     return DigitalOceanPlatform(**kwargs)
 
 
+def _vercel(**kwargs: Any) -> Any:
+    from swarm.platforms.vercel import VercelPlatform
+
+    return VercelPlatform(**kwargs)
+
+
 REGISTRY: dict[str, Callable[..., Any]] = {"local": _local, "command": _command, "render": _render,
-                                           "digitalocean": _digitalocean}
-"""vercel joins this table with its adapter."""
+                                           "digitalocean": _digitalocean, "vercel": _vercel}

@@ -1,0 +1,107 @@
+"""A stateful fake of Vercel's deployments API subset on 127.0.0.1. A deployment of a commit goes
+QUEUED → BUILDING → READY or ERROR (decided per commit by the test); build output is served as
+deployment events. Every request and response is validated against ../shared/specs/vercel.openapi.json."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from openapi_core import OpenAPI
+from openapi_core.testing import MockRequest, MockResponse
+
+from tests import http_util
+from tests.conftest import SHARED
+
+T0 = 1795400000000
+
+
+class FakeVercel:
+    def __init__(self, verdict: Callable[[str], tuple[str, list[str]]], token: str = "vercel_fake_token_0123456789") -> None:
+        self.verdict, self.token = verdict, token
+        self.api = OpenAPI.from_file_path(str(SHARED / "specs" / "vercel.openapi.json"))
+        self.violations: list[str] = []
+        self.deployments: list[dict[str, Any]] = []
+        self.events: dict[str, list[dict[str, Any]]] = {}
+        self.polls: dict[str, int] = {}
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _handle(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("content-length", 0) or 0))
+                url = urlparse(self.path)
+                query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                req = MockRequest("https://api.vercel.com", self.command.lower(), url.path, args=query,
+                                  headers=dict(self.headers), data=raw or None, content_type="application/json")
+                try:
+                    fake.api.validate_request(req)
+                except Exception as exc:
+                    fake.violations.append(f"request {self.command} {self.path}: {type(exc).__name__}: {exc}")
+                if self.headers.get("authorization") != f"Bearer {fake.token}":
+                    return self._send(req, 403, {"error": {"code": "forbidden", "message": "Not authorized"}})
+                status, body = fake.route(self.command, url.path, json.loads(raw) if raw else {})
+                self._send(req, status, body)
+
+            do_GET = do_POST = do_PATCH = _handle  # noqa: N815
+
+            def _send(self, req: MockRequest, status: int, body: Any) -> None:
+                data = json.dumps(body).encode()
+                try:
+                    fake.api.validate_response(req, MockResponse(data, status_code=status, content_type="application/json"))
+                except Exception as exc:
+                    fake.violations.append(f"response {req.method} {req.path} {status}: {type(exc).__name__}: {str(exc)[:3000]}")
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                return None
+
+        self.server, self.url = http_util.start(Handler)
+
+    def _deployment(self, n: int, name: str, sha: str) -> dict[str, Any]:
+        return {
+            "id": f"dpl_{n:04d}", "name": name, "url": f"{name}-{n}.vercel.app", "createdAt": T0 + n, "buildingAt": T0 + n,
+            "bootedAt": T0 + n, "readyState": "QUEUED", "status": "QUEUED", "type": "LAMBDAS", "version": 2,
+            "projectId": "prj_1", "ownerId": "team_1", "plan": "pro", "createdIn": "sfo1", "public": False,
+            "regions": ["iad1"], "routes": None, "meta": {"githubCommitSha": sha}, "env": [], "build": {"env": []},
+            "inspectorUrl": None, "isInConcurrentBuildsQueue": False, "isInSystemBuildsQueue": False,
+            "projectSettings": {}, "aliasAssigned": False, "buildSkipped": False,
+            "creator": {"uid": "u_1", "username": "swarm"}, "_sha": sha,
+        }
+
+    @staticmethod
+    def _public(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in d.items() if not k.startswith("_")}
+
+    def route(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+        parts = path.strip("/").split("/")
+        if method == "POST" and parts == ["v13", "deployments"]:
+            d = self._deployment(len(self.deployments) + 1, body.get("name", "app"), (body.get("gitSource") or {}).get("sha", ""))
+            self.deployments.append(d)
+            return 200, self._public(d)
+        d = next((x for x in self.deployments if len(parts) > 2 and x["id"] == parts[2]), None)
+        if d is None:
+            return 404, {"error": {"code": "not_found", "message": "deployment not found"}}
+        if parts[0] == "v3" and parts[3:] == ["events"]:
+            return 200, self.events.get(d["id"], [])
+        if parts[0] == "v12" and parts[3:] == ["cancel"]:
+            d["readyState"] = d["status"] = "CANCELED"
+            return 200, self._public(d)
+        n = self.polls[d["id"]] = self.polls.get(d["id"], 0) + 1
+        if d["readyState"] in ("QUEUED", "BUILDING") and n >= 2:
+            state, lines = self.verdict(d["_sha"])
+            self.events[d["id"]] = [{"type": "stdout", "created": T0 + i, "payload": {"deploymentId": d["id"], "text": line,
+                                     "id": f"e{i}", "date": T0 + i, "serial": str(i)}} for i, line in enumerate(lines)]
+            d["readyState"] = d["status"] = state
+        elif d["readyState"] == "QUEUED":
+            d["readyState"] = d["status"] = "BUILDING"
+        return 200, self._public(d)
+
+    def close(self) -> None:
+        http_util.stop(self.server)
