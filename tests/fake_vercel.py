@@ -48,11 +48,16 @@ class FakeVercel:
             do_GET = do_POST = do_PATCH = _handle  # noqa: N815
 
             def _send(self, req: MockRequest, status: int, body: Any) -> None:
-                data = json.dumps(body).encode()
-                try:
-                    fake.api.validate_response(req, MockResponse(data, status_code=status, content_type="application/json"))
-                except Exception as exc:
-                    fake.violations.append(f"response {req.method} {req.path} {status}: {type(exc).__name__}: {str(exc)[:3000]}")
+                if isinstance(body, dict) and "_stream" in body:  # application/stream+json: validate each record
+                    for record in body["_stream"]:
+                        fake.check_stream_record(record)
+                    data = "".join(json.dumps(r) + "\n" for r in body["_stream"]).encode()
+                else:
+                    data = json.dumps(body).encode()
+                    try:
+                        fake.api.validate_response(req, MockResponse(data, status_code=status, content_type="application/json"))
+                    except Exception as exc:
+                        fake.violations.append(f"response {req.method} {req.path} {status}: {type(exc).__name__}: {str(exc)[:3000]}")
                 self.send_response(status)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(data)))
@@ -76,6 +81,12 @@ class FakeVercel:
         }
 
     @staticmethod
+    def _runtime_record(d: dict[str, Any] | None, line: str) -> dict[str, Any]:
+        return {"level": "error", "message": line, "rowId": "r1", "source": "serverless", "timestampInMs": T0,
+                "domain": (d or {}).get("url", ""), "messageTruncated": False, "requestMethod": "GET",
+                "requestPath": "/", "responseStatusCode": 500}
+
+    @staticmethod
     def _public(d: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in d.items() if not k.startswith("_")}
 
@@ -85,6 +96,9 @@ class FakeVercel:
             d = self._deployment(len(self.deployments) + 1, body.get("name", "app"), (body.get("gitSource") or {}).get("sha", ""))
             self.deployments.append(d)
             return 200, self._public(d)
+        if parts[:2] == ["v1", "projects"] and parts[5:] == ["runtime-logs"]:
+            d = next((x for x in self.deployments if x["id"] == parts[4]), None)
+            return 200, {"_stream": [self._runtime_record(d, line) for line in (d or {}).get("_runtime", [])]}
         d = next((x for x in self.deployments if len(parts) > 2 and x["id"] == parts[2]), None)
         if d is None:
             return 404, {"error": {"code": "not_found", "message": "deployment not found"}}
@@ -96,12 +110,25 @@ class FakeVercel:
         n = self.polls[d["id"]] = self.polls.get(d["id"], 0) + 1
         if d["readyState"] in ("QUEUED", "BUILDING") and n >= 2:
             state, lines = self.verdict(d["_sha"])
+            d["_runtime"] = [line for line in lines if not line.startswith("Build")]
+            build = [line for line in lines if line.startswith("Build")]
             self.events[d["id"]] = [{"type": "stdout", "created": T0 + i, "payload": {"deploymentId": d["id"], "text": line,
-                                     "id": f"e{i}", "date": T0 + i, "serial": str(i)}} for i, line in enumerate(lines)]
+                                     "id": f"e{i}", "date": T0 + i, "serial": str(i)}} for i, line in enumerate(build)]
             d["readyState"] = d["status"] = state
         elif d["readyState"] == "QUEUED":
             d["readyState"] = d["status"] = "BUILDING"
         return 200, self._public(d)
+
+    def check_stream_record(self, record: dict[str, Any]) -> None:
+        import jsonschema
+
+        spec = json.loads((SHARED / "specs" / "vercel.openapi.json").read_text())
+        op = spec["paths"]["/v1/projects/{projectId}/deployments/{deploymentId}/runtime-logs"]["get"]
+        schema = op["responses"]["200"]["content"]["application/stream+json"]["schema"]
+        try:
+            jsonschema.validate(record, schema)
+        except jsonschema.ValidationError as exc:
+            self.violations.append(f"runtime-logs record: {exc.message}")
 
     def close(self) -> None:
         http_util.stop(self.server)

@@ -95,7 +95,7 @@ class VercelPlatform:
         body = {"name": self.project, "project": self.project, "target": "production",
                 "gitSource": {"type": "github", "org": self.org, "repo": self.repo, "ref": self.branch, "sha": sha}}
         d = self._request("POST", "/v13/deployments", json=body).json()
-        data[key] = {"id": d["id"], "sha": sha, "kind": kind, "attempt": attempt}
+        data[key] = {"id": d["id"], "sha": sha, "kind": kind, "attempt": attempt, "project_id": d.get("projectId")}
         self._save(data)
         return self._to_deployment(d, data[key])
 
@@ -106,7 +106,18 @@ class VercelPlatform:
     def logs(self, deploy_id: str) -> DeployLogs:
         events = self._request("GET", f"/v3/deployments/{deploy_id}/events", params={"builds": 1, "limit": -1}).json()
         lines = [str((e.get("payload") or {}).get("text", "")) for e in events or [] if isinstance(e, dict)]
-        return DeployLogs(build="\n".join(line for line in lines if line))
+        meta: dict[str, Any] = next((m for m in self._load().values() if m["id"] == deploy_id), {})
+        runtime = []
+        if meta.get("project_id"):
+            resp = self._request("GET", f"/v1/projects/{meta['project_id']}/deployments/{deploy_id}/runtime-logs")
+            for raw in resp.text.splitlines():  # application/stream+json: one JSON object per line
+                try:
+                    entry = json.loads(raw)
+                except json.JSONDecodeError:
+                    continue
+                if isinstance(entry, dict) and entry.get("message"):
+                    runtime.append(str(entry["message"]))
+        return DeployLogs(build="\n".join(line for line in lines if line), runtime="\n".join(runtime))
 
     def cancel(self, deploy_id: str) -> None:
         self._request("PATCH", f"/v12/deployments/{deploy_id}/cancel")

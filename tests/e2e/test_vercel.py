@@ -20,10 +20,10 @@ def test_heal_on_vercel(tmp_path: Path, site: CaptureServer, monkeypatch: pytest
     def verdict(sha: str) -> tuple[str, list[str]]:
         if "PyYAML" in git(origin, "show", f"{sha}:requirements.txt"):
             return "READY", ["Build Completed in /vercel/output [3s]"]
-        return "ERROR", ["Traceback (most recent call last):", '  File "/vercel/path0/app.py", line 6', "    import yaml",
+        return "ERROR", ["Build Completed in /vercel/output [3s]", "Traceback (most recent call last):", '  File "/vercel/path0/app.py", line 6', "    import yaml",
                          "ModuleNotFoundError: No module named 'yaml'", "Error: Command \"python app.py\" exited with 1"]
 
-    fake = FakeVercel(verdict)
+    fake = FakeVercel(verdict)  # build events get only the "Build ..." lines: the traceback is in the runtime logs
     try:
         monkeypatch.setenv("VERCEL_TOKEN", fake.token)
         monkeypatch.setenv("VERCEL_TEAM_ID", "team_abc")
