@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from openapi_core import OpenAPI
-from openapi_core.testing import MockRequest, MockResponse
+from openapi_core.testing import MockRequest
 
 from tests import http_util
 from tests.conftest import SHARED
@@ -53,16 +53,7 @@ class FakeRender:
             do_GET = do_POST = _handle  # noqa: N815
 
             def _send(self, req: MockRequest, status: int, body: Any) -> None:
-                data = b"" if body is None else json.dumps(body).encode()
-                try:
-                    fake.api.validate_response(req, MockResponse(data or b"", status_code=status, content_type="application/json"))
-                except Exception as exc:
-                    fake.violations.append(f"response {req.method} {req.path} {status}: {type(exc).__name__}: {exc}")
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                http_util.send_validated(self, fake.api, req, status, body, fake.violations)
 
             def log_message(self, *args: Any) -> None:
                 return None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 
 def start(handler: type[BaseHTTPRequestHandler], path: str = "") -> tuple[ThreadingHTTPServer, str]:
@@ -15,3 +17,20 @@ def start(handler: type[BaseHTTPRequestHandler], path: str = "") -> tuple[Thread
 def stop(server: ThreadingHTTPServer) -> None:
     server.shutdown()
     server.server_close()
+
+
+def send_validated(handler: BaseHTTPRequestHandler, api: Any, req: Any, status: int, body: Any,
+                   violations: list[str]) -> None:
+    """Validate a JSON response against the spec (recording any violation), then send it."""
+    from openapi_core.testing import MockResponse
+
+    data = json.dumps(body).encode()
+    try:
+        api.validate_response(req, MockResponse(data, status_code=status, content_type="application/json"))
+    except Exception as exc:
+        violations.append(f"response {req.method} {req.path} {status}: {type(exc).__name__}: {str(exc)[:3000]}")
+    handler.send_response(status)
+    handler.send_header("content-type", "application/json")
+    handler.send_header("content-length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)

@@ -9,8 +9,6 @@ are retried, honouring `retry-after` and `ratelimit-reset`.
 
 from __future__ import annotations
 
-import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +16,8 @@ from typing import Any
 
 import httpx
 
-from memory.errors import PlatformError
 from memory.models import DeployLogs, Deployment
+from swarm.platforms.vendor import VendorClient
 
 PHASES = {
     "UNKNOWN": "queued", "PENDING_BUILD": "queued", "BUILDING": "building", "PENDING_DEPLOY": "deploying",
@@ -41,46 +39,10 @@ class DigitalOceanPlatform:
 
     def __post_init__(self) -> None:
         self.state_dir = Path(self.state_dir)
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        self._keys = self.state_dir / "do-deploys.json"
-
-    def _request(self, method: str, path: str, absolute: bool = False, **kw: Any) -> httpx.Response:
-        headers = {} if absolute else {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
-        url = path if absolute else f"{self.base_url.rstrip('/')}{path}"
-        last = ""
-        for attempt in range(5):
-            try:
-                resp = self.client.request(method, url, headers=headers, timeout=30, **kw)
-            except httpx.HTTPError as exc:
-                last = f"{type(exc).__name__}: {exc}"
-                self.sleep(min(30.0, 2.0 ** attempt))
-                continue
-            if resp.status_code == 429 or resp.status_code >= 500:
-                last = f"HTTP {resp.status_code}: {resp.text[:200]}"
-                wait = resp.headers.get("retry-after")
-                reset = resp.headers.get("ratelimit-reset")
-                delay = float(wait) if wait else (max(0.0, float(reset) - time.time()) if reset else 2.0 ** attempt)
-                self.sleep(min(60.0, delay))
-                continue
-            if resp.status_code >= 400:
-                try:
-                    message = resp.json().get("message", resp.text)
-                except ValueError:
-                    message = resp.text
-                raise PlatformError(f"DigitalOcean {method} {path} → {resp.status_code}: {str(message)[:300]}")
-            return resp
-        raise PlatformError(f"DigitalOcean {method} {path} failed after retries: {last}")
-
-    def _load(self) -> dict[str, Any]:
-        try:
-            return json.loads(self._keys.read_text())
-        except FileNotFoundError:
-            return {}
-
-    def _save(self, data: dict[str, Any]) -> None:
-        tmp = self._keys.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=2))
-        os.replace(tmp, self._keys)
+        self._api = VendorClient("DigitalOcean", self.client, self.base_url,
+                                 {"Authorization": f"Bearer {self.token}", "Accept": "application/json"},
+                                 self.state_dir / "do-deploys.json", self.sleep)
+        self._request = self._api.request
 
     def _to_deployment(self, d: dict[str, Any], meta: dict[str, Any]) -> Deployment:
         steps = (d.get("progress") or {}).get("steps") or []
@@ -91,17 +53,16 @@ class DigitalOceanPlatform:
                           message=f"phase {d.get('phase')}" + (f": {detail}" if detail else ""))
 
     def deploy(self, sha: str, key: str, kind: str = "initial", attempt: int = 0) -> Deployment:
-        data = self._load()
-        if key in data:
-            return self.status(data[key]["id"])
+        if (known := self._api.keys().get(key)) is not None:
+            return self.status(known["id"])
         resp = self._request("POST", f"/v2/apps/{self.app_id}/deployments", json={"force_build": True})
         d = resp.json()["deployment"]
-        data[key] = {"id": d["id"], "sha": sha, "kind": kind, "attempt": attempt}
-        self._save(data)
-        return self._to_deployment(d, data[key])
+        meta = {"id": d["id"], "sha": sha, "kind": kind, "attempt": attempt}
+        self._api.remember(key, meta)
+        return self._to_deployment(d, meta)
 
     def status(self, deploy_id: str) -> Deployment:
-        meta: dict[str, Any] = next((m for m in self._load().values() if m["id"] == deploy_id), {})
+        meta = self._api.meta_for(deploy_id)
         d = self._request("GET", f"/v2/apps/{self.app_id}/deployments/{deploy_id}").json()["deployment"]
         return self._to_deployment(d, meta)
 

@@ -9,10 +9,8 @@ Ratelimit-Reset (a delta when small, an epoch otherwise). Vendor errors become o
 
 from __future__ import annotations
 
-import json
-import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ import httpx
 
 from memory.errors import PlatformError
 from memory.models import DeployLogs, Deployment
+from swarm.platforms.vendor import VendorClient
 
 STATUS = {
     "created": "queued", "queued": "queued", "build_in_progress": "building", "update_in_progress": "deploying",
@@ -39,64 +38,13 @@ class RenderPlatform:
     url: str | None = None
     sleep: Any = time.sleep
     name: str = "render"
-    _created: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.state_dir = Path(self.state_dir)
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        self._keys = self.state_dir / "render-deploys.json"
-
-    # -- http ---------------------------------------------------------------------------------
-    def _request(self, method: str, path: str, **kw: Any) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"}
-        last = ""
-        for attempt in range(5):
-            try:
-                resp = self.client.request(method, f"{self.base_url.rstrip('/')}{path}", headers=headers, timeout=30, **kw)
-            except httpx.HTTPError as exc:
-                last = f"{type(exc).__name__}: {exc}"
-                self.sleep(min(30.0, 2.0 ** attempt))
-                continue
-            if resp.status_code == 429 or resp.status_code >= 500:
-                last = f"HTTP {resp.status_code}: {self._message(resp)}"
-                self.sleep(self._wait(resp, attempt))
-                continue
-            if resp.status_code >= 400:
-                raise PlatformError(f"Render {method} {path} → {resp.status_code}: {self._message(resp)}")
-            return resp
-        raise PlatformError(f"Render {method} {path} failed after retries: {last}")
-
-    @staticmethod
-    def _message(resp: httpx.Response) -> str:
-        try:
-            data = resp.json()
-            return str(data.get("message") or data)[:300] if isinstance(data, dict) else resp.text[:300]
-        except ValueError:
-            return resp.text[:300]
-
-    @staticmethod
-    def _wait(resp: httpx.Response, attempt: int) -> float:
-        for header in ("retry-after", "ratelimit-reset"):
-            value = resp.headers.get(header)
-            if value:
-                try:
-                    v = float(value)
-                except ValueError:
-                    continue
-                return min(60.0, max(0.0, v if v < 1e9 else v - time.time()))
-        return min(30.0, 2.0 ** attempt)
-
-    # -- state -----------------------------------------------------------------------------------
-    def _load(self) -> dict[str, Any]:
-        try:
-            return json.loads(self._keys.read_text())
-        except FileNotFoundError:
-            return {}
-
-    def _save(self, data: dict[str, Any]) -> None:
-        tmp = self._keys.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=2))
-        os.replace(tmp, self._keys)
+        self._api = VendorClient("Render", self.client, self.base_url,
+                                 {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"},
+                                 self.state_dir / "render-deploys.json", self.sleep)
+        self._request = self._api.request
 
     def _to_deployment(self, d: dict[str, Any], meta: dict[str, Any] | None = None) -> Deployment:
         meta = meta or {}
@@ -111,9 +59,8 @@ class RenderPlatform:
 
     # -- Platform port ---------------------------------------------------------------------------
     def deploy(self, sha: str, key: str, kind: str = "initial", attempt: int = 0) -> Deployment:
-        data = self._load()
-        if key in data:
-            return self.status(data[key]["id"])
+        if (known := self._api.keys().get(key)) is not None:
+            return self.status(known["id"])
         found = None
         if kind == "initial":  # the push usually triggered Render already: watch that deploy
             found = next((d for d in self._list() if (d.get("commit") or {}).get("id") == sha), None)
@@ -126,12 +73,12 @@ class RenderPlatform:
                 found = next((d for d in self._list() if (d.get("commit") or {}).get("id") == sha), None)
                 if found is None:
                     raise PlatformError(f"Render queued a deploy of {sha[:12]} but it is not in the deploy list")
-        data[key] = {"id": found["id"], "sha": sha, "kind": kind, "attempt": attempt}
-        self._save(data)
-        return self._to_deployment(found, data[key])
+        meta = {"id": found["id"], "sha": sha, "kind": kind, "attempt": attempt}
+        self._api.remember(key, meta)
+        return self._to_deployment(found, meta)
 
     def status(self, deploy_id: str) -> Deployment:
-        meta: dict[str, Any] = next((m for m in self._load().values() if m["id"] == deploy_id), {})
+        meta = self._api.meta_for(deploy_id)
         d = self._request("GET", f"/services/{self.service_id}/deploys/{deploy_id}").json()
         return self._to_deployment(d, meta)
 

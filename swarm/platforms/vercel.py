@@ -9,7 +9,6 @@ carries `teamId` when configured. 429/5xx are retried honouring `Retry-After` / 
 from __future__ import annotations
 
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +16,8 @@ from typing import Any
 
 import httpx
 
-from memory.errors import PlatformError
 from memory.models import DeployLogs, Deployment
+from swarm.platforms.vendor import VendorClient
 
 STATES = {"QUEUED": "queued", "INITIALIZING": "queued", "BUILDING": "building", "READY": "live",
           "ERROR": "failed", "CANCELED": "canceled", "DELETED": "superseded"}
@@ -41,45 +40,11 @@ class VercelPlatform:
 
     def __post_init__(self) -> None:
         self.state_dir = Path(self.state_dir)
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        self._keys = self.state_dir / "vercel-deploys.json"
-
-    def _request(self, method: str, path: str, **kw: Any) -> httpx.Response:
-        params = {**kw.pop("params", {}), **({"teamId": self.team_id} if self.team_id else {})}
-        headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
-        last = ""
-        for attempt in range(5):
-            try:
-                resp = self.client.request(method, f"{self.base_url.rstrip('/')}{path}", headers=headers,
-                                           params=params, timeout=30, **kw)
-            except httpx.HTTPError as exc:
-                last = f"{type(exc).__name__}: {exc}"
-                self.sleep(min(30.0, 2.0 ** attempt))
-                continue
-            if resp.status_code == 429 or resp.status_code >= 500:
-                last = f"HTTP {resp.status_code}: {resp.text[:200]}"
-                wait, reset = resp.headers.get("retry-after"), resp.headers.get("x-ratelimit-reset")
-                self.sleep(min(60.0, float(wait) if wait else max(0.0, float(reset) - time.time()) if reset else 2.0 ** attempt))
-                continue
-            if resp.status_code >= 400:
-                try:
-                    message = (resp.json().get("error") or {}).get("message", resp.text)
-                except (ValueError, AttributeError):
-                    message = resp.text
-                raise PlatformError(f"Vercel {method} {path} → {resp.status_code}: {str(message)[:300]}")
-            return resp
-        raise PlatformError(f"Vercel {method} {path} failed after retries: {last}")
-
-    def _load(self) -> dict[str, Any]:
-        try:
-            return json.loads(self._keys.read_text())
-        except FileNotFoundError:
-            return {}
-
-    def _save(self, data: dict[str, Any]) -> None:
-        tmp = self._keys.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=2))
-        os.replace(tmp, self._keys)
+        self._api = VendorClient("Vercel", self.client, self.base_url,
+                                 {"Authorization": f"Bearer {self.token}", "Accept": "application/json"},
+                                 self.state_dir / "vercel-deploys.json", self.sleep,
+                                 params={"teamId": self.team_id} if self.team_id else None)
+        self._request = self._api.request
 
     def _to_deployment(self, d: dict[str, Any], meta: dict[str, Any]) -> Deployment:
         state = str(d.get("readyState") or d.get("status") or "QUEUED")
@@ -89,24 +54,23 @@ class VercelPlatform:
                           message=f"readyState {state}" + (f": {d.get('errorMessage')}" if d.get("errorMessage") else ""))
 
     def deploy(self, sha: str, key: str, kind: str = "initial", attempt: int = 0) -> Deployment:
-        data = self._load()
-        if key in data:
-            return self.status(data[key]["id"])
+        if (known := self._api.keys().get(key)) is not None:
+            return self.status(known["id"])
         body = {"name": self.project, "project": self.project, "target": "production",
                 "gitSource": {"type": "github", "org": self.org, "repo": self.repo, "ref": self.branch, "sha": sha}}
         d = self._request("POST", "/v13/deployments", json=body).json()
-        data[key] = {"id": d["id"], "sha": sha, "kind": kind, "attempt": attempt, "project_id": d.get("projectId")}
-        self._save(data)
-        return self._to_deployment(d, data[key])
+        meta = {"id": d["id"], "sha": sha, "kind": kind, "attempt": attempt, "project_id": d.get("projectId")}
+        self._api.remember(key, meta)
+        return self._to_deployment(d, meta)
 
     def status(self, deploy_id: str) -> Deployment:
-        meta: dict[str, Any] = next((m for m in self._load().values() if m["id"] == deploy_id), {})
+        meta = self._api.meta_for(deploy_id)
         return self._to_deployment(self._request("GET", f"/v13/deployments/{deploy_id}").json(), meta)
 
     def logs(self, deploy_id: str) -> DeployLogs:
         events = self._request("GET", f"/v3/deployments/{deploy_id}/events", params={"builds": 1, "limit": -1}).json()
         lines = [str((e.get("payload") or {}).get("text", "")) for e in events or [] if isinstance(e, dict)]
-        meta: dict[str, Any] = next((m for m in self._load().values() if m["id"] == deploy_id), {})
+        meta = self._api.meta_for(deploy_id)
         runtime = []
         if meta.get("project_id"):
             resp = self._request("GET", f"/v1/projects/{meta['project_id']}/deployments/{deploy_id}/runtime-logs")

@@ -1,0 +1,88 @@
+"""What the vendor adapters share: authenticated JSON calls with retries, and deploys remembered per key."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from memory.errors import PlatformError
+
+
+class VendorClient:
+    def __init__(self, vendor: str, client: httpx.Client, base_url: str, headers: dict[str, str], state_file: Path,
+                 sleep: Callable[[float], None] = time.sleep, params: dict[str, str] | None = None,
+                 reset_headers: tuple[str, ...] = ("ratelimit-reset", "x-ratelimit-reset")) -> None:
+        self.vendor, self.client, self.base_url = vendor, client, base_url.rstrip("/")
+        self.headers, self.params, self.sleep = headers, params or {}, sleep
+        self.state_file, self.reset_headers = Path(state_file), reset_headers
+        self.state_file.parent.mkdir(parents=True, exist_ok=True)
+
+    # -- http ---------------------------------------------------------------------------------
+    def request(self, method: str, path: str, absolute: bool = False, **kw: Any) -> httpx.Response:
+        """Retries connection errors, 429 and 5xx (honouring Retry-After and the reset headers); a 4xx is a
+        PlatformError carrying the vendor's message. ``absolute`` URLs (pre-signed files) get no auth."""
+        url = path if absolute else f"{self.base_url}{path}"
+        headers = {} if absolute else self.headers
+        params = {**kw.pop("params", {}), **({} if absolute else self.params)}
+        last = ""
+        for attempt in range(5):
+            try:
+                resp = self.client.request(method, url, headers=headers, params=params or None, timeout=30, **kw)
+            except httpx.HTTPError as exc:
+                last = f"{type(exc).__name__}: {exc}"
+                self.sleep(min(30.0, 2.0 ** attempt))
+                continue
+            if resp.status_code == 429 or resp.status_code >= 500:
+                last = f"HTTP {resp.status_code}: {self.message(resp)}"
+                self.sleep(self.wait(resp, attempt))
+                continue
+            if resp.status_code >= 400:
+                raise PlatformError(f"{self.vendor} {method} {path} → {resp.status_code}: {self.message(resp)}")
+            return resp
+        raise PlatformError(f"{self.vendor} {method} {path} failed after retries: {last}")
+
+    def wait(self, resp: httpx.Response, attempt: int) -> float:
+        """Retry-After seconds; else a reset header (a delta when small, an epoch otherwise); else backoff."""
+        for header in ("retry-after", *self.reset_headers):
+            value = resp.headers.get(header)
+            if value:
+                try:
+                    v = float(value)
+                except ValueError:
+                    continue
+                return min(60.0, max(0.0, v if v < 1e9 else v - time.time()))
+        return min(30.0, 2.0 ** attempt)
+
+    @staticmethod
+    def message(resp: httpx.Response) -> str:
+        try:
+            data = resp.json()
+        except ValueError:
+            return resp.text[:300]
+        if isinstance(data, dict):
+            err = data.get("error")
+            return str(data.get("message") or (err.get("message") if isinstance(err, dict) else err) or data)[:300]
+        return resp.text[:300]
+
+    # -- deploys per idempotency key --------------------------------------------------------------
+    def keys(self) -> dict[str, Any]:
+        try:
+            return json.loads(self.state_file.read_text())
+        except FileNotFoundError:
+            return {}
+
+    def remember(self, key: str, meta: dict[str, Any]) -> None:
+        data = self.keys()
+        data[key] = meta
+        tmp = self.state_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=2))
+        os.replace(tmp, self.state_file)
+
+    def meta_for(self, deploy_id: str) -> dict[str, Any]:
+        return next((m for m in self.keys().values() if m.get("id") == deploy_id), {})
