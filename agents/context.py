@@ -29,6 +29,9 @@ class Options:
     """direct: push the fix to the deploy branch; pr: push to swarm/heal-<session> and open a pull request."""
     smoke_check: bool = True
     """Build each candidate like the platform and start it before deploying (the swarm's default)."""
+    rollback: str = "auto"
+    """auto: the platform's own rollback to the last good deploy when it has one; revert: always build and
+    deploy a commit that restores the last good tree. The revert commit is pushed either way."""
 
 
 def _no_emit(kind: str, data: dict[str, Any]) -> None:

@@ -51,13 +51,23 @@ def ship(ctx: AgentContext, session_id: str, attempt: int, report: FailureReport
     return dep, published.sha
 
 
-def rollback(ctx: AgentContext, session_id: str, attempt: int, good_sha: str, bad: Deployment, why: str) -> tuple[Deployment, str]:
+def rollback(ctx: AgentContext, session_id: str, attempt: int, good_sha: str, bad: Deployment, why: str,
+             good_deploy: Deployment | None = None) -> tuple[Deployment, str]:
+    """Restore the last healthy release.
+
+    A commit restoring the last good tree is always pushed, so the branch matches what serves (a
+    later push cannot bring the regression back). With ``rollback = "auto"`` and the good deploy
+    known, the platform's own rollback restores it without a rebuild; otherwise that commit is
+    built and deployed like any other.
+    """
+    native = ctx.options.rollback == "auto" and good_deploy is not None and good_deploy.sha == good_sha
+    how = (f"restore deploy {good_deploy.id} with the platform's rollback; " if native and good_deploy else "")
     message = "\n".join([
         f"swarm: roll back to {good_sha[:12]}",
         "",
         f"Issue: deploy {bad.id} of {bad.sha[:12]} regressed after going live",
         f"Root cause: {why[:200]}",
-        f"Fix: revert every commit after {good_sha[:12]} (the last healthy release)",
+        f"Fix: {how}revert every commit after {good_sha[:12]} (the last healthy release)",
         "Validation: the reverted tree is the one that was live and healthy",
         "",
         f"{TRAILER}: {session_id}",
@@ -65,5 +75,10 @@ def rollback(ctx: AgentContext, session_id: str, attempt: int, good_sha: str, ba
     ]) + "\n"
     published = ctx.workspace.revert_to(good_sha, message, session_id, attempt)
     ctx.emit("pushed", {"sha": published.sha, "reused": published.reused, "attempt": attempt, "rollback": True})
+    if native and good_deploy is not None:
+        dep = ctx.platform.rollback(good_deploy, key=f"{session_id}:{attempt}", attempt=attempt)
+        if dep is not None:
+            ctx.emit("platform_rollback", {"to": good_deploy.id, "deploy": dep.id})
+            return dep, published.sha
     dep = ctx.platform.deploy(published.sha, key=f"{session_id}:{attempt}", kind="rollback", attempt=attempt)
     return dep, published.sha

@@ -48,6 +48,11 @@ class Platform(Protocol):
         """Language → versions this platform can run, newest last."""
         ...
 
+    def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
+        """Restore the release of ``to`` with the platform's own rollback (no rebuild) and return the deploy to
+        watch; idempotent per ``key``. None when the platform has no rollback of its own."""
+        ...
+
 
 class Sandbox(Protocol):
     """Builds a checkout the way the platform will and checks that it starts and answers health."""

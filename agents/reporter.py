@@ -28,8 +28,14 @@ def action_required(state: SwarmState) -> str:
     sha = (state.current.sha if state.current else state.initial_sha)[:12]
     text = ACTIONS.get(category, DEFAULT_ACTION).format(entity=entity, service=state.service, sha=sha, category=category)
     if state.outcome and state.outcome.kind == "rolled_back":
-        text = (f"The release was rolled back to `{(state.last_good_sha or '?')[:12]}`. Fix the regression in the reverted "
-                f"commits (see evidence), then push again. " + text)
+        cur = state.current
+        how = (f"the platform's own rollback restored deploy `{cur.id}` (no rebuild)" if cur and cur.sha == state.last_good_sha
+               else "a commit restoring its tree was built and deployed")
+        note = f" Platform note: {cur.message.split('; ', 1)[1]}." if cur and "; " in cur.message else ""
+        text = (f"The release was rolled back to `{(state.last_good_sha or '?')[:12]}`: {how}. The branch carries a swarm "
+                f"commit restoring that tree, so a later push cannot bring the regression back; fix the regression in the "
+                f"reverted commits (see evidence), then push again (reverting swarm's commit brings the change back).{note}"
+                + (f" {text}" if r is not None else ""))
     return text
 
 

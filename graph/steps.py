@@ -44,8 +44,8 @@ def monitor_step(state: SwarmState, deps: Deps) -> Update:
     current = state.current
     if current is None:
         live = ctx.platform.live()
-        if live is not None and live.sha != state.initial_sha:
-            up["last_good_sha"] = live.sha
+        if live is not None and live.sha and live.sha != state.initial_sha:
+            up["last_good_sha"], up["last_good_deploy"] = live.sha, live
             _, baseline, _ = monitor.verify(ctx, live)
             up["baseline"] = baseline
         current = ctx.platform.deploy(state.initial_sha, key=f"{state.session_id}:0", kind="initial", attempt=0)
@@ -72,7 +72,7 @@ def verify_step(state: SwarmState, deps: Deps) -> Update:
                 up["tried"] = tried
         up["outcome"] = Outcome(kind=kind, reason=why if kind == "healthy" else f"deploy {state.current.id} is live and healthy; {why}",
                                 final_sha=state.current.sha, deploys=len(state.deploys))
-        up["last_good_sha"] = state.current.sha
+        up["last_good_sha"], up["last_good_deploy"] = state.current.sha, state.current
         return up
     for i, t in enumerate(tried):
         if t.result == "pending":
@@ -229,9 +229,11 @@ def deploy_step(state: SwarmState, deps: Deps) -> Update:
 def rollback_step(state: SwarmState, deps: Deps) -> Update:
     assert state.current is not None and state.last_good_sha is not None
     attempt = state.attempt + 1
-    dep, sha = deploy.rollback(deps.ctx, state.session_id, attempt, state.last_good_sha, state.current, state.stop_reason or "")
+    dep, sha = deploy.rollback(deps.ctx, state.session_id, attempt, state.last_good_sha, state.current,
+                               state.stop_reason or "", state.last_good_deploy)
     deps.publish("deploy", {"attempt": attempt, "commit": sha, "deploy": dep.model_dump(), "rollback_to": state.last_good_sha})
-    deps.event("rollback_started", {"deploy": dep.id, "sha": sha, "to": state.last_good_sha})
+    deps.event("rollback_started", {"deploy": dep.id, "sha": sha, "to": state.last_good_sha,
+                                    "native": dep.sha != sha})
     return {"attempt": attempt, "current": dep, "deploys": _replace(state.deploys, dep), "rolling_back": True, "logs": None}
 
 

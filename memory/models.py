@@ -144,6 +144,8 @@ class SwarmState(Model):
     deploys: list[Deployment] = Field(default_factory=list)
     logs: DeployLogs | None = None
     last_good_sha: str | None = None
+    last_good_deploy: Deployment | None = None
+    """The platform's deploy of ``last_good_sha``, when known: the target of a platform rollback."""
     report: FailureReport | None = None
     fingerprints: list[str] = Field(default_factory=list)
     plan: list[str] = Field(default_factory=list)

@@ -120,7 +120,7 @@ def build_platform(name: str, repo: Path, state_dir: Path, cfg: FileConfig, env:
         if missing:
             raise ConfigError(f"platform 'command' needs [command] {', '.join(missing)} in swarm.toml")
         return factory(repo=repo, state_dir=state_dir, deploy_cmd=c.deploy, status_cmd=c.status, logs_cmd=c.logs,
-                       url=c.url, rollback_cmd=c.rollback, cancel_cmd=c.cancel, service=service_name(cfg, repo),
+                       url=c.url, rollback_cmd=c.rollback, cancel_cmd=c.cancel, live_cmd=c.live, service=service_name(cfg, repo),
                        timeout_s=c.timeout_s, env=dict(cfg.deploy.env))
     return factory(
         repo=repo, state_dir=state_dir, health_path=cfg.deploy.health_path, health_timeout_s=cfg.deploy.health_timeout_s,
@@ -265,6 +265,7 @@ def open_session(
             probe_paths=tuple(cfg.verify.probe_paths), candidates=cfg.heal.candidates if mode == "swarm" else 1,
             push=cfg.heal.push and not dry_run, error_rate_threshold=cfg.verify.error_rate_threshold,
             smoke_check=cfg.validate_.smoke_check and mode == "swarm", branch_mode=cfg.heal.branch_mode,
+            rollback=cfg.heal.rollback,
         )
         sandbox = LocalSandbox(cfg.deploy.health_path, cfg.deploy.health_timeout_s, cfg.deploy.build, cfg.deploy.start,
                                dict(cfg.deploy.env), cfg.faults.build_timeout_s)

@@ -46,6 +46,7 @@ class HealSection(_S):
     candidates: int = Field(3, ge=1, le=8)
     push: bool = True
     branch_mode: Literal["direct", "pr"] = "direct"
+    rollback: Literal["auto", "revert"] = "auto"
     bot_loop_commits: int = Field(3, ge=0, le=50)
     max_sessions_per_hour: int = Field(6, ge=0, le=1000)
 
@@ -83,6 +84,8 @@ class CommandSection(_S):
     logs: str | None = None
     rollback: str | None = None
     cancel: str | None = None
+    live: str | None = None
+    """Prints the id and commit of the deploy serving now ("<deploy_id> <sha>"): the baseline and rollback target."""
     url: str | None = None
     timeout_s: float = Field(300.0, gt=0)
 

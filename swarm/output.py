@@ -58,6 +58,9 @@ def describe(kind: str, d: dict[str, Any]) -> str | None:
         case "verified":
             return f"verify: {d.get('why')}"
         case "rollback_started":
+            if d.get("native"):
+                return (f"rollback: the platform restores {str(d.get('to'))[:12]} as deploy {d.get('deploy')}; "
+                        f"revert commit {str(d.get('sha'))[:12]} pushed so the branch matches")
             return f"rollback: deploy {d.get('deploy')} of {str(d.get('sha'))[:12]}"
         case "escalated":
             return f"escalated: {d.get('reason')}"

@@ -46,3 +46,31 @@ class CaptureServer:
 
     def close(self) -> None:
         http_util.stop(self.server)
+
+
+class LiveSite:
+    """A stand-in for a deployed service whose answers depend on the release serving now:
+    ``answer(path) -> status`` is asked on every request (200/5xx with a JSON body)."""
+
+    def __init__(self, answer: Any) -> None:
+        self.requests: list[str] = []
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                site.requests.append(self.path)
+                status = int(answer(self.path))
+                data = json.dumps({"status": "ok" if status < 400 else "error"}).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                return None
+
+        self.server, self.url = http_util.start(Handler)
+
+    def close(self) -> None:
+        http_util.stop(self.server)

@@ -5,6 +5,7 @@ is validated against ../shared/specs/digitalocean.openapi.json."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -28,6 +29,7 @@ class FakeDigitalOcean:
         self.deployments: list[dict[str, Any]] = []
         self.archive: dict[str, str] = {}
         self.polls: dict[str, int] = {}
+        self.list_pages = 0
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -50,7 +52,8 @@ class FakeDigitalOcean:
                     fake.violations.append(f"request {self.command} {self.path}: {type(exc).__name__}: {exc}")
                 if self.headers.get("authorization") != f"Bearer {fake.token}":
                     return self._send(req, 401, {"id": "unauthorized", "message": "Unable to authenticate you."})
-                status, body = fake.route(self.command, url.path, query, f"http://{self.headers.get('host')}")
+                status, body = fake.route(self.command, url.path, query, f"http://{self.headers.get('host')}",
+                                          json.loads(raw) if raw else {})
                 self._send(req, status, body)
 
             do_GET = do_POST = _handle  # noqa: N815
@@ -65,7 +68,7 @@ class FakeDigitalOcean:
 
     def _advance(self, d: dict[str, Any], base: str) -> dict[str, Any]:
         n = self.polls[d["id"]] = self.polls.get(d["id"], 0) + 1
-        if d["phase"] in ("PENDING_BUILD", "BUILDING") and n >= 2:
+        if d["phase"] in ("PENDING_BUILD", "BUILDING", "PENDING_DEPLOY") and n >= 2:
             phase, build, run = self.verdict(d["_sha"])
             self.archive[f"/archive/{d['id']}/BUILD.log"] = build
             self.archive[f"/archive/{d['id']}/RUN.log"] = run
@@ -82,8 +85,38 @@ class FakeDigitalOcean:
     def _public(d: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in d.items() if not k.startswith("_")}
 
-    def route(self, method: str, path: str, query: dict[str, Any], base: str) -> tuple[int, Any]:
+    def new_deployment(self, sha: str, cause: str = "manual", phase: str = "PENDING_BUILD") -> dict[str, Any]:
+        n = len(self.deployments) + 1
+        d = {"id": f"{n:08d}-aaaa-bbbb-cccc-dddddddddddd", "cause": cause, "phase": phase, "created_at": NOW,
+             "updated_at": NOW, "services": [{"name": "web", "source_commit_hash": sha}], "_sha": sha}
+        if phase == "ACTIVE":
+            for other in self.deployments:
+                if other["phase"] == "ACTIVE":
+                    other["phase"] = "SUPERSEDED"
+        self.deployments.append(d)
+        return d
+
+    def live_sha(self) -> str | None:
+        return next((d["_sha"] for d in self.deployments if d["phase"] == "ACTIVE"), None)
+
+    def route(self, method: str, path: str, query: dict[str, Any], base: str, body: dict[str, Any]) -> tuple[int, Any]:
         parts = path.strip("/").split("/")  # v2 apps {id} ...
+        if parts[3:] == ["rollback"] and method == "POST":
+            target = next((x for x in self.deployments if x["id"] == body.get("deployment_id")), None)
+            if target is None:
+                return 404, {"id": "not_found", "message": "deployment to roll back to not found"}
+            return 200, {"deployment": self._public(self.new_deployment(target["_sha"], cause="rollback", phase="PENDING_DEPLOY"))}
+        if parts[3:] == ["deployments"] and method == "GET":
+            items = list(reversed(self.deployments))
+            page, per_page = int(query.get("page", 1)), int(query.get("per_page", 20))
+            chunk = items[(page - 1) * per_page:page * per_page]
+            links: dict[str, Any] = {}
+            if page * per_page < len(items):
+                last = (len(items) + per_page - 1) // per_page
+                links = {"pages": {"next": f"{base}/v2/apps/{parts[2]}/deployments?page={page + 1}&per_page={per_page}",
+                                   "last": f"{base}/v2/apps/{parts[2]}/deployments?page={last}&per_page={per_page}"}}
+            self.list_pages += 1
+            return 200, {"deployments": [self._public(d) for d in chunk], "links": links, "meta": {"total": len(items)}}
         if parts[3:] == [] and method == "GET":
             active = next((d for d in self.deployments if d["phase"] == "ACTIVE"), None)
             app = {"id": parts[2], "created_at": NOW, "updated_at": NOW, "spec": {"name": "do-app"}}
@@ -92,11 +125,7 @@ class FakeDigitalOcean:
             return 200, {"app": app}
         if parts[3:4] == ["deployments"]:
             if len(parts) == 4 and method == "POST":
-                n = len(self.deployments) + 1
-                d = {"id": f"0000000{n}-aaaa-bbbb-cccc-dddddddddddd", "cause": "manual", "phase": "PENDING_BUILD",
-                     "created_at": NOW, "updated_at": NOW, "_sha": self.head()}
-                self.deployments.append(d)
-                return 200, {"deployment": self._public(d)}
+                return 200, {"deployment": self._public(self.new_deployment(self.head()))}
             d = next((x for x in self.deployments if x["id"] == parts[4]), None)
             if d is None:
                 return 404, {"id": "not_found", "message": "deployment not found"}

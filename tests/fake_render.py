@@ -5,6 +5,7 @@ response is validated against ../shared/specs/render.openapi.json (violations ar
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -16,12 +17,13 @@ from openapi_core.testing import MockRequest
 from tests import http_util
 from tests.conftest import SHARED
 
+T0 = 1795341600  # 2026-11-22T10:00:00Z
 Verdict = Callable[[str], tuple[str, list[str]]]
 """commit id → (final status, app log lines)."""
 
 
 def ts(seconds: int) -> str:
-    return f"2026-11-22T10:{seconds // 60:02d}:{seconds % 60:02d}Z"
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(T0 + seconds))
 
 
 class FakeRender:
@@ -32,6 +34,7 @@ class FakeRender:
         self.deploys: list[dict[str, Any]] = []
         self.polls: dict[str, int] = {}
         self.logs: dict[str, list[dict[str, Any]]] = {}
+        self.list_pages = 0
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -59,6 +62,20 @@ class FakeRender:
                 return None
 
         self.server, self.url = http_util.start(Handler, '/v1')
+
+    def new_deploy(self, sha: str, trigger: str = "api", status: str = "created") -> dict[str, Any]:
+        n = len(self.deploys) + 1
+        d = {"id": f"dep-{n}", "commit": {"id": sha, "message": "m", "createdAt": ts(n * 100)},
+             "status": status, "trigger": trigger, "createdAt": ts(n * 100), "updatedAt": ts(n * 100)}
+        if status == "live":
+            for other in self.deploys:
+                if other["status"] == "live":
+                    other["status"] = "deactivated"
+        self.deploys.append(d)
+        return d
+
+    def live_sha(self) -> str | None:
+        return next((d["commit"]["id"] for d in self.deploys if d["status"] == "live"), None)
 
     def _advance(self, d: dict[str, Any]) -> dict[str, Any]:
         n = self.polls[d["id"]] = self.polls.get(d["id"], 0) + 1
@@ -91,19 +108,26 @@ class FakeRender:
             page, more = entries[:limit], len(entries) > limit
             nxt = entries[limit]["timestamp"] if more else end
             return 200, {"hasMore": more, "nextStartTime": nxt, "nextEndTime": end, "logs": page}
+        if parts[:1] == ["services"] and parts[2:3] == ["rollback"] and method == "POST":
+            target = next((x for x in self.deploys if x["id"] == body.get("deployId")), None)
+            if target is None:
+                return 404, {"id": "not_found", "message": "deploy to roll back to not found"}
+            d = self.new_deploy(target["commit"]["id"], trigger="rollback")
+            return 201, d
         if parts[:1] == ["services"] and parts[2:3] == ["deploys"]:
             if len(parts) == 3 and method == "GET":
                 items = sorted(self.deploys, key=lambda d: d["createdAt"], reverse=True)
                 if query.get("status"):
                     wanted = query["status"] if isinstance(query["status"], list) else [query["status"]]
                     items = [d for d in items if d["status"] in wanted]
+                if query.get("cursor"):  # the page after the item carrying this cursor
+                    ids = [d["id"] for d in items]
+                    items = items[ids.index(query["cursor"]) + 1:] if query["cursor"] in ids else []
+                items = items[:int(query.get("limit", 20))]
+                self.list_pages += 1
                 return 200, [{"deploy": d, "cursor": d["id"]} for d in items]
             if len(parts) == 3 and method == "POST":
-                n = len(self.deploys) + 1
-                d = {"id": f"dep-{n}", "commit": {"id": body.get("commitId", ""), "message": "m", "createdAt": ts(n * 100)},
-                     "status": "created", "trigger": "api", "createdAt": ts(n * 100), "updatedAt": ts(n * 100)}
-                self.deploys.append(d)
-                return 201, d
+                return 201, self.new_deploy(body.get("commitId", ""))
             d = next((x for x in self.deploys if x["id"] == parts[3]), None)
             if d is None:
                 return 404, {"id": "not_found", "message": "deploy not found"}

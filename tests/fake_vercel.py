@@ -27,6 +27,11 @@ class FakeVercel:
         self.deployments: list[dict[str, Any]] = []
         self.events: dict[str, list[dict[str, Any]]] = {}
         self.polls: dict[str, int] = {}
+        self.production: str | None = None
+        """The deployment the production domain serves."""
+        self.pinned = False
+        """After a rollback, new deployments do not get production until one is promoted."""
+        self.list_pages = 0
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -42,12 +47,21 @@ class FakeVercel:
                     fake.violations.append(f"request {self.command} {self.path}: {type(exc).__name__}: {exc}")
                 if self.headers.get("authorization") != f"Bearer {fake.token}":
                     return self._send(req, 403, {"error": {"code": "forbidden", "message": "Not authorized"}})
-                status, body = fake.route(self.command, url.path, json.loads(raw) if raw else {})
+                status, body = fake.route(self.command, url.path, json.loads(raw) if raw else {}, query)
                 self._send(req, status, body)
 
             do_GET = do_POST = do_PATCH = _handle  # noqa: N815
 
             def _send(self, req: MockRequest, status: int, body: Any) -> None:
+                if body is None:  # an empty response (the spec describes no content)
+                    try:
+                        fake.api.validate_response(req, MockResponse(b"", status_code=status))
+                    except Exception as exc:
+                        fake.violations.append(f"response {req.method} {req.path} {status}: {type(exc).__name__}: {exc}")
+                    self.send_response(status)
+                    self.send_header("content-length", "0")
+                    self.end_headers()
+                    return
                 if isinstance(body, dict) and "_stream" in body:  # application/stream+json: validate each record
                     for record in body["_stream"]:
                         fake.check_stream_record(record)
@@ -90,12 +104,47 @@ class FakeVercel:
     def _public(d: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in d.items() if not k.startswith("_")}
 
-    def route(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+    def seed(self, sha: str, name: str = "app") -> dict[str, Any]:
+        """A deployment of ``sha`` made before the session (by the git integration): ready and in production."""
+        d = self._deployment(len(self.deployments) + 1, name, sha)
+        d["readyState"] = d["status"] = "READY"
+        self.deployments.append(d)
+        self.production = d["id"]
+        return d
+
+    def live_sha(self) -> str | None:
+        return next((d["_sha"] for d in self.deployments if d["id"] == self.production), None)
+
+    def _list_item(self, d: dict[str, Any]) -> dict[str, Any]:
+        return {"uid": d["id"], "name": d["name"], "projectId": d["projectId"], "url": d["url"], "created": d["createdAt"],
+                "type": "LAMBDAS", "creator": {"uid": "u_1", "username": "swarm"}, "inspectorUrl": None,
+                "state": d["readyState"], "target": "production", "meta": {"githubCommitSha": d["_sha"]}}
+
+    def route(self, method: str, path: str, body: dict[str, Any], query: dict[str, Any]) -> tuple[int, Any]:
         parts = path.strip("/").split("/")
         if method == "POST" and parts == ["v13", "deployments"]:
             d = self._deployment(len(self.deployments) + 1, body.get("name", "app"), (body.get("gitSource") or {}).get("sha", ""))
             self.deployments.append(d)
             return 200, self._public(d)
+        if method == "GET" and parts == ["v6", "deployments"]:
+            items = sorted(self.deployments, key=lambda d: d["createdAt"], reverse=True)
+            if query.get("until"):
+                items = [d for d in items if d["createdAt"] < float(query["until"])]
+            if query.get("state"):
+                items = [d for d in items if d["readyState"] in query["state"].split(",")]
+            if query.get("sha"):
+                items = [d for d in items if d["_sha"] == query["sha"]]
+            limit = int(query.get("limit", 20))
+            page, more = items[:limit], len(items) > limit
+            self.list_pages += 1
+            return 200, {"deployments": [self._list_item(d) for d in page],
+                         "pagination": {"count": len(page), "next": page[-1]["createdAt"] if more else None, "prev": None}}
+        if method == "POST" and parts[:2] == ["v1", "projects"] and parts[3:4] == ["rollback"]:
+            d = next((x for x in self.deployments if x["id"] == parts[4]), None)
+            if d is None or d["readyState"] != "READY":
+                return 400, {"error": {"code": "bad_request", "message": "the deployment to roll back to is not ready"}}
+            self.production, self.pinned = d["id"], True
+            return 201, None
         if parts[:2] == ["v1", "projects"] and parts[5:] == ["runtime-logs"]:
             d = next((x for x in self.deployments if x["id"] == parts[4]), None)
             return 200, {"_stream": [self._runtime_record(d, line) for line in (d or {}).get("_runtime", [])]}
@@ -115,6 +164,8 @@ class FakeVercel:
             self.events[d["id"]] = [{"type": "stdout", "created": T0 + i, "payload": {"deploymentId": d["id"], "text": line,
                                      "id": f"e{i}", "date": T0 + i, "serial": str(i)}} for i, line in enumerate(build)]
             d["readyState"] = d["status"] = state
+            if state == "READY" and not self.pinned:
+                self.production = d["id"]
         elif d["readyState"] == "QUEUED":
             d["readyState"] = d["status"] = "BUILDING"
         return 200, self._public(d)

@@ -59,6 +59,9 @@ class FakePlatform:
     def runtimes(self) -> dict[str, list[str]]:
         return {"python": ["3.11.7", "3.12.1"], "node": ["20.20.2"]}
 
+    def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
+        return None
+
 
 class FakeProber:
     def __init__(self, answers: dict[str, int] | None = None) -> None:

@@ -2,8 +2,11 @@
 
 Placeholders ({sha}, {deploy_id}, {service}, {branch}) are shell-quoted before substitution.
 `deploy` prints the deploy id (its last non-empty output line); `status` prints a status word,
-mapped to swarm's statuses (unknown words are an error that names the word); `logs` prints the logs;
-`rollback` and `cancel` are optional. Deploys are idempotent per key (state kept in a JSON file).
+mapped to swarm's statuses (unknown words are an error that names the word); `logs` prints the logs.
+Optional: `live` prints "<deploy_id> <sha>" of the release serving now (the verification baseline
+and the rollback target); `rollback` restores {deploy_id} (of commit {sha}) and may print the id of
+the deploy it started (else the restored deploy is watched); `cancel`. Deploys and rollbacks are
+idempotent per key (state kept in a JSON file).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class CommandPlatform:
     url: str | None = None
     rollback_cmd: str | None = None
     cancel_cmd: str | None = None
+    live_cmd: str | None = None
     service: str = "service"
     timeout_s: float = 300.0
     env: dict[str, str] = field(default_factory=dict)
@@ -105,7 +109,30 @@ class CommandPlatform:
         return f"{self.url.rstrip('/')}{path}" if self.url else None
 
     def live(self) -> Deployment | None:
-        return None  # a CLI gives no portable way to ask; verification then has no baseline
+        if not self.live_cmd:
+            return None  # without a `live` command there is no baseline and no rollback target
+        words = self._run(self.live_cmd).split()
+        if not words:
+            return None
+        if len(words) < 2 or not re.fullmatch(r"[0-9a-f]{7,64}", words[1]) or not re.fullmatch(r"[\w.:/@-]{1,200}", words[0]):
+            raise PlatformError(f"[command] live should print '<deploy_id> <sha>'; got {' '.join(words)[:200]!r}")
+        data = self._load()
+        data.setdefault(words[0], {"sha": words[1], "kind": "initial", "attempt": 0})
+        self._save(data)
+        return Deployment(id=words[0], sha=words[1], status="live", url=self.url)
+
+    def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
+        if not self.rollback_cmd:
+            return None
+        data = self._load()
+        known = next((d for d, meta in data.items() if meta.get("key") == key), None)
+        if known:
+            return self.status(known)
+        lines = [line.strip() for line in self._run(self.rollback_cmd, deploy_id=to.id, sha=to.sha).splitlines() if line.strip()]
+        deploy_id = lines[-1] if lines and re.fullmatch(r"[\w.:/@-]{1,200}", lines[-1]) else to.id
+        data[deploy_id] = {"key": key, "sha": to.sha, "kind": "rollback", "attempt": attempt}
+        self._save(data)
+        return Deployment(id=deploy_id, sha=to.sha, kind="rollback", attempt=attempt)
 
     def runtimes(self) -> dict[str, list[str]]:
         return {}

@@ -3,8 +3,12 @@
 
 App Platform deploys the branch head: a deploy of a commit is a `POST /v2/apps/{id}/deployments`
 (force_build) once that commit is on the remote. Phases are mapped to swarm's statuses; build and
-run logs come from the archived files the logs endpoint points to (`historic_urls`). 429 and 5xx
-are retried, honouring `retry-after` and `ratelimit-reset`.
+run logs come from the archived files the logs endpoint points to (`historic_urls`). A deployment's
+commit is its component's `source_commit_hash`; the deployment a push already started is found in
+`GET /v2/apps/{id}/deployments`, read page by page (`links.pages.next`). Rollback is
+`POST /v2/apps/{id}/rollback` with `skip_pin` (a new deployment of the old build; unpinned, so the
+revert commit swarm pushes, which holds the same tree, can deploy normally). 429 and 5xx are retried,
+honouring `retry-after` and `ratelimit-reset`.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import httpx
 
@@ -48,13 +53,38 @@ class DigitalOceanPlatform:
         steps = (d.get("progress") or {}).get("steps") or []
         failed = [s for s in steps if s.get("status") == "ERROR"]
         detail = "; ".join(str((s.get("reason") or {}).get("message") or s.get("name")) for s in failed)
-        return Deployment(id=d["id"], sha=str(meta.get("sha", "")), status=PHASES.get(str(d.get("phase")), "queued"),  # type: ignore[arg-type]
+        return Deployment(id=d["id"], sha=str(meta.get("sha") or self._sha(d)), status=PHASES.get(str(d.get("phase")), "queued"),  # type: ignore[arg-type]
                           kind=meta.get("kind", "initial"), attempt=int(meta.get("attempt", 0)), url=self.url,
                           message=f"phase {d.get('phase')}" + (f": {detail}" if detail else ""))
+
+    def _sha(self, d: dict[str, Any]) -> str:
+        services = [s for s in d.get("services") or [] if isinstance(s, dict) and s.get("source_commit_hash")]
+        mine = [s for s in services if s.get("name") == self.component] or services
+        return str(mine[0]["source_commit_hash"]) if mine else ""
+
+    def _list(self, pages: int = 5) -> list[dict[str, Any]]:
+        """The app's deployments, newest first, following ``links.pages.next`` for up to ``pages`` pages."""
+        out: list[dict[str, Any]] = []
+        query: dict[str, Any] = {"page": 1, "per_page": 20}
+        for _ in range(pages):
+            data = self._request("GET", f"/v2/apps/{self.app_id}/deployments", params=query).json()
+            out += [d for d in data.get("deployments") or [] if isinstance(d, dict)]
+            nxt = ((data.get("links") or {}).get("pages") or {}).get("next")
+            page = parse_qs(urlparse(str(nxt)).query).get("page", [""])[0] if nxt else ""
+            if not page.isdigit() or int(page) <= int(query["page"]):
+                break
+            query["page"] = int(page)
+        return out
 
     def deploy(self, sha: str, key: str, kind: str = "initial", attempt: int = 0) -> Deployment:
         if (known := self._api.keys().get(key)) is not None:
             return self.status(known["id"])
+        if kind == "initial":  # deploy-on-push usually started one for this commit: watch that one
+            pushed = next((d for d in self._list() if self._sha(d) == sha and d.get("phase") not in ("CANCELED", "SUPERSEDED")), None)
+            if pushed is not None:
+                meta = {"id": pushed["id"], "sha": sha, "kind": kind, "attempt": attempt}
+                self._api.remember(key, meta)
+                return self._to_deployment(pushed, meta)
         resp = self._request("POST", f"/v2/apps/{self.app_id}/deployments", json={"force_build": True})
         d = resp.json()["deployment"]
         meta = {"id": d["id"], "sha": sha, "kind": kind, "attempt": attempt}
@@ -87,6 +117,14 @@ class DigitalOceanPlatform:
         app = self._request("GET", f"/v2/apps/{self.app_id}").json().get("app", {})
         active = app.get("active_deployment")
         return self._to_deployment(active, {}) if active and active.get("id") else None
+
+    def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
+        if (known := self._api.keys().get(key)) is not None:
+            return self.status(known["id"])
+        d = self._request("POST", f"/v2/apps/{self.app_id}/rollback", json={"deployment_id": to.id, "skip_pin": True}).json()["deployment"]
+        meta = {"id": d["id"], "sha": to.sha, "kind": "rollback", "attempt": attempt, "rollback_of": to.id}
+        self._api.remember(key, meta)
+        return self._to_deployment(d, meta)
 
     def runtimes(self) -> dict[str, list[str]]:
         return {}

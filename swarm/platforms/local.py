@@ -164,6 +164,9 @@ class LocalPlatform:
                 return self.status(meta["id"])
         return None
 
+    def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
+        return None  # a release's processes are gone once superseded: the revert commit is built instead
+
     def runtimes(self) -> dict[str, list[str]]:
         """The interpreters a build here can use: ``pythonX.Y`` on PATH that really run, and node."""
         if self._runtimes is None:

@@ -1,9 +1,11 @@
 """Render (https://api.render.com/v1) over httpx, following ../shared/specs/render.openapi.json.
 
 Deploys: POST /services/{id}/deploys {commitId} (201 deploy, or 202 queued with no body: then the
-deploy is found in the list); status from GET /services/{id}/deploys/{deployId}, with Render's own
-state names mapped; build and app logs from GET /logs (paged with nextStartTime/nextEndTime);
-cancel; the live deploy from the deploy list. 429/5xx are retried, honouring Retry-After and
+deploy is found in the list, read page by page with Render's cursors); status from
+GET /services/{id}/deploys/{deployId}, with Render's own state names mapped; build and app logs from
+GET /logs (paged with nextStartTime/nextEndTime); cancel; the live deploy from the deploy list;
+rollback with POST /services/{id}/rollback {deployId} (a new deploy of the old build, no rebuild;
+Render keeps autodeploy on, which is why swarm also pushes a commit restoring the same tree). 429/5xx are retried, honouring Retry-After and
 Ratelimit-Reset (a delta when small, an epoch otherwise). Vendor errors become one PlatformError.
 """
 
@@ -53,9 +55,19 @@ class RenderPlatform:
                           kind=meta.get("kind", "initial"), attempt=int(meta.get("attempt", 0)), url=self.url,
                           message=f"render status {d.get('status')}")
 
-    def _list(self, **params: Any) -> list[dict[str, Any]]:
-        resp = self._request("GET", f"/services/{self.service_id}/deploys", params={"limit": 20, **params})
-        return [item["deploy"] for item in resp.json() if isinstance(item, dict) and "deploy" in item]
+    def _list(self, pages: int = 5, limit: int = 20, **params: Any) -> list[dict[str, Any]]:
+        """Deploys, newest first, following Render's cursors for up to ``pages`` pages."""
+        out: list[dict[str, Any]] = []
+        cursor: str | None = None
+        for _ in range(pages):
+            query = {"limit": limit, **params, **({"cursor": cursor} if cursor else {})}
+            items = [item for item in self._request("GET", f"/services/{self.service_id}/deploys", params=query).json()
+                     if isinstance(item, dict) and "deploy" in item]
+            out += [item["deploy"] for item in items]
+            if len(items) < limit or not items[-1].get("cursor"):
+                break
+            cursor = str(items[-1]["cursor"])
+        return out
 
     # -- Platform port ---------------------------------------------------------------------------
     def deploy(self, sha: str, key: str, kind: str = "initial", attempt: int = 0) -> Deployment:
@@ -109,8 +121,16 @@ class RenderPlatform:
         return f"{self.url.rstrip('/')}{path}" if self.url else None
 
     def live(self) -> Deployment | None:
-        live = self._list(status="live")
+        live = self._list(pages=1, status="live")
         return self._to_deployment(live[0]) if live else None
+
+    def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
+        if (known := self._api.keys().get(key)) is not None:
+            return self.status(known["id"])
+        d = self._request("POST", f"/services/{self.service_id}/rollback", json={"deployId": to.id}).json()
+        meta = {"id": d["id"], "sha": to.sha, "kind": "rollback", "attempt": attempt, "rollback_of": to.id}
+        self._api.remember(key, meta)
+        return self._to_deployment(d, meta)
 
     def runtimes(self) -> dict[str, list[str]]:
         return {}

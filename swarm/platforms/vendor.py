@@ -85,4 +85,5 @@ class VendorClient:
         os.replace(tmp, self.state_file)
 
     def meta_for(self, deploy_id: str) -> dict[str, Any]:
-        return next((m for m in self.keys().values() if m.get("id") == deploy_id), {})
+        """What swarm last recorded about a deploy (a rollback to an old deploy records it again)."""
+        return next((m for m in reversed(list(self.keys().values())) if m.get("id") == deploy_id), {})

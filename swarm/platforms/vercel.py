@@ -2,8 +2,13 @@
 
 Deploys a commit with `POST /v13/deployments` (gitSource github org/repo/ref/sha, target production),
 polls `GET /v13/deployments/{id}` (readyState mapped), reads build output from
-`GET /v3/deployments/{id}/events` and cancels with `PATCH /v12/deployments/{id}/cancel`. Every call
-carries `teamId` when configured. 429/5xx are retried honouring `Retry-After` / `X-RateLimit-Reset`.
+`GET /v3/deployments/{id}/events` and cancels with `PATCH /v12/deployments/{id}/cancel`. The
+deployment a push already started, and the production deployment serving now, come from
+`GET /v6/deployments` (paged with `pagination.next` → `until`). Rollback is Vercel's
+`POST /v1/projects/{projectId}/rollback/{deploymentId}`: production points at the old deployment
+again, with no rebuild (Vercel then stops assigning production to new deployments until one is
+promoted; the report says so). Every call carries `teamId` when configured. 429/5xx are retried
+honouring `Retry-After` / `X-RateLimit-Reset`.
 """
 
 from __future__ import annotations
@@ -47,15 +52,37 @@ class VercelPlatform:
         self._request = self._api.request
 
     def _to_deployment(self, d: dict[str, Any], meta: dict[str, Any]) -> Deployment:
-        state = str(d.get("readyState") or d.get("status") or "QUEUED")
-        return Deployment(id=d["id"], sha=str(meta.get("sha", "")), status=STATES.get(state, "queued"),  # type: ignore[arg-type]
+        state = str(d.get("readyState") or d.get("state") or d.get("status") or "QUEUED")
+        sha = meta.get("sha") or (d.get("meta") or {}).get("githubCommitSha") or ""
+        return Deployment(id=d.get("id") or d["uid"], sha=str(sha), status=STATES.get(state, "queued"),  # type: ignore[arg-type]
                           kind=meta.get("kind", "initial"), attempt=int(meta.get("attempt", 0)),
                           url=self.url or (f"https://{d['url']}" if d.get("url") else None),
-                          message=f"readyState {state}" + (f": {d.get('errorMessage')}" if d.get("errorMessage") else ""))
+                          message=f"readyState {state}" + (f": {d.get('errorMessage')}" if d.get("errorMessage") else "")
+                          + (f"; {meta['note']}" if meta.get("note") else ""))
+
+    def _list(self, pages: int = 5, **params: Any) -> list[dict[str, Any]]:
+        """The project's deployments, newest first, for up to ``pages`` pages."""
+        out: list[dict[str, Any]] = []
+        query: dict[str, Any] = {"projectId": self.project, "limit": 20, **params}
+        for _ in range(pages):
+            data = self._request("GET", "/v6/deployments", params=query).json()
+            out += [d for d in data.get("deployments") or [] if isinstance(d, dict)]
+            nxt = (data.get("pagination") or {}).get("next")
+            if not nxt:
+                break
+            query["until"] = nxt
+        return out
 
     def deploy(self, sha: str, key: str, kind: str = "initial", attempt: int = 0) -> Deployment:
         if (known := self._api.keys().get(key)) is not None:
             return self.status(known["id"])
+        if kind == "initial":  # the git integration usually started one for the push: watch that one
+            pushed = [d for d in self._list(sha=sha, target="production") if d.get("state") not in ("CANCELED", "DELETED")]
+            if pushed:
+                d = pushed[0]
+                meta = {"id": d["uid"], "sha": sha, "kind": kind, "attempt": attempt, "project_id": d.get("projectId")}
+                self._api.remember(key, meta)
+                return self.status(d["uid"])
         body = {"name": self.project, "project": self.project, "target": "production",
                 "gitSource": {"type": "github", "org": self.org, "repo": self.repo, "ref": self.branch, "sha": sha}}
         d = self._request("POST", "/v13/deployments", json=body).json()
@@ -91,7 +118,24 @@ class VercelPlatform:
         return f"{base.rstrip('/')}{path}" if base else None
 
     def live(self) -> Deployment | None:
-        return None  # the production alias is what serves; the session verifies the deploy it watches
+        """The newest ready production deployment (what the production domain serves unless it was rolled back)."""
+        ready = self._list(pages=1, target="production", state="READY", limit=1)
+        if not ready:
+            return None
+        d = ready[0]
+        return self._to_deployment({**d, "id": d["uid"]}, {"project_id": d.get("projectId")})
+
+    def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
+        if (known := self._api.keys().get(key)) is not None:
+            return self.status(known["id"])
+        project_id = self._api.meta_for(to.id).get("project_id") or self._request("GET", f"/v13/deployments/{to.id}").json().get("projectId")
+        self._request("POST", f"/v1/projects/{project_id}/rollback/{to.id}",
+                      params={"description": f"swarm: roll back to {to.sha[:12]}"})
+        note = ("production serves this deployment again; Vercel assigns production to no new deployment "
+                "until one is promoted")
+        self._api.remember(key, {"id": to.id, "sha": to.sha, "kind": "rollback", "attempt": attempt, "project_id": project_id,
+                                 "note": note})
+        return self.status(to.id)
 
     def runtimes(self) -> dict[str, list[str]]:
         return {}

@@ -51,3 +51,48 @@ def test_unknown_status_word_is_a_clear_error(tmp_path: Path, capsys: pytest.Cap
     assert main(["deploy", "--session", "cmd3", "--repo", str(repo), "--quiet"]) == 1
     assert "needs [command] deploy, status, logs" in capsys.readouterr().err
     assert os.environ["SWARM_ARTIFACTS"]
+
+
+def test_rollback_and_live_through_shell_commands(tmp_path: Path) -> None:
+    """`live` gives the baseline and the rollback target; `rollback` restores it; the branch gets the revert commit."""
+    from tests.capture_server import LiveSite
+
+    ops, state = tmp_path / "ops", tmp_path / "state"
+    ops.mkdir()
+    state.mkdir()
+    (ops / "deploy.sh").write_text('n=$(($(cat "$STATE/n" 2>/dev/null || echo 0)+1)); echo $n > "$STATE/n"; '
+                                   'echo "$1" > "$STATE/sha-dep-$n"; echo "dep-$n" > "$STATE/current"; echo "dep-$n"\n')
+    (ops / "live.sh").write_text('id=$(cat "$STATE/current"); echo "$id $(cat "$STATE/sha-$id")"\n')
+    (ops / "rollback.sh").write_text('echo "$2" > "$STATE/rolled-to-sha"; echo "$1" > "$STATE/current"; echo "restoring $1"\n')
+    files = {"app.py": "print('hi')\n", "greetings.yaml": "en: hello\n"}
+    repo, origin = make_app(tmp_path, files)
+
+    def answer(path: str) -> int:
+        current = (state / "current").read_text().strip()
+        sha = (state / f"sha-{current}").read_text().strip()
+        return 500 if path.startswith("/api") and "BROKEN" in git(origin, "show", f"{sha}:greetings.yaml") else 200
+
+    site = LiveSite(answer)
+    try:
+        (repo / "swarm.toml").write_text(
+            f'[service]\nplatform = "command"\n[deploy]\nenv = {{STATE = "{state}"}}\n[command]\n'
+            f'deploy = "sh {ops}/deploy.sh {{sha}}"\nstatus = "echo live"\nlogs = "echo booted"\n'
+            f'live = "sh {ops}/live.sh"\nrollback = "sh {ops}/rollback.sh {{deploy_id}} {{sha}}"\n'
+            f'url = "{site.url}"\n[verify]\nprobe_paths = ["/api/greeting"]\n')
+        git(repo, "add", "-A")
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qm", "command config")
+        git(repo, "push", "-q", "origin", "main")
+        good = git(origin, "rev-parse", "main")
+        import subprocess
+
+        subprocess.run(["sh", str(ops / "deploy.sh"), good], env={**os.environ, "STATE": str(state)}, check=True, capture_output=True)
+        (repo / "greetings.yaml").write_text("en: BROKEN\n")
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qam", "new greeting")
+        git(repo, "push", "-q", "origin", "main")
+        assert main(["deploy", "--session", "cmd-rb", "--repo", str(repo), "--quiet"]) == 2
+        assert (state / "current").read_text().strip() == "dep-1" and (state / "rolled-to-sha").read_text().strip() == good
+        assert (state / "n").read_text().strip() == "2"  # the good release was restored, not rebuilt
+        assert git(origin, "rev-parse", "main^{tree}") == git(origin, "rev-parse", f"{good}^{{tree}}")
+        assert len(swarm_commits(origin, "cmd-rb")) == 1
+    finally:
+        site.close()

@@ -25,6 +25,15 @@ def test_layering_and_hard_cap(tmp_path: Path) -> None:
         load_file_config(tmp_path)
 
 
+def test_rollback_mode_is_checked(tmp_path: Path) -> None:
+    (tmp_path / "swarm.toml").write_text('[heal]\nrollback = "revert"\n')
+    assert load_file_config(tmp_path).heal.rollback == "revert"
+    assert load_file_config(tmp_path, {"heal": {"rollback": "auto"}}).heal.rollback == "auto"
+    (tmp_path / "swarm.toml").write_text('[heal]\nrollback = "platform"\n')
+    with pytest.raises(ConfigError, match="rollback"):
+        load_file_config(tmp_path)
+
+
 def test_bad_toml_is_a_clear_error_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "swarm.toml").write_text("[heal\n")
     assert main(["deploy", "--session", "x", "--repo", str(tmp_path)]) == 1
