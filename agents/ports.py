@@ -48,6 +48,10 @@ class Platform(Protocol):
         """Language → versions this platform can run, newest last."""
         ...
 
+    def previous(self, current: Deployment) -> Deployment | None:
+        """The release that served before ``current`` (of another commit), if the platform can tell."""
+        ...
+
     def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
         """Restore the release of ``to`` with the platform's own rollback (no rebuild) and return the deploy to
         watch; idempotent per ``key``. None when the platform has no rollback of its own."""

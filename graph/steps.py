@@ -48,6 +48,11 @@ def monitor_step(state: SwarmState, deps: Deps) -> Update:
             up["last_good_sha"], up["last_good_deploy"] = live.sha, live
             _, baseline, _ = monitor.verify(ctx, live)
             up["baseline"] = baseline
+        elif live is not None and live.sha == state.initial_sha:
+            # the push's own deploy already serves: the release before it is the rollback target (no baseline)
+            before = ctx.platform.previous(live)
+            if before is not None and before.sha:
+                up["last_good_sha"], up["last_good_deploy"] = before.sha, before
         current = ctx.platform.deploy(state.initial_sha, key=f"{state.session_id}:0", kind="initial", attempt=0)
         deps.event("deploy_started", {"deploy": current.id, "sha": current.sha, "deploy_kind": "initial"})
         deps.session_fields({"status": "watching", "deploy": current.id})

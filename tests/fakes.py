@@ -59,6 +59,9 @@ class FakePlatform:
     def runtimes(self) -> dict[str, list[str]]:
         return {"python": ["3.11.7", "3.12.1"], "node": ["20.20.2"]}
 
+    def previous(self, current: Deployment) -> Deployment | None:
+        return None
+
     def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
         return None
 

@@ -121,6 +121,9 @@ class CommandPlatform:
         self._save(data)
         return Deployment(id=words[0], sha=words[1], status="live", url=self.url)
 
+    def previous(self, current: Deployment) -> Deployment | None:
+        return None
+
     def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
         if not self.rollback_cmd:
             return None

@@ -118,6 +118,11 @@ class DigitalOceanPlatform:
         active = app.get("active_deployment")
         return self._to_deployment(active, {}) if active and active.get("id") else None
 
+    def previous(self, current: Deployment) -> Deployment | None:
+        """The newest superseded deployment of another commit: what served before ``current``."""
+        before = next((d for d in self._list(pages=2) if d.get("phase") == "SUPERSEDED" and self._sha(d) not in ("", current.sha)), None)
+        return self._to_deployment(before, {}) if before else None
+
     def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
         if (known := self._api.keys().get(key)) is not None:
             return self.status(known["id"])

@@ -164,6 +164,9 @@ class LocalPlatform:
                 return self.status(meta["id"])
         return None
 
+    def previous(self, current: Deployment) -> Deployment | None:
+        return None
+
     def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
         return None  # a release's processes are gone once superseded: the revert commit is built instead
 

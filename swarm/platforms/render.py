@@ -124,6 +124,12 @@ class RenderPlatform:
         live = self._list(pages=1, status="live")
         return self._to_deployment(live[0]) if live else None
 
+    def previous(self, current: Deployment) -> Deployment | None:
+        """The newest deactivated deploy of another commit: what served before ``current`` went live."""
+        before = next((d for d in self._list(pages=2, status="deactivated")
+                       if (d.get("commit") or {}).get("id") not in (None, "", current.sha)), None)
+        return self._to_deployment(before) if before else None
+
     def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
         if (known := self._api.keys().get(key)) is not None:
             return self.status(known["id"])

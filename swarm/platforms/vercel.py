@@ -125,6 +125,16 @@ class VercelPlatform:
         d = ready[0]
         return self._to_deployment({**d, "id": d["uid"]}, {"project_id": d.get("projectId")})
 
+    def previous(self, current: Deployment) -> Deployment | None:
+        """The newest ready production deployment of another commit, older than ``current``."""
+        ready = self._list(pages=2, target="production", state="READY")
+        ids = [d.get("uid") for d in ready]
+        for d in ready[ids.index(current.id) + 1:] if current.id in ids else ready:
+            sha = (d.get("meta") or {}).get("githubCommitSha")
+            if sha and sha != current.sha:
+                return self._to_deployment({**d, "id": d["uid"]}, {"project_id": d.get("projectId")})
+        return None
+
     def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
         if (known := self._api.keys().get(key)) is not None:
             return self.status(known["id"])

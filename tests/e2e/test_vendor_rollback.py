@@ -63,7 +63,11 @@ def _seed(fake: Any, vendor: str, sha: str) -> str:
     return str(fake.new_deployment(sha, cause="push", phase="ACTIVE")["id"])
 
 
-def test_regression_is_rolled_back_with_the_vendor_rollback(vendor: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("already_live", [False, True], ids=["before-go-live", "push-already-live"])
+def test_regression_is_rolled_back_with_the_vendor_rollback(vendor: str, already_live: bool, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """before-go-live: the good release serves when the session starts (it is the baseline). push-already-live:
+    the vendor's autodeploy already put the bad commit live; the release before it is the rollback target."""
     repo, origin = make_app(tmp_path, dict(APP), f"{vendor}-rb")
     fake, section, live_sha = _setup(monkeypatch, vendor, origin)
 
@@ -85,6 +89,8 @@ def test_regression_is_rolled_back_with_the_vendor_rollback(vendor: str, tmp_pat
         git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qam", "new greeting")
         git(repo, "push", "-q", "origin", "main")
         bad = git(origin, "rev-parse", "main")
+        if already_live:
+            _seed(fake, vendor, bad)
 
         assert main(["deploy", "--session", f"rb-{vendor}", "--repo", str(repo), "--quiet"]) == 2
         final = json.loads((Path(os.environ["SWARM_ARTIFACTS"]) / "sessions" / f"rb-{vendor}" / "final_state.json").read_text())
