@@ -32,6 +32,7 @@ class FakeVercel:
         self.pinned = False
         """After a rollback, new deployments do not get production until one is promoted."""
         self.list_pages = 0
+        self.promoted: list[str] = []
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -107,7 +108,7 @@ class FakeVercel:
     def seed(self, sha: str, name: str = "app") -> dict[str, Any]:
         """A deployment of ``sha`` made before the session (by the git integration): ready and in production."""
         d = self._deployment(len(self.deployments) + 1, name, sha)
-        d["readyState"] = d["status"] = "READY"
+        d.update(readyState="READY", status="READY", readySubstate="PROMOTED")
         self.deployments.append(d)
         self.production = d["id"]
         return d
@@ -145,6 +146,14 @@ class FakeVercel:
                 return 400, {"error": {"code": "bad_request", "message": "the deployment to roll back to is not ready"}}
             self.production, self.pinned = d["id"], True
             return 201, None
+        if method == "POST" and parts[:2] == ["v10", "projects"] and parts[3:4] == ["promote"]:
+            d = next((x for x in self.deployments if x["id"] == parts[4]), None)
+            if d is None or d["readyState"] != "READY":
+                return 400, {"error": {"code": "bad_request", "message": "the deployment to promote is not ready"}}
+            self.production, self.pinned = d["id"], False  # promoting turns production auto-assignment back on
+            d["readySubstate"] = "PROMOTED"
+            self.promoted.append(d["id"])
+            return 201, None
         if parts[:2] == ["v1", "projects"] and parts[5:] == ["runtime-logs"]:
             d = next((x for x in self.deployments if x["id"] == parts[4]), None)
             return 200, {"_stream": [self._runtime_record(d, line) for line in (d or {}).get("_runtime", [])]}
@@ -164,8 +173,10 @@ class FakeVercel:
             self.events[d["id"]] = [{"type": "stdout", "created": T0 + i, "payload": {"deploymentId": d["id"], "text": line,
                                      "id": f"e{i}", "date": T0 + i, "serial": str(i)}} for i, line in enumerate(build)]
             d["readyState"] = d["status"] = state
-            if state == "READY" and not self.pinned:
-                self.production = d["id"]
+            if state == "READY":
+                d["readySubstate"] = "STAGED" if self.pinned else "PROMOTED"
+                if not self.pinned:
+                    self.production = d["id"]
         elif d["readyState"] == "QUEUED":
             d["readyState"] = d["status"] = "BUILDING"
         return 200, self._public(d)

@@ -84,6 +84,13 @@ class VendorClient:
         tmp.write_text(json.dumps(data, indent=2))
         os.replace(tmp, self.state_file)
 
+    def update_meta(self, deploy_id: str, **fields: Any) -> None:
+        """Add ``fields`` to the latest record of ``deploy_id``."""
+        data = self.keys()
+        key = next((k for k in reversed(list(data)) if data[k].get("id") == deploy_id), None)
+        if key is not None:
+            self.remember(key, {**data[key], **fields})
+
     def meta_for(self, deploy_id: str) -> dict[str, Any]:
         """What swarm last recorded about a deploy (a rollback to an old deploy records it again)."""
         return next((m for m in reversed(list(self.keys().values())) if m.get("id") == deploy_id), {})

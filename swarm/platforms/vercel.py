@@ -7,7 +7,10 @@ deployment a push already started, and the production deployment serving now, co
 `GET /v6/deployments` (paged with `pagination.next` → `until`). Rollback is Vercel's
 `POST /v1/projects/{projectId}/rollback/{deploymentId}`: production points at the old deployment
 again, with no rebuild (Vercel then stops assigning production to new deployments until one is
-promoted; the report says so). Every call carries `teamId` when configured. 429/5xx are retried
+promoted; the report says so). A deployment swarm made that is READY but STAGED (production
+pinned by a rollback) is promoted with `POST /v10/projects/{projectId}/promote/{deploymentId}` and
+counts as deploying until it serves production; a pushed deployment left STAGED is checked on its
+own URL, and its message says production does not serve it. Every call carries `teamId` when configured. 429/5xx are retried
 honouring `Retry-After` / `X-RateLimit-Reset`.
 """
 
@@ -54,9 +57,13 @@ class VercelPlatform:
     def _to_deployment(self, d: dict[str, Any], meta: dict[str, Any]) -> Deployment:
         state = str(d.get("readyState") or d.get("state") or d.get("status") or "QUEUED")
         sha = meta.get("sha") or (d.get("meta") or {}).get("githubCommitSha") or ""
+        own = f"https://{d['url']}" if d.get("url") else None
+        staged = state == "READY" and d.get("readySubstate") == "STAGED"
+        if staged:
+            meta = {**meta, "note": "; ".join(filter(None, [meta.get("note"), "staged: production does not serve it"]))}
         return Deployment(id=d.get("id") or d["uid"], sha=str(sha), status=STATES.get(state, "queued"),  # type: ignore[arg-type]
                           kind=meta.get("kind", "initial"), attempt=int(meta.get("attempt", 0)),
-                          url=self.url or (f"https://{d['url']}" if d.get("url") else None),
+                          url=(own if staged else self.url or own),
                           message=f"readyState {state}" + (f": {d.get('errorMessage')}" if d.get("errorMessage") else "")
                           + (f"; {meta['note']}" if meta.get("note") else ""))
 
@@ -92,7 +99,16 @@ class VercelPlatform:
 
     def status(self, deploy_id: str) -> Deployment:
         meta = self._api.meta_for(deploy_id)
-        return self._to_deployment(self._request("GET", f"/v13/deployments/{deploy_id}").json(), meta)
+        d = self._request("GET", f"/v13/deployments/{deploy_id}").json()
+        substate = d.get("readySubstate")
+        if d.get("readyState") == "READY" and substate in ("STAGED", "ROLLING") and meta.get("kind") in ("fix", "redeploy", "rollback"):
+            # production is pinned (after a rollback): swarm's own validated deploy is promoted, no rebuild
+            if substate == "STAGED" and not meta.get("promoted"):
+                self._request("POST", f"/v10/projects/{d.get('projectId') or meta.get('project_id')}/promote/{deploy_id}")
+                self._api.update_meta(deploy_id, promoted=True)
+            dep = self._to_deployment(d, meta)
+            return dep.model_copy(update={"status": "deploying", "message": f"readyState READY ({substate}): promoting to production"})
+        return self._to_deployment(d, meta)
 
     def logs(self, deploy_id: str) -> DeployLogs:
         events = self._request("GET", f"/v3/deployments/{deploy_id}/events", params={"builds": 1, "limit": -1}).json()
@@ -114,7 +130,7 @@ class VercelPlatform:
         self._request("PATCH", f"/v12/deployments/{deploy_id}/cancel")
 
     def health_url(self, deploy_id: str, path: str) -> str | None:
-        base = self.url or self.status(deploy_id).url
+        base = self.status(deploy_id).url
         return f"{base.rstrip('/')}{path}" if base else None
 
     def live(self) -> Deployment | None:

@@ -53,3 +53,35 @@ def test_the_fakes_reject_requests_that_break_the_specs() -> None:
         assert any("InvalidRequestBody" in v for v in fake.violations)
     finally:
         fake.close()
+
+
+def test_after_a_rollback_the_fix_is_promoted_to_production(tmp_path: Path, site: CaptureServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Production is pinned by an earlier rollback: new deployments come up READY but STAGED. Swarm's validated
+    fix is promoted (no rebuild) and counts as live only once it serves production."""
+    repo, origin = sample_app(tmp_path, "vercel-pinned")
+
+    def verdict(sha: str) -> tuple[str, list[str]]:
+        if "PyYAML" in git(origin, "show", f"{sha}:requirements.txt"):
+            return "READY", ["Build Completed in /vercel/output [3s]"]
+        return "ERROR", ["Build Completed in /vercel/output [3s]", "Traceback (most recent call last):",
+                         '  File "/vercel/path0/app.py", line 6', "    import yaml", "ModuleNotFoundError: No module named 'yaml'"]
+
+    fake = FakeVercel(verdict)
+    try:
+        monkeypatch.setenv("VERCEL_TOKEN", fake.token)
+        monkeypatch.setenv("VERCEL_API_URL", fake.url)
+        (repo / "swarm.toml").write_text(
+            f'[service]\nplatform = "vercel"\n[vercel]\nproject = "greeting"\norg = "acme"\nrepo = "greeting"\n'
+            f'url = "{site.url}"\n[heal]\nattempt_timeout_s = 120\n')
+        git(repo, "add", "-A")
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qm", "vercel config")
+        git(repo, "push", "-q", "origin", "main")
+        old = fake.seed(git(origin, "rev-parse", "main~1"), "greeting")
+        fake.pinned = True  # as after a rollback to `old`
+        assert main(["deploy", "--session", "pinned", "--repo", str(repo), "--quiet"]) == 0
+        fix = fake.deployments[-1]
+        assert fix["_sha"] == git(origin, "rev-parse", "main") and fix["readyState"] == "READY"
+        assert fake.promoted == [fix["id"]] and fake.production == fix["id"] and not fake.pinned and old["id"] != fix["id"]
+        assert fake.violations == [], fake.violations[:2]
+    finally:
+        fake.close()
