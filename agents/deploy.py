@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from agents.context import AgentContext
 from agents.strategies import NO_CHANGE
+from memory.errors import PlatformError
 from memory.models import Deployment, FailureReport, FixCandidate, ValidationResult
 
 TRAILER = "Swarm-Session"
@@ -76,7 +77,11 @@ def rollback(ctx: AgentContext, session_id: str, attempt: int, good_sha: str, ba
     published = ctx.workspace.revert_to(good_sha, message, session_id, attempt)
     ctx.emit("pushed", {"sha": published.sha, "reused": published.reused, "attempt": attempt, "rollback": True})
     if native and good_deploy is not None:
-        dep = ctx.platform.rollback(good_deploy, key=f"{session_id}:{attempt}", attempt=attempt)
+        try:
+            dep = ctx.platform.rollback(good_deploy, key=f"{session_id}:{attempt}", attempt=attempt)
+        except PlatformError as exc:  # e.g. the vendor no longer keeps that build: the revert commit still restores it
+            ctx.emit("platform_rollback_refused", {"to": good_deploy.id, "why": str(exc)[:300]})
+            dep = None
         if dep is not None:
             ctx.emit("platform_rollback", {"to": good_deploy.id, "deploy": dep.id})
             return dep, published.sha

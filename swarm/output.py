@@ -57,6 +57,8 @@ def describe(kind: str, d: dict[str, Any]) -> str | None:
             return f"waiting {d.get('seconds')}s before the redeploy"
         case "verified":
             return f"verify: {d.get('why')}"
+        case "platform_rollback_refused":
+            return f"rollback: the platform refused to restore {d.get('to')} ({d.get('why')}); deploying the revert commit instead"
         case "rollback_started":
             if d.get("native"):
                 return (f"rollback: the platform restores {str(d.get('to'))[:12]} as deploy {d.get('deploy')}; "
