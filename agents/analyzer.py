@@ -156,6 +156,8 @@ def analyze_numbered(
             forced = alt.category
             if hit.groupdict().get("entity"):
                 raw, kind = hit.group("entity"), alt.entity
+            elif alt.drop_entity:
+                raw = None
             elif kind in ("python_module", "node_module"):
                 kind = "basename"
             reason = f"; reclassified as {alt.category}: {alt.why or hit.group(0)}"

@@ -95,6 +95,9 @@ def version(value: str) -> str:
     m = re.fullmatch(r"python-?(\d+(?:\.\d+)*)", value, re.I)
     if m:
         return f"python-{m.group(1)}"
+    m = re.fullmatch(r"node(?:\.js)?[- ]*(?:version\s*)?[>=v ]*(\d+(?:\.\d+)*)", value, re.I)
+    if m:
+        return f"node-{m.group(1)}"
     return f"python-{value}" if value[:1].isdigit() else value
 
 

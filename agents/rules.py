@@ -51,6 +51,8 @@ class Reclassify(_M):
     where: Literal["before", "after", "around"] = "before"
     within: int = Field(8, ge=1, le=10)
     entity: EntityKind = "raw"
+    drop_entity: bool = False
+    """The new category has no entity (e.g. a network failure found behind a package error)."""
     why: str = ""
 
     @field_validator("category")
