@@ -152,6 +152,8 @@ def analyze_numbered(
         near = list(reversed(before))[: alt.within]
         lines = near if alt.where == "before" else after[: alt.within] if alt.where == "after" else near + after[: alt.within]
         hit = next((m for _, text in lines if (m := re.search(alt.pattern, text))), None)
+        if hit is not None and alt.unless and any(re.search(alt.unless, t) for _, t in [*lines, (best.lineno, best.text)]):
+            hit = None
         if hit is not None:
             forced = alt.category
             if hit.groupdict().get("entity"):

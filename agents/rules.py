@@ -53,6 +53,8 @@ class Reclassify(_M):
     entity: EntityKind = "raw"
     drop_entity: bool = False
     """The new category has no entity (e.g. a network failure found behind a package error)."""
+    unless: str | None = None
+    """No reclassification when a line in the same window (or the matched line) matches this."""
     why: str = ""
 
     @field_validator("category")
@@ -60,6 +62,16 @@ class Reclassify(_M):
     def _known(cls, v: str) -> str:
         if v not in CATEGORIES:
             raise ValueError(f"unknown category {v!r}")
+        return v
+
+    @field_validator("pattern", "unless")
+    @classmethod
+    def _regex(cls, v: str | None) -> str | None:
+        try:
+            if v is not None:
+                re.compile(v)
+        except re.error as exc:
+            raise ValueError(f"pattern does not compile: {exc}") from exc
         return v
 
 
