@@ -60,8 +60,8 @@ def repo_path(path: str, repo_files: Iterable[str] = ()) -> str:
 def python_module(module: str, book: RuleBook, local_modules: set[str]) -> tuple[str, str]:
     """(category, entity) for ``No module named X``: a dependency, or a local import gone wrong."""
     top = module.split(".")[0]
-    if top in local_modules or top in book.local_module_names:
-        return "import_error", module
+    if top in local_modules or top in book.local_module_names or top.lower() in {m.lower() for m in local_modules}:
+        return "import_error", module  # a different letter case only works on a case-insensitive disk
     if top in _STDLIB_ONLY:
         return "runtime_version", module
     for key in (module, top):

@@ -11,6 +11,7 @@ from agents.ports import CommandResult
 from agents.strategies import StrategyDeclined, Tools
 from agents.strategies.add_dependency import add_dependency
 from agents.strategies.add_init_py import add_init_py
+from agents.strategies.fix_import_path import fix_import_path
 from agents.strategies.fix_start_command import fix_start_command
 from agents.strategies.relax_pin import relax_pin
 from agents.strategies.set_runtime_version import choose, set_runtime_version
@@ -92,6 +93,29 @@ def test_add_init_py(tmp_path: Path) -> None:
     assert (tmp_path / "profile/__init__.py").exists() and r.params["files"] == ["profile/__init__.py"]
     with pytest.raises(StrategyDeclined):
         add_init_py(FailureReport(category="import_error", entity="auth.sesion"), tmp_path, tools())
+
+
+def test_fix_import_path_case_and_typo(tmp_path: Path) -> None:
+    write(tmp_path, {"helpers/__init__.py": "", "helpers/text.py": "def slug(s): return s\n",
+                     "auth/__init__.py": "", "auth/session.py": "X = 1\n",
+                     "auth/middleware.py": "import os\nfrom .sesion import X\nfrom auth import sesion\n",
+                     "app.py": "from Helpers.text import slug\nimport Helpers\nprint(slug('a'))\n"})
+    r = fix_import_path(FailureReport(category="import_error", entity="Helpers.text"), tmp_path, tools())
+    assert (tmp_path / "app.py").read_text() == "from helpers.text import slug\nimport helpers as Helpers\nprint(slug('a'))\n"
+    assert r.params == {"from": "Helpers.text", "to": "helpers.text", "files": ["app.py"]} and r.predicted_success == 0.8
+    r = fix_import_path(FailureReport(category="import_error", entity="auth.sesion"), tmp_path, tools())
+    assert (tmp_path / "auth/middleware.py").read_text() == "import os\nfrom .session import X\nfrom auth import session as sesion\n"
+    assert "spelling" in r.summary and r.predicted_success == 0.6
+
+
+def test_fix_import_path_declines_what_it_cannot_pin_down(tmp_path: Path) -> None:
+    write(tmp_path, {"request.py": "x = 1\n", "app.py": "import requests\n", "pkg/__init__.py": "",
+                     "pkg/alpha.py": "", "pkg/alphb.py": "", "main.py": "from pkg.alphx import y\n"})
+    with pytest.raises(StrategyDeclined):  # a top-level near-miss may be a PyPI package: never "fixed" into a local file
+        fix_import_path(FailureReport(category="import_error", entity="requests"), tmp_path, tools())
+    with pytest.raises(StrategyDeclined):  # two modules fit equally: no guess
+        fix_import_path(FailureReport(category="import_error", entity="pkg.alphx"), tmp_path, tools())
+    assert (tmp_path / "main.py").read_text() == "from pkg.alphx import y\n"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,134 @@
+"""fix_import_path: a local import names a module that is not there, but the repository has it
+under another case (``Models`` → ``models``: fine on a laptop's filesystem, fatal on Linux) or
+with one small typo inside a local package (``auth.sesion`` → ``auth.session``).
+
+Only import statements change, only in the repository's own files, and only when exactly one
+module fits; the imported name keeps its old spelling as an alias where code may use it
+(``import Utils`` → ``import utils as Utils``), so no other line needs to change.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from pathlib import Path
+
+from agents.strategies import StrategyDeclined, StrategyResult, Tools
+from memory.models import FailureReport
+
+SKIP = {".venv", "venv", "env", "node_modules", ".git", "build", "dist", "__pycache__", "site-packages"}
+
+
+def _names(folder: Path) -> list[str]:
+    """Importable names in a folder: modules and sub-folders holding Python files."""
+    if not folder.is_dir():
+        return []
+    out = []
+    for p in folder.iterdir():
+        if p.name.startswith(".") or p.name in SKIP:
+            continue
+        if p.is_file() and p.suffix == ".py" and p.stem != "__init__":
+            out.append(p.stem)
+        elif p.is_dir() and any(p.glob("*.py")):
+            out.append(p.name)
+    return sorted(out)
+
+
+def correct(tree: Path, parts: list[str]) -> tuple[list[str], bool] | None:
+    """The dotted path as it exists in the repository (and whether a typo, not just case, was fixed)."""
+    for root in (tree, tree / "src"):
+        folder, out, typo = root, [], False
+        for i, part in enumerate(parts):
+            names = _names(folder)
+            if part in names:
+                pick = part
+            else:
+                same_case = [n for n in names if n.lower() == part.lower()]
+                # a typo is only trusted below a local package: a top-level near-miss may be a PyPI name
+                close = same_case or (difflib.get_close_matches(part, names, n=2, cutoff=0.8) if i > 0 else [])
+                if len(close) != 1:
+                    break
+                pick, typo = close[0], typo or not same_case
+            out.append(pick)
+            folder = folder / pick
+        else:
+            if out != parts:
+                return out, typo
+    return None
+
+
+def _package_of(rel: Path) -> list[str]:
+    parts = list(rel.parts[:-1])
+    return parts[1:] if parts[:1] == ["src"] else parts
+
+
+def _rewrite(path: Path, tree: Path, wrong: list[str], right: list[str]) -> int:
+    """Rewrite the imports of ``wrong`` (or of a misspelt prefix of it) in one file; returns how many changed."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        mod = ast.parse(text)
+    except SyntaxError:
+        return 0
+    lines = text.splitlines(keepends=True)
+    package = _package_of(path.relative_to(tree))
+    first = next(i for i, (a, b) in enumerate(zip(wrong, right, strict=True)) if a != b)
+
+    def fix(parts: list[str]) -> list[str] | None:
+        k = min(len(parts), len(wrong))
+        return right[:k] + parts[k:] if k > first and parts[:k] == wrong[:k] else None
+
+    changed = 0
+    for node in ast.walk(mod):
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        line = lines[node.lineno - 1]
+        fixed = line
+        if isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - (node.level - 1)] if node.level else []
+            absolute = base + (node.module.split(".") if node.module else [])
+            if (new := fix(absolute)) is not None and first >= len(base):
+                old_spec = "." * node.level + (node.module or "")
+                new_spec = "." * node.level + ".".join(new[len(base):])
+                fixed = re.sub(rf"(\bfrom\s+){re.escape(old_spec)}(?=\s+import\b)", lambda m, spec=new_spec: m.group(1) + spec, line, count=1)
+            elif first == len(absolute) and absolute == wrong[:first]:  # from pkg import wrongmodule
+                for alias in node.names:
+                    if alias.name == wrong[first]:
+                        repl = right[first] + ("" if alias.asname else f" as {alias.name}")
+                        fixed = re.sub(rf"\b{re.escape(alias.name)}\b", repl, fixed, count=1)
+        else:
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if (new := fix(parts)) is None:
+                    continue
+                repl = ".".join(new) + ("" if alias.asname or len(parts) > 1 else f" as {alias.name}")
+                fixed = re.sub(rf"\b{re.escape(alias.name)}\b(?!\.)", repl, fixed, count=1)
+        if fixed != line:
+            lines[node.lineno - 1] = fixed
+            changed += 1
+    if changed:
+        path.write_text("".join(lines), encoding="utf-8")
+    return changed
+
+
+def fix_import_path(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
+    module = (report.entity or "").strip()
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*", module):
+        raise StrategyDeclined(f"no dotted Python module in the diagnosis (entity={module!r})")
+    wrong = module.split(".")
+    found = correct(tree, wrong)
+    if found is None:
+        raise StrategyDeclined(f"no module in the repository matches {module} up to case or one typo")
+    right, typo = found
+    touched = []
+    for path in sorted(tree.rglob("*.py")):
+        rel = path.relative_to(tree)
+        if SKIP.intersection(rel.parts[:-1]):
+            continue
+        if _rewrite(path, tree, wrong, right):
+            touched.append(str(rel))
+    if not touched:
+        raise StrategyDeclined(f"no import statement of {module} found to rewrite")
+    fixed = ".".join(right)
+    return StrategyResult(f"import {fixed} instead of {module} ({'spelling' if typo else 'letter case'}) in {', '.join(touched)}",
+                          {"from": module, "to": fixed, "files": touched}, 0.6 if typo else 0.8)
