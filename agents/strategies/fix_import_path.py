@@ -90,7 +90,9 @@ def _rewrite(path: Path, tree: Path, wrong: list[str], right: list[str]) -> int:
             if (new := fix(absolute)) is not None and first >= len(base):
                 old_spec = "." * node.level + (node.module or "")
                 new_spec = "." * node.level + ".".join(new[len(base):])
-                fixed = re.sub(rf"(\bfrom\s+){re.escape(old_spec)}(?=\s+import\b)", lambda m, spec=new_spec: m.group(1) + spec, line, count=1)
+                head = re.match(rf"(\s*from\s+){re.escape(old_spec)}(?=\s+import\b)", line)
+                if head:
+                    fixed = head.group(1) + new_spec + line[head.end():]
             elif first == len(absolute) and absolute == wrong[:first]:  # from pkg import wrongmodule
                 for alias in node.names:
                     if alias.name == wrong[first]:
