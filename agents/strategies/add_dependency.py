@@ -38,6 +38,8 @@ def _python(name: str, tree: Path, ws: Tools) -> StrategyResult:
     req = tree / "requirements.txt"
     pyproject = tree / "pyproject.toml"
     if req.is_file() or not pyproject.is_file():
+        if pyproject.is_file() and _installs_the_project(req.read_text(encoding="utf-8", errors="replace")):
+            return _pyproject(name, tree, ws, pyproject)  # requirements.txt only installs the project: declare it there
         text = req.read_text(encoding="utf-8") if req.is_file() else ""
         for line in text.splitlines():
             m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line)
@@ -49,6 +51,17 @@ def _python(name: str, tree: Path, ws: Tools) -> StrategyResult:
             text += "\n"
         req.write_text(text + spec + "\n", encoding="utf-8")
         return StrategyResult(f"add {spec} to requirements.txt", {"package": name, "version": version, "manifest": "requirements.txt"}, 0.8)
+    return _pyproject(name, tree, ws, pyproject)
+
+
+def _installs_the_project(requirements: str) -> bool:
+    """True when requirements.txt names no package itself: only ``.`` / ``-e .`` (the project) and comments."""
+    lines = [line.split("#", 1)[0].strip() for line in requirements.splitlines()]
+    lines = [line for line in lines if line]
+    return bool(lines) and all(re.fullmatch(r"(?:-e\s+|--editable\s+)?\.(?:\[[\w,\s-]*\])?/?", line) for line in lines)
+
+
+def _pyproject(name: str, tree: Path, ws: Tools, pyproject: Path) -> StrategyResult:
     text = pyproject.read_text(encoding="utf-8")
     version = _pypi_version(name, tree, ws)
     spec = f"{name}=={version}" if version else name

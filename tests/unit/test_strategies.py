@@ -63,6 +63,20 @@ def test_add_dependency_pyproject(tmp_path: Path) -> None:
     assert '"requests==2.32.3",' in (tmp_path / "pyproject.toml").read_text()
 
 
+@pytest.mark.parametrize(("requirements", "manifest"), [(".\n", "pyproject.toml"), ("-e .  # the app\n", "pyproject.toml"),
+                                                        (".\nidna==3.10\n", "requirements.txt")])
+def test_add_dependency_where_requirements_only_install_the_project(tmp_path: Path, requirements: str, manifest: str) -> None:
+    write(tmp_path, {"pyproject.toml": '[project]\nname = "x"\nversion = "0.1"\ndependencies = []\n', "requirements.txt": requirements})
+    r = add_dependency(FailureReport(category="missing_dependency", entity="requests", ecosystem="python"), tmp_path,
+                       tools({"pip index": (0, "requests (2.32.3)")}))
+    assert r.params["manifest"] == manifest and "requests==2.32.3" in (tmp_path / manifest).read_text()
+    if manifest == "pyproject.toml":
+        import tomllib
+
+        assert tomllib.loads((tmp_path / manifest).read_text())["project"]["dependencies"] == ["requests==2.32.3"]
+        assert (tmp_path / "requirements.txt").read_text() == requirements
+
+
 def test_relax_pin_to_newest_stable(tmp_path: Path) -> None:
     write(tmp_path, {"requirements.txt": "# deps\nrequests==99.0.0 ; python_version >= '3.8'\nidna\n"})
     t = tools({"pip index versions requests": (0, "requests (2.32.3)\nAvailable versions: 3.0.0b1, 2.32.3, 2.31.0")})
