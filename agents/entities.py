@@ -44,6 +44,12 @@ def repo_path(path: str, repo_files: Iterable[str] = ()) -> str:
         best = [f for f in files if path.endswith("/" + f)]
         if best:
             return max(best, key=len)
+        # a file that is missing: keep the part from the deepest repository folder it names
+        dirs = {f.rsplit("/", 1)[0] for f in files if "/" in f}
+        inside = [d for d in dirs if f"/{d}/" in path and "/" not in path[path.rindex(f"/{d}/") + len(d) + 2:]]
+        if inside:
+            d = max(inside, key=len)
+            return path[path.rindex(f"/{d}/") + 1:]
     for root in _CI_ROOTS:
         if root.match(path):
             return root.sub("", path, count=1)
@@ -106,7 +112,8 @@ def normalise(kind: str, value: str, book: RuleBook, local_modules: set[str], re
     if kind == "python_module":
         return python_module(value, book, local_modules)
     if kind == "node_module":
-        return node_module(value, book)
+        category, entity = node_module(value, book)
+        return category, (repo_path(entity, repo_files) if category == "import_error" and entity.startswith("/") else entity)
     if kind == "path":
         return None, repo_path(value, repo_files)
     if kind == "basename":

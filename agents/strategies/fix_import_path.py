@@ -2,9 +2,12 @@
 under another case (``Models`` → ``models``: fine on a laptop's filesystem, fatal on Linux) or
 with one small typo inside a local package (``auth.sesion`` → ``auth.session``).
 
+Python: dotted modules; the imported name keeps its old spelling as an alias where code may use it
+(``import Utils`` → ``import utils as Utils``), so no other line needs to change. JavaScript and
+TypeScript: relative ``require``/``import`` specifiers (``./lib/Greeting`` → ``./lib/greeting``),
+found from the specifier in the error or from the absolute path Node prints for ES modules.
 Only import statements change, only in the repository's own files, and only when exactly one
-module fits; the imported name keeps its old spelling as an alias where code may use it
-(``import Utils`` → ``import utils as Utils``), so no other line needs to change.
+file fits.
 """
 
 from __future__ import annotations
@@ -113,8 +116,92 @@ def _rewrite(path: Path, tree: Path, wrong: list[str], right: list[str]) -> int:
     return changed
 
 
+JS_SOURCES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts")
+JS_RESOLVE = (".js", ".mjs", ".cjs", ".json", ".ts", ".tsx", ".jsx")
+_SPEC = re.compile(r"""(?:\brequire\s*\(\s*|\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)(['"])(\.{1,2}/[^'"]+)\1""", re.M)
+
+
+def _js_exists(folder: Path, seg: str) -> bool:
+    target = folder / seg
+    return target.is_file() or any((folder / (seg + ext)).is_file() for ext in JS_RESOLVE) or (
+        target.is_dir() and any((target / f"index{ext}").is_file() for ext in JS_RESOLVE))
+
+
+def _pick(seg: str, names: list[str]) -> str | None:
+    if seg in names:
+        return seg
+    same_case = [n for n in names if n.lower() == seg.lower()]
+    close = same_case or difflib.get_close_matches(seg, names, n=2, cutoff=0.8)
+    return close[0] if len(close) == 1 else None
+
+
+def _fix_js_spec(tree: Path, base: Path, spec: str) -> str | None:
+    """The specifier with its path segments as they exist on disk, or None (fine already, or no single fit)."""
+    segs, folder, out = spec.split("/"), base, []
+    root = tree.resolve()
+    for i, seg in enumerate(segs):
+        if seg in (".", ".."):
+            folder = folder if seg == "." else folder.parent
+            out.append(seg)
+            continue
+        if not folder.resolve().is_relative_to(root) or not folder.is_dir():
+            return None
+        if i == len(segs) - 1:
+            if _js_exists(folder, seg):
+                return None
+            files = [p.name for p in folder.iterdir() if p.is_file()]
+            has_ext = Path(seg).suffix in JS_RESOLVE
+            keys = {(n if has_ext else Path(n).stem if Path(n).suffix in JS_RESOLVE else n): n for n in files}
+            keys.update({d.name: d.name for d in folder.iterdir() if d.is_dir() and any((d / f"index{e}").is_file() for e in JS_RESOLVE)})
+            pick = _pick(seg, sorted(keys))
+        else:
+            pick = _pick(seg, sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name not in SKIP))
+        if pick is None:
+            return None
+        out.append(pick)
+        folder = folder / pick
+    new = "/".join(out)
+    return new if new != spec else None
+
+
+def _fix_js(entity: str, tree: Path) -> StrategyResult:
+    touched, changes = [], set()
+    for path in sorted(p for p in tree.rglob("*") if p.suffix in JS_SOURCES and p.is_file()):
+        rel = path.relative_to(tree)
+        if SKIP.intersection(rel.parts[:-1]):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        new_text = text
+        for m in _SPEC.finditer(text):
+            spec = m.group(2)
+            if entity.startswith("."):
+                if spec != entity:
+                    continue
+            else:  # Node printed the absolute path of the missing file: match the specifier by where it points
+                target = (path.parent / spec).resolve()
+                if not target.is_relative_to(tree.resolve()):
+                    continue
+                where = target.relative_to(tree.resolve()).as_posix()
+                if not any(e == where or e.endswith("/" + where) for e in (entity, entity.rsplit(".", 1)[0])):
+                    continue
+            fixed = _fix_js_spec(tree, path.parent, spec)
+            if fixed:
+                q = m.group(1)
+                new_text = new_text.replace(f"{q}{spec}{q}", f"{q}{fixed}{q}")
+                changes.add(f"{spec} → {fixed}")
+        if new_text != text:
+            path.write_text(new_text, encoding="utf-8")
+            touched.append(str(rel))
+    if not touched:
+        raise StrategyDeclined(f"no require/import of {entity} found that one existing file fits")
+    return StrategyResult(f"import {'; '.join(sorted(changes))} in {', '.join(touched)}",
+                          {"from": entity, "to": sorted(changes), "files": touched}, 0.75)
+
+
 def fix_import_path(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     module = (report.entity or "").strip()
+    if module.startswith(("./", "../", "/")) or "/" in module or module.endswith(JS_RESOLVE):
+        return _fix_js(module, tree)
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*", module):
         raise StrategyDeclined(f"no dotted Python module in the diagnosis (entity={module!r})")
     wrong = module.split(".")

@@ -122,6 +122,29 @@ def test_fix_import_path_case_and_typo(tmp_path: Path) -> None:
     assert "spelling" in r.summary and r.predicted_success == 0.6
 
 
+def test_fix_import_path_javascript(tmp_path: Path) -> None:
+    write(tmp_path, {"lib/greeting.js": "exports.greet = () => 'hi'\n", "lib/index.mjs": "",
+                     "server.js": "const { greet } = require('./lib/Greeting');\nconst x = require('./lib/Greeting');\n",
+                     "src/app.mjs": "import { greet } from '../lib/greetings.js';\nimport http from 'node:http';\n",
+                     "node_modules/x/a.js": "require('./lib/Greeting')\n"})
+    r = fix_import_path(FailureReport(category="import_error", entity="./lib/Greeting"), tmp_path, tools())
+    assert (tmp_path / "server.js").read_text() == "const { greet } = require('./lib/greeting');\nconst x = require('./lib/greeting');\n"
+    assert r.params["files"] == ["server.js"] and (tmp_path / "node_modules/x/a.js").read_text() == "require('./lib/Greeting')\n"
+    # Node prints the absolute path of a missing ES module; the analyzer keeps the part inside the repository
+    fix_import_path(FailureReport(category="import_error", entity="lib/greetings.js"), tmp_path, tools())
+    assert (tmp_path / "src/app.mjs").read_text().startswith("import { greet } from '../lib/greeting.js';")
+
+
+def test_missing_es_module_path_is_kept_relative_to_the_repository() -> None:
+    from agents.analyzer import analyze
+    from agents.rules import load_rulebook
+
+    log = ("node:internal/errors:496\nError [ERR_MODULE_NOT_FOUND]: Cannot find module "
+           "'/srv/deploys/dep-0007-ab12/src/lib/greetings.js' imported from /srv/deploys/dep-0007-ab12/src/server.js\n")
+    r = analyze(log, load_rulebook(), repo_files=["server.js", "lib/greeting.js", "package.json"])
+    assert (r.category, r.entity) == ("import_error", "lib/greetings.js")
+
+
 def test_fix_import_path_declines_what_it_cannot_pin_down(tmp_path: Path) -> None:
     write(tmp_path, {"request.py": "x = 1\n", "app.py": "import requests\n", "pkg/__init__.py": "",
                      "pkg/alpha.py": "", "pkg/alphb.py": "", "main.py": "from pkg.alphx import y\n"})
