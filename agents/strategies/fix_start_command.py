@@ -98,34 +98,51 @@ def _replace(command: str, old: str, new: str) -> str:
     return re.sub(rf"(?<![\w./-]){re.escape(old)}(?![\w./-])", new, command, count=1)
 
 
+_NPM_SCRIPT = re.compile(r"^(?:npm|pnpm|yarn)\s+(?:run(?:-script)?\s+)?(?P<script>[\w:.-]+)\s*$")
+
+
+def _dump_like(original: str, data: object) -> str:
+    """JSON with the file's own indentation, so the diff shows only the change."""
+    m = re.search(r"^([ \t]+)\S", original, re.M)
+    indent: str | int = m.group(1) if m else 2
+    return json.dumps(data, indent=indent, ensure_ascii=False) + "\n"
+
+
 def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     procfile = tree / "Procfile"
+    pkg_path = tree / "package.json"
+    script = "start"
     if procfile.is_file():
         lines = procfile.read_text(encoding="utf-8").splitlines(keepends=True)
         for i, line in enumerate(lines):
             m = re.match(r"^(\s*web\s*:\s*)(.+?)(\s*)$", line)
             if m:
                 fixed = rewrite(m.group(2), tree, tools.variant)
-                if fixed is None:
+                if fixed is not None:
+                    lines[i] = f"{m.group(1)}{fixed[0]}{m.group(3) or chr(10)}"
+                    procfile.write_text("".join(lines), encoding="utf-8")
+                    return StrategyResult(f"Procfile web: `{fixed[0]}` ({fixed[1]})", {"file": "Procfile", "command": fixed[0]}, 0.75,
+                                          alternatives=fixed[2])
+                npm = _NPM_SCRIPT.match(m.group(2))
+                if npm is None or not pkg_path.is_file():
                     raise StrategyDeclined(f"the Procfile's web command `{m.group(2)}` names nothing missing that another file can replace")
-                lines[i] = f"{m.group(1)}{fixed[0]}{m.group(3) or chr(10)}"
-                procfile.write_text("".join(lines), encoding="utf-8")
-                return StrategyResult(f"Procfile web: `{fixed[0]}` ({fixed[1]})", {"file": "Procfile", "command": fixed[0]}, 0.75,
-                                      alternatives=fixed[2])
-    pkg_path = tree / "package.json"
+                script = "start" if npm.group("script") in ("start", "run") else npm.group("script")  # web: npm start → the start script
+                break
     if pkg_path.is_file():
-        pkg = json.loads(pkg_path.read_text(encoding="utf-8"))
-        start = pkg.get("scripts", {}).get("start")
+        original = pkg_path.read_text(encoding="utf-8")
+        pkg = json.loads(original)
+        command = (pkg.get("scripts") or {}).get(script)
         entries = node_entries(tree)
-        if start:
-            fixed = rewrite(start, tree, tools.variant)
+        if command:
+            fixed = rewrite(command, tree, tools.variant)
             if fixed:
-                pkg["scripts"]["start"] = fixed[0]
-                pkg_path.write_text(json.dumps(pkg, indent=2) + "\n", encoding="utf-8")
-                return StrategyResult(f"package.json start: `{fixed[0]}` ({fixed[1]})", {"file": "package.json", "command": fixed[0]}, 0.7,
+                pkg["scripts"][script] = fixed[0]
+                pkg_path.write_text(_dump_like(original, pkg), encoding="utf-8")
+                return StrategyResult(f"package.json {script}: `{fixed[0]}` ({fixed[1]})", {"file": "package.json", "command": fixed[0]}, 0.7,
                                       alternatives=fixed[2])
-        elif entries:
-            pkg.setdefault("scripts", {})["start"] = f"node {entries[0].relative_to(tree).as_posix()}"
-            pkg_path.write_text(json.dumps(pkg, indent=2) + "\n", encoding="utf-8")
-            return StrategyResult(f"add the missing start script: `{pkg['scripts']['start']}`", {"file": "package.json"}, 0.7)
+        elif entries and tools.variant < len(entries):
+            pkg.setdefault("scripts", {})[script] = f"node {entries[tools.variant].relative_to(tree).as_posix()}"
+            pkg_path.write_text(_dump_like(original, pkg), encoding="utf-8")
+            return StrategyResult(f"add the missing {script} script: `{pkg['scripts'][script]}`", {"file": "package.json"}, 0.7,
+                                  alternatives=len(entries))
     raise StrategyDeclined("no Procfile web command or package.json start script that can be corrected")

@@ -92,6 +92,31 @@ def test_relax_pin_node(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "package.json").read_text())["dependencies"]["vite"] == "^7.1.11"
 
 
+ERESOLVE = """npm error code ERESOLVE
+npm error ERESOLVE unable to resolve dependency tree
+npm error While resolving: p@1.0.0
+npm error Found: react@18.2.0
+npm error   react@"18.2.0" from the root project
+npm error Could not resolve dependency:
+npm error peer react@"17.0.2" from react-dom@17.0.2
+npm error   react-dom@"17.0.2" from the root project"""
+
+
+@pytest.mark.parametrize(("variant", "expect"), [(0, ("react-dom", "18.2.0")), (1, ("react", "^19.2.0"))])
+def test_relax_pin_aligns_the_package_that_declares_the_peer(tmp_path: Path, variant: int, expect: tuple[str, str]) -> None:
+    write(tmp_path, {"package.json": json.dumps({"dependencies": {"react": "18.2.0", "react-dom": "17.0.2"}})})
+    rows = lambda major, peers: json.dumps([{"version": v, "peerDependencies": {"react": p}} for v, p in peers])  # noqa: E731
+    t = tools({"npm install --package-lock-only": (1, ERESOLVE),
+               "npm view react-dom versions": (0, '["17.0.2", "18.2.0", "18.3.1", "19.2.0"]'),
+               "npm view react versions": (0, '["17.0.2", "18.2.0", "19.2.0", "19.3.0-canary.1"]'),
+               "react-dom@^19": (0, "npm warn Unknown user config\n" + rows(19, [("19.2.0", "^19.2.0")])),
+               "react-dom@^18": (0, rows(18, [("18.2.0", "^18.2.0"), ("18.3.1", "^18.3.1")]))}, variant=variant)
+    report = FailureReport(category="dependency_conflict", entity="react", ecosystem="node", rule_id="npm-eresolve")
+    r = relax_pin(report, tmp_path, t)
+    name, version = expect
+    assert json.loads((tmp_path / "package.json").read_text())["dependencies"][name] == version and r.alternatives == 2
+
+
 def test_sync_lockfile_runs_npm(tmp_path: Path) -> None:
     write(tmp_path, {"package.json": "{}", "package-lock.json": "{}"})
     t = tools({"npm install --package-lock-only": (0, "up to date")})
@@ -170,6 +195,15 @@ def test_fix_start_command(tmp_path: Path, procfile: str, files: dict[str, str],
     write(tmp_path, {"Procfile": procfile, **files})
     fix_start_command(FailureReport(category="start_command"), tmp_path, tools())
     assert (tmp_path / "Procfile").read_text() == expect
+
+
+def test_fix_start_command_follows_npm_start_into_package_json(tmp_path: Path) -> None:
+    pkg = '{\n    "name": "p",\n    "scripts": {\n        "start": "node index.js"\n    }\n}\n'
+    write(tmp_path, {"Procfile": "web: npm start\n", "package.json": pkg,
+                     "server.js": "require('http').createServer(() => {}).listen(process.env.PORT)\n"})
+    r = fix_start_command(FailureReport(category="start_command", entity="index.js"), tmp_path, tools())
+    assert (tmp_path / "package.json").read_text() == pkg.replace("index.js", "server.js")  # same indentation: a one-line diff
+    assert (tmp_path / "Procfile").read_text() == "web: npm start\n" and r.params["file"] == "package.json"
 
 
 def test_set_runtime_version(tmp_path: Path) -> None:
