@@ -3,15 +3,22 @@
 A static import scan of every Python file decides: a requirement is kept when its import name is
 imported, when the start command or a config names it, or when any source file mentions it
 (plugins, database URLs). Everything else is removed from requirements.txt.
+
+Node: a package.json dependency is kept when a source file requires or imports it (also a
+sub-path such as ``lodash/get``), when a script or config names it or its command, or when any
+source file mentions it; the others leave ``dependencies``/``devDependencies`` and npm updates
+the lockfile. Only when the app's own code is readable: a file that is not JS/TS is never guessed at.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 
 from agents.strategies import StrategyDeclined, StrategyResult, Tools
+from agents.strategies.registries import npm_lock_refresh
 from memory.models import FailureReport
 
 SKIP = {".venv", "venv", "env", "node_modules", ".git", "build", "dist"}
@@ -50,8 +57,62 @@ def imported_modules(tree: Path) -> tuple[set[str], str]:
     return names, "\n".join(texts).lower()
 
 
+_JS_SPEC = re.compile(r"""(?:\brequire\s*\(\s*|\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)['"]([^'"./][^'"]*)['"]""", re.M)
+_JS_FILES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts", ".vue", ".svelte", ".astro")
+
+
+_BINS = {"typescript": "tsc", "webpack-cli": "webpack", "@vue/cli-service": "vue-cli-service", "@angular/cli": "ng",
+         "@nestjs/cli": "nest", "@babel/cli": "babel"}
+"""Tools whose command is not their package name."""
+
+
+def _node_package(spec: str) -> str:
+    parts = spec.removeprefix("node:").split("/")
+    return "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+
+
+def _trim_node(tree: Path, tools: Tools) -> StrategyResult:
+    path = tree / "package.json"
+    original = path.read_text(encoding="utf-8")
+    pkg = json.loads(original)
+    used: set[str] = set()
+    texts = [json.dumps(pkg.get("scripts") or {})]
+    for src in sorted(tree.rglob("*")):
+        rel = src.relative_to(tree)
+        if not src.is_file() or SKIP.intersection(rel.parts[:-1]) or src.name in ("package.json", "package-lock.json"):
+            continue
+        if src.suffix in _JS_FILES:
+            text = src.read_text(encoding="utf-8", errors="replace")
+            used.update(_node_package(m.group(1)) for m in _JS_SPEC.finditer(text))
+            texts.append(text)
+        elif src.suffix in (".json", ".yaml", ".yml", ".toml", ".cjs", ".rc") or src.name.startswith(".") or src.name == "Procfile":
+            texts.append(src.read_text(encoding="utf-8", errors="replace"))
+    mentioned = "\n".join(texts)
+    removed = []
+    for section in ("dependencies", "devDependencies"):
+        deps = pkg.get(section) or {}
+        for name in list(deps):
+            short = _BINS.get(name, name.split("/")[-1])
+            if name.startswith("@types/") and any(tree.rglob("*.ts")):
+                continue  # the type checker reads them without an import
+            if name in used or re.search(rf"(?<![\w@/-]){re.escape(name)}(?![\w-])", mentioned) or (
+                    short != name and re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", json.dumps(pkg.get("scripts") or {}))):
+                continue
+            del deps[name]
+            removed.append(name)
+    if not removed:
+        raise StrategyDeclined("every package.json dependency is imported or referenced")
+    m = re.search(r"^([ \t]+)\S", original, re.M)
+    path.write_text(json.dumps(pkg, indent=m.group(1) if m else 2, ensure_ascii=False) + "\n", encoding="utf-8")
+    npm_lock_refresh(tools, tree)
+    return StrategyResult(f"remove {len(removed)} never-imported package(s) from package.json: {', '.join(removed)}",
+                          {"removed": removed, "manifest": "package.json"}, 0.65)
+
+
 def trim_unused_dependencies(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     req = tree / "requirements.txt"
+    if not req.is_file() and (tree / "package.json").is_file():
+        return _trim_node(tree, tools)
     if not req.is_file():
         raise StrategyDeclined("no requirements.txt to trim")
     imported, mentioned = imported_modules(tree)

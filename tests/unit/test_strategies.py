@@ -227,6 +227,24 @@ def test_trim_unused_dependencies_keeps_what_is_used(tmp_path: Path) -> None:
     assert r.params["removed"] == ["numpy", "pandas"]
 
 
+def test_trim_unused_dependencies_node(tmp_path: Path) -> None:
+    pkg = {"name": "p", "scripts": {"build": "tsc -p .", "start": "node dist/server.js"},
+           "dependencies": {"express": "^4.19.2", "lodash": "^4.17.21", "aws-sdk": "^2.1692.0", "@scope/kit": "1.0.0",
+                            "googleapis": "^144.0.0", "pg": "^8.12.0"},
+           "devDependencies": {"typescript": "^5.6.3", "@types/node": "^22.0.0", "puppeteer": "^23.0.0"}}
+    write(tmp_path, {"package.json": json.dumps(pkg, indent=2), "package-lock.json": "{}",
+                     "src/server.ts": "import express from 'express';\nimport get from 'lodash/get';\nconst kit = require('@scope/kit/sub');\n"
+                                      "const url = 'pg://db';\nimport './local';\n",
+                     "node_modules/aws-sdk/index.js": "require('aws-sdk')\n"})
+    t = tools({"npm install --package-lock-only": (0, "")})
+    r = trim_unused_dependencies(FailureReport(category="build_timeout"), tmp_path, t)
+    after = json.loads((tmp_path / "package.json").read_text())
+    assert sorted(r.params["removed"]) == ["aws-sdk", "googleapis", "puppeteer"]
+    assert set(after["dependencies"]) == {"express", "lodash", "@scope/kit", "pg"}
+    assert set(after["devDependencies"]) == {"typescript", "@types/node"}  # tsc in a script; types read by tsc
+    assert any("npm install --package-lock-only" in c for c in t.ws.calls)  # type: ignore[attr-defined]
+
+
 def test_retry_backs_off_across_attempts(tmp_path: Path) -> None:
     from agents.strategies.retry import retry
 
