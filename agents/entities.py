@@ -122,4 +122,6 @@ def normalise(kind: str, value: str, book: RuleBook, local_modules: set[str], re
         return None, package(value)
     if kind == "version":
         return None, version(value)
+    if kind == "env_var":
+        return None, value.strip().upper()  # a settings field (database_url) is read from DATABASE_URL
     return None, value.strip()
