@@ -12,7 +12,7 @@ import shlex
 import time
 from pathlib import Path
 
-from agents.analyzer import analyze
+from agents.analyzer import analyze, local_python_modules
 from agents.context import AgentContext
 from agents.strategies import NO_CHANGE
 from memory.errors import WorkspaceError
@@ -52,7 +52,7 @@ def procfile_web(tree: Path) -> str | None:
 
 
 def validate(ctx: AgentContext, candidate: FixCandidate, category: str, base_sha: str, checkout_name: str,
-             fingerprint: str = "") -> ValidationResult:
+             fingerprint: str = "", entity: str | None = None) -> ValidationResult:
     start = time.monotonic()
     reasons = ctx.policy.check(candidate, category)
     if reasons:
@@ -88,8 +88,13 @@ def validate(ctx: AgentContext, candidate: FixCandidate, category: str, base_sha
     verdict = ValidationResult(candidate_id=candidate.id, passed=passed, checks=checks, seconds=round(time.monotonic() - start, 3))
     failed = next((c for c in checks if not c.ok), None)
     if failed is not None and failed.name in ("build", "start-and-health") and fingerprint:
-        nxt = analyze(failed.output, ctx.rules, never_autofix=ctx.policy.never_autofix)
-        if nxt.category != "unknown" and nxt.fingerprint != fingerprint and nxt.category != category:
+        files = ctx.workspace.files(base_sha)
+        nxt = analyze(failed.output, ctx.rules, never_autofix=ctx.policy.never_autofix,
+                      local_modules=local_python_modules(files), repo_files=files)
+        # progress: the candidate cured its failure and the start-up now stops at another one (another category,
+        # or the same kind naming something else: a second missing package), which the next round can fix on top
+        other = nxt.category != category or bool(nxt.entity and entity and nxt.entity.lower() != entity.lower())
+        if nxt.category != "unknown" and nxt.fingerprint != fingerprint and other:
             verdict = verdict.model_copy(update={"progress": True, "next_failure": nxt})
     return verdict
 

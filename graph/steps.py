@@ -144,7 +144,7 @@ def fix_step(state: SwarmState, deps: Deps) -> Update:
 def validate_one(payload: dict[str, Any], deps: Deps) -> Update:
     candidate = FixCandidate.model_validate(payload["candidate"])
     result = validator.validate(deps.ctx, candidate, payload["category"], payload["base_sha"], payload["checkout"],
-                                payload.get("fingerprint", ""))
+                                payload.get("fingerprint", ""), payload.get("entity"))
     deps.event("validated", {"candidate": candidate.id, "passed": result.passed, "policy": result.policy_reasons})
     return {"validations": [result]}
 
@@ -153,7 +153,7 @@ def validation_payloads(state: SwarmState) -> list[dict[str, Any]]:
     assert state.report is not None and state.current is not None
     return [
         {"candidate": c.model_dump(), "category": state.report.category, "base_sha": state.current.sha,
-         "fingerprint": state.report.fingerprint,
+         "fingerprint": state.report.fingerprint, "entity": state.report.entity,
          "checkout": f"{state.session_id}-a{state.attempt + 1}-s{state.stack_depth}-val-{i}"}
         for i, c in enumerate(state.candidates)
     ]

@@ -20,7 +20,8 @@ from memory.models import FailureReport
 SKIP = {".venv", "venv", "env", "node_modules", ".git", "tests", "test", "build", "dist", "migrations"}
 PREFERRED = ["app", "main", "server", "wsgi", "asgi", "run", "index", "manage"]
 _SERVER_CALLS = re.compile(r"serve_forever|\.run\(|uvicorn\.run|run_app\(|make_server\(|serve\(|\.listen\(|createServer\(")
-_APP_OBJECT = re.compile(r"^(app|application|api|server)\s*=\s*\w+(?:\.\w+)*\(", re.M)
+_APP_OBJECT = re.compile(r"^(?:(app|application|api|server)\s*=\s*\w+(?:\.\w+)*\(|(?:async\s+)?def\s+(app|application)\s*\()", re.M)
+"""An app object a WSGI/ASGI server can load: ``app = Flask(...)``, or a bare ``def app(environ, start_response)``."""
 
 
 def _files(tree: Path, suffixes: tuple[str, ...]) -> list[Path]:
@@ -53,7 +54,7 @@ def app_modules(tree: Path) -> list[tuple[Path, str]]:
     for path in _files(tree, (".py",)):
         m = _APP_OBJECT.search(path.read_text(encoding="utf-8", errors="replace"))
         if m:
-            out.append((path, m.group(1)))
+            out.append((path, m.group(1) or m.group(2)))
     return sorted(out, key=lambda x: _rank(x[0], tree))
 
 

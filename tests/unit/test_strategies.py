@@ -197,6 +197,13 @@ def test_fix_start_command(tmp_path: Path, procfile: str, files: dict[str, str],
     assert (tmp_path / "Procfile").read_text() == expect
 
 
+def test_fix_start_command_finds_a_bare_asgi_callable(tmp_path: Path) -> None:
+    write(tmp_path, {"Procfile": "web: uvicorn main:app --host 0.0.0.0 --port $PORT\n",
+                     "api.py": "async def app(scope, receive, send):\n    pass\n"})
+    fix_start_command(FailureReport(category="start_command", entity="main"), tmp_path, tools())
+    assert (tmp_path / "Procfile").read_text() == "web: uvicorn api:app --host 0.0.0.0 --port $PORT\n"
+
+
 def test_fix_start_command_follows_npm_start_into_package_json(tmp_path: Path) -> None:
     pkg = '{\n    "name": "p",\n    "scripts": {\n        "start": "node index.js"\n    }\n}\n'
     write(tmp_path, {"Procfile": "web: npm start\n", "package.json": pkg,

@@ -1,0 +1,66 @@
+"""Progress detection: a candidate that cures its failure while start-up stops at another one is kept for
+stacking, also when the next failure is of the same kind but names something else (a second missing package)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agents import validator
+from agents.ports import CommandResult
+from memory.models import CheckResult, FixCandidate
+from tests.unit.test_agents import ctx
+
+TRACE = 'Traceback (most recent call last):\n  File "/srv/app.py", line 4, in <module>\n    import {mod}\nModuleNotFoundError: No module named \'{mod}\'\n'
+
+
+class Tree:
+    """Just enough Workspace for the validator: a checkout folder, commands that pass, the repo's files."""
+
+    def __init__(self, root: Path) -> None:
+        self.root, self.branch = root, "main"
+
+    def checkout(self, name: str, sha: str) -> Path:
+        (self.root / name).mkdir(parents=True, exist_ok=True)
+        return self.root / name
+
+    def apply(self, tree: Path, diff: str) -> None:
+        return None
+
+    def discard(self, path: Path) -> None:
+        return None
+
+    def run(self, command: str, cwd: Path, timeout: float, env: dict[str, str] | None = None) -> CommandResult:
+        return CommandResult(command, 0, "", 0.01)
+
+    def files(self, sha: str | None = None) -> list[str]:
+        return ["app.py", "helpers/__init__.py", "helpers/util.py", "requirements.txt"]
+
+
+class Smoke:
+    def __init__(self, output: str) -> None:
+        self.output = output
+
+    def smoke(self, tree: Path, timeout: float) -> list[CheckResult]:
+        return [CheckResult(name="build", ok=True), CheckResult(name="start-and-health", ok=False, output=self.output)]
+
+
+def _run(tmp_path: Path, next_module: str) -> object:
+    c = ctx(tmp_path)
+    c.workspace, c.sandbox = Tree(tmp_path), Smoke(TRACE.format(mod=next_module))  # type: ignore[assignment]
+    cand = FixCandidate(id="a1-add_dependency", strategy="add_dependency", summary="add PyYAML", diff="x")
+    return validator.validate(c, cand, "missing_dependency", "abc", "v0", fingerprint="f" * 16, entity="PyYAML")
+
+
+def test_a_second_missing_package_is_progress(tmp_path: Path) -> None:
+    r = _run(tmp_path, "dateutil")
+    assert not r.passed and r.progress and r.next_failure.entity == "python-dateutil"  # type: ignore[attr-defined]
+
+
+def test_the_same_package_again_is_not_progress(tmp_path: Path) -> None:
+    r = _run(tmp_path, "yaml")
+    assert not r.progress and r.next_failure is None  # type: ignore[attr-defined]
+
+
+def test_a_local_module_is_judged_with_the_repository_files(tmp_path: Path) -> None:
+    r = _run(tmp_path, "Helpers")  # differs from helpers/ only in case: an import error, never a PyPI name
+    assert r.progress and r.next_failure.category == "import_error"  # type: ignore[attr-defined]
