@@ -1,0 +1,5 @@
+from .helpres import ok
+
+
+def status():
+    return ok()
