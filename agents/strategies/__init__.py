@@ -6,6 +6,8 @@ ecosystem's own tools through the Workspace port; the Fixer then takes the diff 
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +51,13 @@ class Tools:
 
     def run(self, command: str, cwd: Path, timeout: float = 120) -> Any:
         return self.ws.run(command, cwd, timeout=timeout)
+
+
+def write_json_like(path: Path, data: object) -> None:
+    """Rewrite a JSON manifest keeping the file's own indentation, so the diff shows only the change."""
+    original = path.read_text(encoding="utf-8") if path.is_file() else ""
+    m = re.search(r"^([ \t]+)\S", original, re.M)
+    path.write_text(json.dumps(data, indent=m.group(1) if m else 2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 Strategy = Callable[[FailureReport, Path, Tools], StrategyResult]

@@ -12,7 +12,7 @@ import re
 import shlex
 from pathlib import Path
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, write_json_like
 from memory.models import FailureReport
 
 _NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[A-Za-z0-9][A-Za-z0-9._~-]*$")
@@ -104,8 +104,7 @@ def _node(name: str, tree: Path, ws: Tools) -> StrategyResult:
     version = view.output.strip().splitlines()[-1] if view.ok and view.output.strip() else None
     pkg.setdefault("dependencies", {})[name] = f"^{version}" if version else "*"
     pkg["dependencies"] = dict(sorted(pkg["dependencies"].items()))
-    indent = 2
-    pkg_path.write_text(json.dumps(pkg, indent=indent) + "\n", encoding="utf-8")
+    write_json_like(pkg_path, pkg)
     params: dict[str, object] = {"package": name, "version": version, "manifest": "package.json"}
     if (tree / "package-lock.json").is_file():
         lock = ws.run("npm install --package-lock-only --ignore-scripts --no-audit --no-fund", tree, timeout=180)

@@ -14,7 +14,7 @@ import re
 import shlex
 from pathlib import Path
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, write_json_like
 from memory.models import FailureReport
 
 SKIP = {".venv", "venv", "env", "node_modules", ".git", "tests", "test", "build", "dist", "migrations"}
@@ -102,13 +102,6 @@ def _replace(command: str, old: str, new: str) -> str:
 _NPM_SCRIPT = re.compile(r"^(?:npm|pnpm|yarn)\s+(?:run(?:-script)?\s+)?(?P<script>[\w:.-]+)\s*$")
 
 
-def _dump_like(original: str, data: object) -> str:
-    """JSON with the file's own indentation, so the diff shows only the change."""
-    m = re.search(r"^([ \t]+)\S", original, re.M)
-    indent: str | int = m.group(1) if m else 2
-    return json.dumps(data, indent=indent, ensure_ascii=False) + "\n"
-
-
 def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     procfile = tree / "Procfile"
     pkg_path = tree / "package.json"
@@ -130,20 +123,19 @@ def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> Strate
                 script = "start" if npm.group("script") in ("start", "run") else npm.group("script")  # web: npm start → the start script
                 break
     if pkg_path.is_file():
-        original = pkg_path.read_text(encoding="utf-8")
-        pkg = json.loads(original)
+        pkg = json.loads(pkg_path.read_text(encoding="utf-8"))
         command = (pkg.get("scripts") or {}).get(script)
         entries = node_entries(tree)
         if command:
             fixed = rewrite(command, tree, tools.variant)
             if fixed:
                 pkg["scripts"][script] = fixed[0]
-                pkg_path.write_text(_dump_like(original, pkg), encoding="utf-8")
+                write_json_like(pkg_path, pkg)
                 return StrategyResult(f"package.json {script}: `{fixed[0]}` ({fixed[1]})", {"file": "package.json", "command": fixed[0]}, 0.7,
                                       alternatives=fixed[2])
         elif entries and tools.variant < len(entries):
             pkg.setdefault("scripts", {})[script] = f"node {entries[tools.variant].relative_to(tree).as_posix()}"
-            pkg_path.write_text(_dump_like(original, pkg), encoding="utf-8")
+            write_json_like(pkg_path, pkg)
             return StrategyResult(f"add the missing {script} script: `{pkg['scripts'][script]}`", {"file": "package.json"}, 0.7,
                                   alternatives=len(entries))
     raise StrategyDeclined("no Procfile web command or package.json start script that can be corrected")

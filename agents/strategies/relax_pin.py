@@ -19,7 +19,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, write_json_like
 from agents.strategies.registries import is_prerelease, npm_lock_refresh, npm_versions, pypi_versions
 from agents.strategies.semver import parse, satisfies
 from memory.models import FailureReport
@@ -123,7 +123,7 @@ def _align_peer(owner: str, dep: str, found: str, tree: Path, tools: Tools, pkg:
     best = max(fits, key=lambda v: parse(v) or (0, 0, 0))
     old = pkg[section][owner]
     pkg[section][owner] = best
-    (tree / "package.json").write_text(json.dumps(pkg, indent=2) + "\n", encoding="utf-8")
+    write_json_like(tree / "package.json", pkg)
     npm_lock_refresh(tools, tree)
     return StrategyResult(f"align {owner}@{old} to {best}, the newest release whose peer range accepts {dep}@{found}",
                           {"package": owner, "from": old, "to": best, "peer": f"{dep}@{found}", "manifest": "package.json"},
@@ -149,7 +149,7 @@ def _node(name: str, tree: Path, tools: Tools, report: FailureReport | None = No
     stable = [v for v in versions if not is_prerelease(v)] or versions
     old = pkg[section][name]
     pkg[section][name] = f"^{stable[-1]}"
-    path.write_text(json.dumps(pkg, indent=2) + "\n", encoding="utf-8")
+    write_json_like(path, pkg)
     npm_lock_refresh(tools, tree)
     return StrategyResult(f"relax {name}@{old} to ^{stable[-1]} in package.json",
                           {"package": name, "from": old, "to": stable[-1], "manifest": "package.json"}, 0.7,

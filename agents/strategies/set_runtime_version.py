@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, write_json_like
 from memory.models import FailureReport
 
 
@@ -66,7 +66,7 @@ def set_runtime_version(report: FailureReport, tree: Path, tools: Tools) -> Stra
         newest = max(_key(v)[0] for v in nodes)
         if spec and lows and int(lows[0]) > newest:
             data["engines"]["node"] = f">={newest}"
-            pkg.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+            write_json_like(pkg, data)
             changed.append("package.json engines.node")
     if changed:
         return StrategyResult(f"set the Node version to one the platform has ({', '.join(nodes)}) in {', '.join(changed)}",

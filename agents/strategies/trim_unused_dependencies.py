@@ -17,7 +17,7 @@ import json
 import re
 from pathlib import Path
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, write_json_like
 from agents.strategies.registries import npm_lock_refresh
 from memory.models import FailureReport
 
@@ -73,8 +73,7 @@ def _node_package(spec: str) -> str:
 
 def _trim_node(tree: Path, tools: Tools) -> StrategyResult:
     path = tree / "package.json"
-    original = path.read_text(encoding="utf-8")
-    pkg = json.loads(original)
+    pkg = json.loads(path.read_text(encoding="utf-8"))
     used: set[str] = set()
     texts = [json.dumps(pkg.get("scripts") or {})]
     for src in sorted(tree.rglob("*")):
@@ -102,8 +101,7 @@ def _trim_node(tree: Path, tools: Tools) -> StrategyResult:
             removed.append(name)
     if not removed:
         raise StrategyDeclined("every package.json dependency is imported or referenced")
-    m = re.search(r"^([ \t]+)\S", original, re.M)
-    path.write_text(json.dumps(pkg, indent=m.group(1) if m else 2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_json_like(path, pkg)
     npm_lock_refresh(tools, tree)
     return StrategyResult(f"remove {len(removed)} never-imported package(s) from package.json: {', '.join(removed)}",
                           {"removed": removed, "manifest": "package.json"}, 0.65)
