@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from openapi_core import OpenAPI
-from openapi_core.testing import MockRequest, MockResponse
+from openapi_core.testing import MockRequest
 
 from tests import http_util
 from tests.conftest import SHARED
@@ -52,16 +52,7 @@ class FakeGitHub:
                 self._send(req, status, data)
 
             def _send(self, req: MockRequest, status: int, data: dict[str, Any]) -> None:
-                payload = json.dumps(data).encode()
-                try:
-                    fake.api.validate_response(req, MockResponse(payload, status_code=status, content_type="application/json"))
-                except Exception as exc:
-                    fake.violations.append(f"response {self.path} {status}: {type(exc).__name__}: {exc}")
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                http_util.send_validated(self, fake.api, req, status, data, fake.violations)
 
             def log_message(self, *args: Any) -> None:
                 return None

@@ -21,16 +21,19 @@ def stop(server: ThreadingHTTPServer) -> None:
 
 def send_validated(handler: BaseHTTPRequestHandler, api: Any, req: Any, status: int, body: Any,
                    violations: list[str]) -> None:
-    """Validate a JSON response against the spec (recording any violation), then send it."""
+    """Validate a JSON response (or, for ``body=None``, an empty one) against the spec, recording any
+    violation, then send it."""
     from openapi_core.testing import MockResponse
 
-    data = json.dumps(body).encode()
+    data = b"" if body is None else json.dumps(body).encode()
     try:
-        api.validate_response(req, MockResponse(data, status_code=status, content_type="application/json"))
+        api.validate_response(req, MockResponse(data, status_code=status) if body is None
+                              else MockResponse(data, status_code=status, content_type="application/json"))
     except Exception as exc:
         violations.append(f"response {req.method} {req.path} {status}: {type(exc).__name__}: {str(exc)[:3000]}")
     handler.send_response(status)
-    handler.send_header("content-type", "application/json")
+    if body is not None:
+        handler.send_header("content-type", "application/json")
     handler.send_header("content-length", str(len(data)))
     handler.end_headers()
     handler.wfile.write(data)
