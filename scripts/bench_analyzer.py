@@ -67,7 +67,7 @@ def timed(cmd: list[str]) -> tuple[float, int, str]:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--size-mb", type=int, default=1024)
-    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    ap.add_argument("--corpus", type=Path, default=ROOT / "tests" / "data" / "corpus")
     ap.add_argument("--cause", default="009.log", help="corpus log appended at the end (the real cause)")
     ap.add_argument("--file", type=Path, default=Path("/tmp/swarm-bench-analyzer.log"))
     ap.add_argument("--json", type=Path, default=ROOT / "artifacts" / "bench-analyzer.json")

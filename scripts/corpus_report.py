@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Analyzer accuracy on a labelled corpus (default ../shared/corpus): totals, confusion table, misses.
+"""Analyzer accuracy on a labelled corpus (default tests/data/corpus): totals, confusion table, misses.
 
     .venv/bin/python scripts/corpus_report.py [CORPUS_DIR] [--json FILE]
 """
@@ -21,7 +21,7 @@ from swarm.fastscan import analyze_path  # noqa: E402
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("corpus", nargs="?", type=Path, default=ROOT.parent / "shared" / "corpus")
+    ap.add_argument("corpus", nargs="?", type=Path, default=ROOT / "tests" / "data" / "corpus")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     book = load_rulebook()

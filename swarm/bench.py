@@ -1,4 +1,4 @@
-"""The bench harness: runs each scenario folder as ../shared/scenarios/README.md says and scores it."""
+"""The bench harness: runs each scenario folder as scripts/scenarios-dev/README.md says and scores it."""
 
 from __future__ import annotations
 

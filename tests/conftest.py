@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+DATA = ROOT / "tests" / "data"
+SPECS = DATA / "specs"
+"""The vendors' OpenAPI subsets, kept in the repository (provenance in tests/data/PROVENANCE.md)."""
 _real_connect = socket.socket.connect
 
 

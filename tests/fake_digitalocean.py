@@ -1,7 +1,7 @@
 """A stateful fake of DigitalOcean App Platform's API subset on 127.0.0.1. A deployment builds the
 branch head at the time it is created; phases go PENDING_BUILD → BUILDING → ACTIVE or ERROR (decided
 per commit by the test); logs are archived files behind `historic_urls`. Every API request and response
-is validated against ../shared/specs/digitalocean.openapi.json."""
+is validated against tests/data/specs/digitalocean.openapi.json."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest
 
 from tests import http_util
-from tests.conftest import SHARED
+from tests.conftest import SPECS
 
 NOW = "2026-11-22T10:00:00Z"
 
@@ -24,7 +24,7 @@ class FakeDigitalOcean:
     def __init__(self, head: Callable[[], str], verdict: Callable[[str], tuple[str, str, str]],
                  token: str = "dop_v1_fake0123456789abcdef") -> None:
         self.head, self.verdict, self.token = head, verdict, token
-        self.api = OpenAPI.from_file_path(str(SHARED / "specs" / "digitalocean.openapi.json"))
+        self.api = OpenAPI.from_file_path(str(SPECS / "digitalocean.openapi.json"))
         self.violations: list[str] = []
         self.deployments: list[dict[str, Any]] = []
         self.archive: dict[str, str] = {}

@@ -1,5 +1,5 @@
 """A stateful fake of the GitHub REST subset on 127.0.0.1; every request and response is validated
-against ../shared/specs/github.openapi.json with openapi-core (violations are recorded, and fail tests)."""
+against tests/data/specs/github.openapi.json with openapi-core (violations are recorded, and fail tests)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest
 
 from tests import http_util
-from tests.conftest import SHARED
+from tests.conftest import SPECS
 
 NOW = "2026-11-22T10:00:00Z"
 
@@ -29,7 +29,7 @@ def _user() -> dict[str, Any]:
 class FakeGitHub:
     def __init__(self, token: str = "ghs_fake_installation_token_0123456789") -> None:
         self.token = token
-        self.api = OpenAPI.from_file_path(str(SHARED / "specs" / "github.openapi.json"))
+        self.api = OpenAPI.from_file_path(str(SPECS / "github.openapi.json"))
         self.violations: list[str] = []
         self.issues: dict[int, dict[str, Any]] = {}
         self.comments: list[dict[str, Any]] = []

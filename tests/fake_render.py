@@ -1,6 +1,6 @@
 """A stateful fake of Render's API subset on 127.0.0.1. Deploys go created → build_in_progress →
 live or a failure (decided per commit by the test); logs are kept per deploy. Every request and
-response is validated against ../shared/specs/render.openapi.json (violations are recorded)."""
+response is validated against tests/data/specs/render.openapi.json (violations are recorded)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest
 
 from tests import http_util
-from tests.conftest import SHARED
+from tests.conftest import SPECS
 
 T0 = 1795341600  # 2026-11-22T10:00:00Z
 Verdict = Callable[[str], tuple[str, list[str]]]
@@ -29,7 +29,7 @@ def ts(seconds: int) -> str:
 class FakeRender:
     def __init__(self, verdict: Verdict, key: str = "rnd_fakeRenderKey0123456789abc") -> None:
         self.key, self.verdict = key, verdict
-        self.api = OpenAPI.from_file_path(str(SHARED / "specs" / "render.openapi.json"))
+        self.api = OpenAPI.from_file_path(str(SPECS / "render.openapi.json"))
         self.violations: list[str] = []
         self.deploys: list[dict[str, Any]] = []
         self.polls: dict[str, int] = {}

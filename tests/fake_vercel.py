@@ -1,6 +1,6 @@
 """A stateful fake of Vercel's deployments API subset on 127.0.0.1. A deployment of a commit goes
 QUEUED → BUILDING → READY or ERROR (decided per commit by the test); build output is served as
-deployment events. Every request and response is validated against ../shared/specs/vercel.openapi.json."""
+deployment events. Every request and response is validated against tests/data/specs/vercel.openapi.json."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest
 
 from tests import http_util
-from tests.conftest import SHARED
+from tests.conftest import SPECS
 
 T0 = 1795400000000
 
@@ -22,7 +22,7 @@ T0 = 1795400000000
 class FakeVercel:
     def __init__(self, verdict: Callable[[str], tuple[str, list[str]]], token: str = "vercel_fake_token_0123456789") -> None:
         self.verdict, self.token = verdict, token
-        self.api = OpenAPI.from_file_path(str(SHARED / "specs" / "vercel.openapi.json"))
+        self.api = OpenAPI.from_file_path(str(SPECS / "vercel.openapi.json"))
         self.violations: list[str] = []
         self.deployments: list[dict[str, Any]] = []
         self.events: dict[str, list[dict[str, Any]]] = {}
@@ -171,7 +171,7 @@ class FakeVercel:
     def check_stream_record(self, record: dict[str, Any]) -> None:
         import jsonschema
 
-        spec = json.loads((SHARED / "specs" / "vercel.openapi.json").read_text())
+        spec = json.loads((SPECS / "vercel.openapi.json").read_text())
         op = spec["paths"]["/v1/projects/{projectId}/deployments/{deploymentId}/runtime-logs"]["get"]
         schema = op["responses"]["200"]["content"]["application/stream+json"]["schema"]
         try:

@@ -1,5 +1,5 @@
 """DigitalOcean App Platform (https://api.digitalocean.com) over httpx, following
-../shared/specs/digitalocean.openapi.json.
+tests/data/specs/digitalocean.openapi.json.
 
 App Platform deploys the branch head: a deploy of a commit is a `POST /v2/apps/{id}/deployments`
 (force_build) once that commit is on the remote. Phases are mapped to swarm's statuses; build and

@@ -1,4 +1,4 @@
-"""Render (https://api.render.com/v1) over httpx, following ../shared/specs/render.openapi.json.
+"""Render (https://api.render.com/v1) over httpx, following tests/data/specs/render.openapi.json.
 
 Deploys: POST /services/{id}/deploys {commitId} (201 deploy, or 202 queued with no body: then the
 deploy is found in the list, read page by page with Render's cursors); status from

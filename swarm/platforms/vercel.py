@@ -1,4 +1,4 @@
-"""Vercel (https://api.vercel.com) over httpx, following ../shared/specs/vercel.openapi.json.
+"""Vercel (https://api.vercel.com) over httpx, following tests/data/specs/vercel.openapi.json.
 
 Deploys a commit with `POST /v13/deployments` (gitSource github org/repo/ref/sha, target production),
 polls `GET /v13/deployments/{id}` (readyState mapped), reads build output from
