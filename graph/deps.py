@@ -10,8 +10,9 @@ from typing import Any
 
 from agents.context import AgentContext
 from graph.routing import Limits
-from memory.artifacts import SessionArtifacts
+from memory.artifacts import SessionArtifacts, plain
 from memory.errors import StoreUnavailable
+from memory.redact import redact_obj
 from memory.store import CoordinationStore
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ class Deps:
     console: Callable[[str, dict[str, Any]], None] | None = None
     learn: bool = True
     degraded: bool = False
+    checkpoint_key: str | None = None
+    """AES key for the checkpoints (SWARM_CHECKPOINT_KEY); without one they are redacted, not encrypted."""
     spans: list[tuple[str, float, float]] = field(default_factory=list)
     """(node, start, end) wall-clock spans of every step, for the time split."""
 
@@ -43,17 +46,26 @@ class Deps:
         self.artifacts.append_log("fallback_output.log" if self.degraded else "swarm_output.log", f"{kind}: {data}")
         if self.console:
             self.console(kind, data)
-        if self.store is not None:
-            self.store.append_event(self.session_id, record)  # StoreUnavailable propagates: the runner falls back
+        if self.store is not None:  # StoreUnavailable propagates: the runner falls back
+            self.store.append_event(self.session_id, self._clean(record))
 
     def publish(self, agent: str, payload: dict[str, Any]) -> None:
         self.artifacts.agent_output(agent, payload)
         if self.store is not None:
-            self.store.put_agent_output(self.session_id, agent, payload)
+            self.store.put_agent_output(self.session_id, agent, self._clean(payload))
 
     def session_fields(self, fields: dict[str, Any]) -> None:
         if self.store is not None:
-            self.store.put_session(self.session_id, fields)
+            self.store.put_session(self.session_id, self._clean(fields))
+
+    def redact(self, text: str) -> str:
+        return self.artifacts.redact(text)
+
+    def _clean(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """What goes to the shared store is redacted like the files are."""
+        out = redact_obj(plain(payload), self.artifacts.redact)
+        assert isinstance(out, dict)
+        return out
 
     def degrade(self, why: str) -> None:
         """Continue without the coordination store (the fallback loop calls this when it is down)."""

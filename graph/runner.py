@@ -35,15 +35,12 @@ def run_session(initial: SwarmState | None, deps: Deps, mode: Mode = "swarm", re
 
     from graph.builder import build_graph
 
-    conn = sqlite3.connect(str(deps.artifacts.path("checkpoints.sqlite")), check_same_thread=False)
+    db = deps.artifacts.private_file("checkpoints.sqlite")
+    conn = sqlite3.connect(str(db), check_same_thread=False)
     try:
-        from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+        from graph.serde import checkpoint_serde
 
-        import memory.models as models
-
-        allowed = [("memory.models", name) for name in dir(models) if isinstance(getattr(models, name), type)
-                   and issubclass(getattr(models, name), models.Model)]
-        serde = JsonPlusSerializer(allowed_msgpack_modules=allowed)
+        serde = checkpoint_serde(deps.artifacts.redact, deps.checkpoint_key)
         graph = build_graph().compile(checkpointer=SqliteSaver(conn, serde=serde))
         cfg = _config(deps)
         start_input: SwarmState | None = initial

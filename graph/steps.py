@@ -25,6 +25,7 @@ from graph.deps import Deps, time_split
 from graph.routing import stop_reason
 from memory.artifacts import llm_usage
 from memory.models import Deployment, FixCandidate, Outcome, SwarmState, TriedFix, ValidationResult
+from memory.redact import redact_obj
 
 log = logging.getLogger(__name__)
 Update = dict[str, Any]
@@ -57,6 +58,9 @@ def monitor_step(state: SwarmState, deps: Deps) -> Update:
         deps.event("deploy_started", {"deploy": current.id, "sha": current.sha, "deploy_kind": "initial"})
         deps.session_fields({"status": "watching", "deploy": current.id})
     final, logs = monitor.watch(ctx, current)
+    # the app's output may print secrets: nothing unredacted enters the state (and so no checkpoint, store or prompt)
+    logs = logs.model_copy(update={"build": deps.redact(logs.build), "runtime": deps.redact(logs.runtime)})
+    final = final.model_copy(update={"message": deps.redact(final.message)})
     up.update(current=final, logs=logs, deploys=_replace(state.deploys, final))
     deps.publish("monitor", {"deploy": final.model_dump(), "build_log_tail": logs.build[-3000:], "runtime_log_tail": logs.runtime[-3000:]})
     deps.event("monitored", {"deploy": final.id, "status": final.status, "healthy": final.healthy})
@@ -145,6 +149,7 @@ def validate_one(payload: dict[str, Any], deps: Deps) -> Update:
     candidate = FixCandidate.model_validate(payload["candidate"])
     result = validator.validate(deps.ctx, candidate, payload["category"], payload["base_sha"], payload["checkout"],
                                 payload.get("fingerprint", ""), payload.get("entity"))
+    result = ValidationResult.model_validate(redact_obj(result.model_dump(), deps.artifacts.redact))  # the app ran: its output is redacted
     deps.event("validated", {"candidate": candidate.id, "passed": result.passed, "policy": result.policy_reasons})
     return {"validations": [result]}
 

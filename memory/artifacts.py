@@ -34,8 +34,20 @@ class SessionArtifacts:
         self._lock = threading.Lock()
 
     def ensure(self) -> SessionArtifacts:
-        (self.dir / "agents").mkdir(parents=True, exist_ok=True)
+        """Create the session folder, private to the user (0700): it holds logs of the app."""
+        for folder in (self.root, self.root / "sessions", self.dir, self.dir / "agents"):
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for folder in (self.dir, self.dir / "agents"):
+            os.chmod(folder, 0o700)
         return self
+
+    def private_file(self, name: str) -> Path:
+        """``name`` in the session folder, created (or narrowed to) mode 0600, for files written by others (SQLite)."""
+        path = self.dir / name
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)
+        return path
 
     def path(self, name: str) -> Path:
         return self.dir / name
@@ -45,17 +57,21 @@ class SessionArtifacts:
 
     def write_text(self, name: str, text: str) -> Path:
         target = self.dir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(self.redact(text))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)  # mode 0600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(self.redact(text))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)  # out of space, read-only: nothing half-written is left
+            raise
         return target
 
     def write_json(self, name: str, obj: Any) -> Path:
-        return self.write_text(name, json.dumps(redact_obj(_plain(obj), self.redact), indent=2, default=str) + "\n")
+        return self.write_text(name, json.dumps(redact_obj(plain(obj), self.redact), indent=2, default=str) + "\n")
 
     def read_json(self, name: str) -> Any:
         return json.loads((self.dir / name).read_text(encoding="utf-8"))
@@ -64,14 +80,21 @@ class SessionArtifacts:
         return self.write_json(f"agents/{agent}_output.json", payload)
 
     def append_event(self, event: dict[str, Any]) -> None:
-        line = json.dumps(redact_obj(_plain(event), self.redact), default=str)
-        with self._lock, open(self.dir / "events.jsonl", "a", encoding="utf-8") as fh:
-            fh.write(line + "\n")
+        line = json.dumps(redact_obj(plain(event), self.redact), default=str)
+        self._append("events.jsonl", line + "\n")
 
     def append_log(self, name: str, line: str) -> None:
         stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-        with self._lock, open(self.dir / name, "a", encoding="utf-8") as fh:
-            fh.write(f"{stamp} {self.redact(line)}\n")
+        self._append(name, f"{stamp} {self.redact(line)}\n")
+
+    def _append(self, name: str, text: str) -> None:
+        """One whole line appended to a private (0600) file in a single write."""
+        with self._lock:
+            fd = os.open(self.dir / name, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
+            try:
+                os.write(fd, text.encode("utf-8"))
+            finally:
+                os.close(fd)
 
     def events(self) -> list[dict[str, Any]]:
         try:
@@ -94,13 +117,13 @@ def list_sessions(root: Path) -> list[Path]:
     return sorted((p for p in base.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
 
 
-def _plain(obj: Any) -> Any:
+def plain(obj: Any) -> Any:
     if hasattr(obj, "model_dump"):
         return obj.model_dump(mode="json")
     if isinstance(obj, dict):
-        return {k: _plain(v) for k, v in obj.items()}
+        return {k: plain(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_plain(v) for v in obj]
+        return [plain(v) for v in obj]
     return obj
 
 

@@ -44,10 +44,12 @@ class RedisCoordinationStore:
     ``<prefix>session:<id>:events`` (stream), ``<prefix>sessions`` (set), ``<prefix>lock:<name>``
     (string ``token|owner``, SET NX PX)."""
 
-    def __init__(self, client: Any, prefix: str = "swarm:", stream_maxlen: int = 10_000) -> None:
+    def __init__(self, client: Any, prefix: str = "swarm:", stream_maxlen: int = 10_000, ttl_s: int = 7 * 24 * 3600) -> None:
         self._r = client
         self.prefix = prefix
         self._maxlen = stream_maxlen
+        self.ttl_s = ttl_s
+        """Retention: every key of a session expires this long after its last write."""
 
     def _call(self, what: str, fn: Callable[[], T]) -> T:
         import redis.exceptions as rex
@@ -72,7 +74,9 @@ class RedisCoordinationStore:
         def run() -> None:
             pipe = self._r.pipeline()
             pipe.hset(self._k("session", session_id), mapping=mapping)
+            pipe.expire(self._k("session", session_id), self.ttl_s)
             pipe.sadd(self._k("sessions"), session_id)
+            pipe.expire(self._k("sessions"), self.ttl_s)
             pipe.execute()
 
         self._call("put_session", run)
@@ -82,12 +86,25 @@ class RedisCoordinationStore:
         return {_s(k): _s(v) for k, v in raw.items()}
 
     def list_sessions(self) -> list[str]:
-        return sorted(_s(x) for x in self._call("list_sessions", lambda: self._r.smembers(self._k("sessions"))))
+        """Sessions whose keys have not expired (members of expired sessions are dropped from the index)."""
+        ids = sorted(_s(x) for x in self._call("list_sessions", lambda: self._r.smembers(self._k("sessions"))))
+
+        def live() -> list[str]:
+            pipe = self._r.pipeline()
+            for sid in ids:
+                pipe.exists(self._k("session", sid))
+            found = pipe.execute()
+            gone = [sid for sid, n in zip(ids, found, strict=True) if not n]
+            if gone:
+                self._r.srem(self._k("sessions"), *gone)
+            return [sid for sid, n in zip(ids, found, strict=True) if n]
+
+        return self._call("list_sessions", live) if ids else []
 
     def put_agent_output(self, session_id: str, agent: str, payload: dict[str, Any]) -> None:
         self._call(
             "put_agent_output",
-            lambda: self._r.set(self._k("session", session_id, "agent", agent), json.dumps(payload, default=str)),
+            lambda: self._r.set(self._k("session", session_id, "agent", agent), json.dumps(payload, default=str), ex=self.ttl_s),
         )
 
     def get_agent_output(self, session_id: str, agent: str) -> dict[str, Any] | None:
@@ -96,11 +113,15 @@ class RedisCoordinationStore:
 
     def append_event(self, session_id: str, event: dict[str, Any]) -> str:
         data = {"json": json.dumps(event, default=str)}
-        eid = self._call(
-            "append_event",
-            lambda: self._r.xadd(self._k("session", session_id, "events"), data, maxlen=self._maxlen, approximate=True),
-        )
-        return _s(eid)
+        key = self._k("session", session_id, "events")
+
+        def run() -> Any:
+            pipe = self._r.pipeline()
+            pipe.xadd(key, data, maxlen=self._maxlen, approximate=True)
+            pipe.expire(key, self.ttl_s)
+            return pipe.execute()[0]
+
+        return _s(self._call("append_event", run))
 
     def read_events(self, session_id: str, after: str = "0-0", count: int = 1000) -> list[tuple[str, dict[str, Any]]]:
         key = self._k("session", session_id, "events")
@@ -140,7 +161,7 @@ def _s(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def open_store(url: str | None, prefix: str = "swarm:") -> RedisCoordinationStore:
+def open_store(url: str | None, prefix: str = "swarm:", ttl_s: int = 7 * 24 * 3600) -> RedisCoordinationStore:
     """A store on ``url`` (a real Redis), or an in-process fakeredis when ``url`` is empty."""
     if url:
         import redis
@@ -150,4 +171,4 @@ def open_store(url: str | None, prefix: str = "swarm:") -> RedisCoordinationStor
         import fakeredis
 
         client = fakeredis.FakeRedis()
-    return RedisCoordinationStore(client, prefix=prefix)
+    return RedisCoordinationStore(client, prefix=prefix, ttl_s=ttl_s)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from memory.artifacts import SessionArtifacts
 from memory.errors import ConfigError, GuardRefused, LockHeld, StoreUnavailable
 from memory.learning import LearningStore
 from memory.models import SwarmState
-from memory.redact import Redactor
+from memory.redact import Redactor, looks_secret, secret_name
 from memory.store import RedisCoordinationStore, open_store
 from swarm.adapters import HttpProber, SystemClock
 from swarm.config import EnvSettings, FileConfig, artifacts_root, service_name
@@ -35,17 +34,48 @@ from swarm.sandbox import LocalSandbox
 
 log = logging.getLogger(__name__)
 LOCK_TTL_MS = 60_000
-_SECRET_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|APIKEY|PRIVATE|CREDENTIAL)", re.I)
+CREDENTIAL_VARS = ("ANTHROPIC_API_KEY", "GITHUB_TOKEN", "RENDER_API_KEY", "VERCEL_TOKEN", "DIGITALOCEAN_TOKEN",
+                   "SLACK_WEBHOOK_URL", "DISCORD_WEBHOOK_URL", "TELEGRAM_BOT_TOKEN", "SWARM_WEBHOOK_URL",
+                   "SWARM_CHECKPOINT_KEY")
+"""Every variable swarm itself reads as a credential: its value is masked wherever it appears."""
+
+
+def secret_values(env: EnvSettings, cfg: FileConfig, environ: dict[str, str] | None = None) -> list[str]:
+    """The values to mask by value, whatever their name: swarm's own credentials, every non-trivial value of the
+    app's ``[deploy] env``, environment variables named like secrets, and environment values shaped like one."""
+    environ = dict(os.environ if environ is None else environ)
+    values: list[str] = []
+    for name in CREDENTIAL_VARS:
+        value = getattr(env, name, None)
+        if value is not None:
+            values.append(value.get_secret_value() if hasattr(value, "get_secret_value") else str(value))
+    if env.REDIS_URL and "@" in env.REDIS_URL:
+        values.append(env.REDIS_URL.split("@", 1)[0].rsplit(":", 1)[-1])
+    for value in app_env(cfg, environ).values():
+        if not _trivial(value):
+            values.append(value)
+    for name, value in environ.items():
+        if secret_name(name) and not _trivial(value) or looks_secret(value) and len(value) >= 16 and " " not in value:
+            values.append(value)
+    return values
+
+
+def app_env(cfg: FileConfig, environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The app's variables: the ``[deploy] pass_env`` names from the environment, then ``[deploy] env``."""
+    environ = dict(os.environ if environ is None else environ)
+    return {**{n: environ[n] for n in cfg.deploy.pass_env if n in environ}, **cfg.deploy.env}
+
+
+def _trivial(value: str) -> bool:
+    """Values too plain to mask everywhere (numbers, booleans, a short lowercase word): masking them would
+    mangle ordinary text, and they are no secret."""
+    v = value.strip()
+    return len(v) < 6 or v.isdigit() or v.lower() in ("true", "false", "production", "development", "staging") \
+        or (v.isalpha() and v.islower() and len(v) <= 12)
 
 
 def build_redactor(env: EnvSettings, cfg: FileConfig) -> Redactor:
-    values = [v for k, v in os.environ.items() if _SECRET_NAME.search(k)]
-    values += [v for k, v in cfg.deploy.env.items() if _SECRET_NAME.search(k)]
-    if env.ANTHROPIC_API_KEY:
-        values.append(env.ANTHROPIC_API_KEY.get_secret_value())
-    if env.REDIS_URL and "@" in env.REDIS_URL:
-        values.append(env.REDIS_URL.split("@", 1)[0].rsplit(":", 1)[-1])
-    return Redactor(values)
+    return Redactor(secret_values(env, cfg))
 
 
 def build_targets(cfg: FileConfig, env: EnvSettings, state_dir: Path | None = None) -> list[Any]:
@@ -124,7 +154,7 @@ def build_platform(name: str, repo: Path, state_dir: Path, cfg: FileConfig, env:
                        timeout_s=c.timeout_s, env=dict(cfg.deploy.env))
     return factory(
         repo=repo, state_dir=state_dir, health_path=cfg.deploy.health_path, health_timeout_s=cfg.deploy.health_timeout_s,
-        build_command=cfg.deploy.build, start_command=cfg.deploy.start, env=dict(cfg.deploy.env),
+        build_command=cfg.deploy.build, start_command=cfg.deploy.start, env=app_env(cfg),
         faults=Faults(cfg.faults.build_network_errors, cfg.faults.build_timeout_s),
     )
 
@@ -225,7 +255,7 @@ def open_session(
     redactor = build_redactor(env, cfg)
     artifacts = SessionArtifacts(root, session_id, redactor).ensure()
     service = service_name(cfg, repo)
-    store = store or open_store(env.REDIS_URL, prefix=env.SWARM_REDIS_PREFIX)
+    store = store or open_store(env.REDIS_URL, prefix=env.SWARM_REDIS_PREFIX, ttl_s=env.SWARM_REDIS_TTL_S)
     try:
         store.ping()
     except StoreUnavailable as exc:
@@ -245,7 +275,8 @@ def open_session(
     keeper = LockKeeper(store, lock_name, token)
     keeper.start()
     try:
-        workspace = GitWorkspace(repo, cfg.service.remote, cfg.service.branch or "main", artifacts.dir / "work")
+        workspace = GitWorkspace(repo, cfg.service.remote, cfg.service.branch or "main", artifacts.dir / "work",
+                                 app_env=app_env(cfg), redact=redactor)
         if cfg.service.branch is None:
             workspace.branch = workspace.current_branch() or "main"
         branch = workspace.branch
@@ -268,7 +299,7 @@ def open_session(
             rollback=cfg.heal.rollback,
         )
         sandbox = LocalSandbox(cfg.deploy.health_path, cfg.deploy.health_timeout_s, cfg.deploy.build, cfg.deploy.start,
-                               dict(cfg.deploy.env), cfg.faults.build_timeout_s)
+                               app_env(cfg), cfg.faults.build_timeout_s)
         notifier = FanOutNotifier(artifacts.path("notifications.jsonl"), redactor, build_targets(cfg, env))
         changes = None
         if cfg.heal.branch_mode == "pr" and env.GITHUB_TOKEN and env.GITHUB_REPOSITORY:
@@ -295,7 +326,8 @@ def open_session(
         llm_note = (f"{cfg.llm.model} (token budget {cfg.llm.token_budget})" if llm
                     else "not available (no ANTHROPIC_API_KEY): the swarm ran on rules alone")
         deps = Deps(ctx=ctx, limits=limits, artifacts=artifacts, store=store, llm_note=llm_note, console=console,
-                    learn=not dry_run)
+                    learn=not dry_run,
+                    checkpoint_key=env.SWARM_CHECKPOINT_KEY.get_secret_value() if env.SWARM_CHECKPOINT_KEY else None)
         head = workspace.remote_head()
         now = time.time()
         if not resume:

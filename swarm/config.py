@@ -35,6 +35,10 @@ class DeploySection(_S):
     health_path: str = "/healthz"
     health_timeout_s: float = Field(30.0, gt=0, le=600)
     env: dict[str, str] = Field(default_factory=dict)
+    """The app's own variables (not secrets: those come from the environment, see pass_env)."""
+    pass_env: list[str] = Field(default_factory=list)
+    """Names of environment variables handed to the app's build, checks and process (e.g. DATABASE_URL).
+    Nothing else from swarm's environment reaches the app."""
 
 
 class HealSection(_S):
@@ -146,6 +150,10 @@ class EnvSettings(BaseSettings):
     SWARM_MAX_ATTEMPTS: int | None = None
     SWARM_REDIS_PREFIX: str = "swarm:"
     SWARM_LOG_LEVEL: str = "WARNING"
+    SWARM_CHECKPOINT_KEY: SecretStr | None = None
+    """16, 24 or 32 bytes (raw or base64/hex): checkpoints are then encrypted with AES (LangGraph's EncryptedSerializer)."""
+    SWARM_REDIS_TTL_S: int = Field(7 * 24 * 3600, ge=60)
+    """Retention of a session's keys in the coordination store (refreshed on every write)."""
     SLACK_WEBHOOK_URL: SecretStr | None = None
     DISCORD_WEBHOOK_URL: SecretStr | None = None
     TELEGRAM_BOT_TOKEN: SecretStr | None = None

@@ -8,12 +8,14 @@ import os
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import git
 
 from agents.ports import CommandResult, Published
 from memory.errors import WorkspaceError
+from swarm.appenv import app_environment
 from swarm.procs import run_command
 
 log = logging.getLogger(__name__)
@@ -23,7 +25,8 @@ _ATTEMPT = re.compile(r"^Swarm-Attempt:\s*(\d+)\s*$", re.M)
 
 class GitWorkspace:
     def __init__(self, root: Path, remote: str, branch: str, work_dir: Path,
-                 author: tuple[str, str] = ("swarm", "swarm@localhost"), tool_path: list[str] | None = None) -> None:
+                 author: tuple[str, str] = ("swarm", "swarm@localhost"), tool_path: list[str] | None = None,
+                 app_env: dict[str, str] | None = None, redact: Callable[[str], str] | None = None) -> None:
         try:
             self.repo = git.Repo(root)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
@@ -35,6 +38,10 @@ class GitWorkspace:
         if remote not in [r.name for r in self.repo.remotes]:
             raise WorkspaceError(f"{self.root} has no remote named {remote!r}; add it (git remote add {remote} URL) or set [service] remote")
         self._tool_path = tool_path or [str(Path(sys.executable).parent)]
+        self.app_env = dict(app_env or {})
+        """The app's own variables, given to the checks and tools that run its code."""
+        self.redact = redact or (lambda text: text)
+        """Applied to every commit message before it is written (evidence quotes logs)."""
 
     # -- reading --------------------------------------------------------------------------
     def _git(self, *args: str, cwd: Path | None = None, input_text: str | None = None) -> str:
@@ -121,9 +128,9 @@ class GitWorkspace:
         return self._git("diff", "--cached", "--no-color", "--no-ext-diff", cwd=tree)
 
     def run(self, command: str, cwd: Path, timeout: float, env: dict[str, str] | None = None) -> CommandResult:
-        full_env = {**os.environ, **(env or {})}
+        # the user's checks and tools run the app's code: an allow-listed environment, never swarm's credentials
+        full_env = app_environment({**self.app_env, **(env or {})})
         full_env["PATH"] = os.pathsep.join([*self._tool_path, full_env.get("PATH", "")])
-        full_env.pop("VIRTUAL_ENV", None)
         code, out, seconds, timed_out = run_command(command, cwd, timeout, env=full_env)
         return CommandResult(command, code, out, seconds, timed_out)
 
@@ -155,7 +162,8 @@ class GitWorkspace:
         env = {**os.environ, "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
                "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email, "GIT_TERMINAL_PROMPT": "0"}
         self._git("add", "-A", cwd=tree)
-        code, out, _, _ = run_command(["git", "commit", "--no-verify", "-q", "-F", "-"], tree, 60, env=env, shell=False, stdin_text=message)
+        code, out, _, _ = run_command(["git", "commit", "--no-verify", "-q", "-F", "-"], tree, 60, env=env, shell=False,
+                                      stdin_text=self.redact(message))
         if code != 0:
             raise WorkspaceError(f"git commit failed: {out.strip()[-800:]}")
         sha = self._git("rev-parse", "HEAD", cwd=tree).strip()
@@ -202,7 +210,7 @@ class GitWorkspace:
                    "GIT_COMMITTER_EMAIL": email}
             self._git("add", "-A", cwd=tree)
             code, out_text, _, _ = run_command(["git", "commit", "--no-verify", "-q", "-F", "-"], tree, 60, env=env,
-                                               shell=False, stdin_text=message)
+                                               shell=False, stdin_text=self.redact(message))
             if code != 0:
                 raise WorkspaceError(f"git commit failed: {out_text.strip()[-500:]}")
             sha = self._git("rev-parse", "HEAD", cwd=tree).strip()

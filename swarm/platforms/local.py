@@ -25,6 +25,7 @@ from typing import Any
 
 from memory.errors import PlatformError
 from memory.models import TERMINAL_STATUSES, DeployLogs, Deployment
+from swarm.appenv import app_environment
 from swarm.procs import alive, kill_group
 
 LOG_TAIL = 2 * 1024 * 1024
@@ -45,6 +46,7 @@ class LocalPlatform:
     build_command: str | None = None
     start_command: str | None = None
     env: dict[str, str] = field(default_factory=dict)
+    """The app's variables: ``[deploy] env`` plus the ``[deploy] pass_env`` names taken from the environment."""
     faults: Faults = field(default_factory=Faults)
     name: str = "local"
 
@@ -115,7 +117,7 @@ class LocalPlatform:
                 proc = subprocess.Popen(
                     [sys.executable, "-m", "swarm.platforms.local_worker", str(ddir)],
                     stdout=log_fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-                    cwd=str(ddir), env={**os.environ, "PYTHONPATH": _pythonpath()},
+                    cwd=str(ddir), env={**app_environment(), "PYTHONPATH": _pythonpath()},
                 )
             _write_json(ddir / "meta.json", {**self._meta(deploy_id), "worker_pid": proc.pid})
         return self.status(deploy_id)
