@@ -19,6 +19,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from memory.errors import ConfigError
+
 log = logging.getLogger(__name__)
 
 
@@ -84,20 +86,33 @@ class LearningStore:
 
     def _read(self) -> LearningState:
         try:
-            raw = self.path.read_text(encoding="utf-8")
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             return LearningState()
+        except IsADirectoryError as exc:
+            return self._move_aside(exc)
+        except OSError as exc:
+            raise ConfigError(f"learning state {self.path} cannot be read ({exc.strerror or exc}); fix its permissions, "
+                              "or point SWARM_ARTIFACTS elsewhere") from exc
         try:
-            return LearningState.model_validate(json.loads(raw))
-        except (json.JSONDecodeError, ValidationError, UnicodeDecodeError) as exc:
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
+            return LearningState.model_validate(json.loads(raw.decode("utf-8")))
+        except (ValueError, ValidationError, RecursionError) as exc:  # bad JSON, bad UTF-8, wrong shape
+            return self._move_aside(exc)
+
+    def _move_aside(self, exc: BaseException) -> LearningState:
+        """An unreadable state is kept, renamed and named in a warning; the session starts from a fresh one."""
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
+        try:
             os.replace(self.path, aside)
-            log.warning(
-                "learning state %s is corrupt (%s); moved it aside to %s and started a fresh one. "
-                "Inspect or restore it by hand if it held useful fixes.",
-                self.path, str(exc).splitlines()[0], aside,
-            )
-            return LearningState()
+        except OSError as err:
+            raise ConfigError(f"learning state {self.path} is unreadable ({_first_line(exc)}) and cannot be moved "
+                              f"aside ({err.strerror or err}); move or delete it by hand") from exc
+        log.warning(
+            "learning state %s is corrupt (%s); moved it aside to %s and started a fresh one. "
+            "Inspect or restore it by hand if it held useful fixes.",
+            self.path, _first_line(exc), aside,
+        )
+        return LearningState()
 
     def load(self) -> LearningState:
         with self._locked():
@@ -120,3 +135,8 @@ class LearningStore:
                 Path(tmp).unlink(missing_ok=True)
                 raise
             return state
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__

@@ -42,3 +42,22 @@ def test_unknown_keys_are_corrupt_not_silently_dropped(tmp_path: Path) -> None:
     path.write_text(json.dumps({"version": 1, "surprise": 1}))
     LearningStore(path).load()
     assert list(tmp_path.glob("s.json.corrupt-*"))
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe\x00{not utf-8", b'{"version": 1, "known_fixes": "\xe9"}', b"[" * 100_000, b"[]"])
+def test_any_unreadable_state_is_moved_aside_not_a_crash(tmp_path: Path, content: bytes) -> None:
+    """Issue 10 #6: a non-UTF-8 (or absurdly nested, or wrongly shaped) learning state crashed every session."""
+    path = tmp_path / "deploy_learning_state.json"
+    path.write_bytes(content)
+    state = LearningStore(path).load()
+    assert state.known_fixes == {}
+    aside = list(tmp_path.glob("deploy_learning_state.json.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_bytes() == content  # nothing lost
+
+
+def test_a_directory_in_place_of_the_state_is_moved_aside(tmp_path: Path) -> None:
+    path = tmp_path / "deploy_learning_state.json"
+    path.mkdir()
+    LearningStore(path).update(lambda s: s.performance_map.update({"x": 1.0}))
+    assert LearningStore(path).load().performance_map == {"x": 1.0}
+    assert list(tmp_path.glob("deploy_learning_state.json.corrupt-*"))
