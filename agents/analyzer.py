@@ -27,6 +27,18 @@ _HEX = re.compile(r"\b(?:0x)?[0-9a-f]{7,}\b", re.I)
 _PATH = re.compile(r"(?:[A-Za-z]:)?(?:/[^\s/'\":()]+)+/")
 _NUM = re.compile(r"\d+")
 BEFORE, AFTER = 10, 8
+TRACE_BEFORE = 60
+"""How far back the evidence reaches to include the start of the winning line's traceback."""
+_TRACE_HEAD = "Traceback (most recent call last)"
+# where text only echoes what someone typed or requested: a URL, an HTTP request line, an access log's path field
+_ECHO = re.compile(
+    r"""[a-z][a-z0-9+.\-]*://\S+"""
+    r"""|"(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|CONNECT|TRACE) [^"]*"?"""
+    r"""|\b(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /.*?(?: HTTP/\d(?:\.\d)?|$)"""
+    r"""|\b(?:path|uri|url|request|referer|referrer|query|q)=(?:"[^"]*"|\S+)"""
+    r"""|(?<=\s)/\S*\?\S+""",
+    re.I,
+)
 ContextFn = Callable[[int], tuple[list[tuple[int, str]], list[tuple[int, str]]]]
 
 __all__ = ["analyze", "analyze_numbered", "clean_line", "fingerprint", "local_python_modules", "normalise"]
@@ -56,14 +68,33 @@ class _Hit:
     after: list[tuple[int, str]] = field(default_factory=list)
 
 
+def echoed_at(line: str, pos: int) -> bool:
+    """Whether position ``pos`` of ``line`` lies inside echoed text (a URL, a request line, an access log's path or
+    query): an error name there is what a client sent, not what the app raised."""
+    return any(m.start() <= pos < m.end() for m in _ECHO.finditer(line))
+
+
 def _match_uncached(line: str, rules: tuple[Rule, ...]) -> tuple[Rule, re.Match[str]] | None:
     low = line.lower()
+    echo: bool | None = None
     for rule in rules:  # sorted by precedence, highest first
         if any(a in low for a in rule.anchors):
             m = rule.regex.search(line)
             if m is not None:
+                if echo is None:
+                    echo = _ECHO.search(line) is not None
+                if echo and echoed_at(line, m.start()):
+                    continue  # hostile or accidental text in a request never outranks a real error
                 return rule, m
     return None
+
+
+def trim_before(before: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The BEFORE lines before a hit, reaching back to the start of its traceback when that is within TRACE_BEFORE."""
+    for i in range(len(before) - 1, -1, -1):
+        if _TRACE_HEAD in before[i][1]:
+            return before[i:] if len(before) - i > BEFORE else before[-BEFORE:]
+    return before[-BEFORE:]
 
 
 class _LineCache:
@@ -89,7 +120,7 @@ def _match(line: str, rules: tuple[Rule, ...]) -> tuple[Rule, re.Match[str]] | N
 
 
 def scan(numbered: Iterable[tuple[int, str]], book: RuleBook) -> tuple[_Hit | None, list[tuple[int, str]], dict[str, int]]:
-    window: deque[tuple[int, str]] = deque(maxlen=BEFORE)
+    window: deque[tuple[int, str]] = deque(maxlen=TRACE_BEFORE)
     tail: deque[tuple[int, str]] = deque(maxlen=20)
     best: _Hit | None = None
     seen: dict[str, int] = {}
@@ -144,6 +175,7 @@ def analyze_numbered(
             root_line=tail[-1][0] if tail else None,
         )
     before, after = context(best.lineno) if context else (best.before, best.after)
+    before = trim_before(before)
     spec = best.rule.spec
     category = spec.category
     raw, kind = _entity(best, before, after)

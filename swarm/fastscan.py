@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from agents.analyzer import AFTER, BEFORE, analyze, analyze_numbered
+from agents.analyzer import AFTER, TRACE_BEFORE, analyze, analyze_numbered
 from agents.logsource import MAX_LINE, clean_line
 from agents.rules import RuleBook
 from memory.models import FailureReport
@@ -83,7 +83,7 @@ def _analyze_with_grep(grep: str, path: Path, book: RuleBook, progress: Progress
 
 
 def read_context(path: Path, offset: int, lineno: int, span: int = 256 * 1024) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """The BEFORE lines before and AFTER lines after the line at byte ``offset`` (line ``lineno``)."""
+    """The TRACE_BEFORE lines before and AFTER lines after the line at byte ``offset`` (line ``lineno``)."""
     with open(path, "rb") as fh:
         start = max(0, offset - span)
         fh.seek(start)
@@ -93,7 +93,7 @@ def read_context(path: Path, offset: int, lineno: int, span: int = 256 * 1024) -
     before_raw = head.split(b"\n") if head else []
     if start > 0:
         before_raw = before_raw[1:]  # a partial first line
-    before_raw = before_raw[:-1][-BEFORE:] if head.endswith(b"\n") else before_raw[-BEFORE:]
+    before_raw = before_raw[:-1][-TRACE_BEFORE:] if head.endswith(b"\n") else before_raw[-TRACE_BEFORE:]
     after_raw = tail.split(b"\n")[1:]
     if len(tail) < span and after_raw and after_raw[-1] == b"":
         after_raw.pop()  # the file ends with a newline: no empty line after it
