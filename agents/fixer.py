@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from agents.context import AgentContext
 from agents.policy import diff_paths
+from agents.safepath import UnsafePath, links_withdrawn
 from agents.strategies import NO_CHANGE, StrategyDeclined, Tools, registry
 from memory.models import FailureReport, FixCandidate
 
@@ -36,10 +37,15 @@ def propose(
                 if stack is not None:
                     ctx.workspace.apply(tree, stack.diff)
                 avoid = tuple(c.summary for c in candidates if c.strategy == name)
-                result = strategy(report, tree, replace(tools, variant=variant, avoid=avoid))
+                # links out of the repository are withdrawn while the strategy (and any tool it runs) works
+                with links_withdrawn(tree):
+                    result = strategy(report, tree, replace(tools, variant=variant, avoid=avoid))
                 diff = ctx.workspace.diff(tree)
             except StrategyDeclined as exc:
                 notes.append(f"{name}: declined: {exc}")
+                break
+            except UnsafePath as exc:
+                notes.append(f"{name}: refused: {exc}")
                 break
             finally:
                 ctx.workspace.discard(tree)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from agents.analyzer import analyze, local_python_modules
 from agents.context import AgentContext
+from agents.policy import diff_paths
+from agents.safepath import escaping_links, links_withdrawn, touches_link
 from agents.strategies import NO_CHANGE
 from memory.errors import WorkspaceError
 from memory.models import CheckResult, FixCandidate, ValidationResult
@@ -64,6 +66,10 @@ def validate(ctx: AgentContext, candidate: FixCandidate, category: str, base_sha
     checks: list[CheckResult] = []
     tree = ctx.workspace.checkout(checkout_name, base_sha)
     try:
+        through = touches_link(candidate.files or sorted(diff_paths(candidate.diff)), escaping_links(tree))
+        if through:
+            return ValidationResult(candidate_id=candidate.id, passed=False, policy_ok=False,
+                                    policy_reasons=[link.reason() for link in through], seconds=round(time.monotonic() - start, 3))
         t0 = time.monotonic()
         try:
             ctx.workspace.apply(tree, candidate.diff)
@@ -71,17 +77,9 @@ def validate(ctx: AgentContext, candidate: FixCandidate, category: str, base_sha
         except WorkspaceError as exc:
             checks.append(CheckResult(name="applies", ok=False, output=str(exc)[-2000:]))
             return ValidationResult(candidate_id=candidate.id, passed=False, checks=checks, seconds=round(time.monotonic() - start, 3))
-        commands = [*default_checks(tree), *((f"validate[{i}]", c) for i, c in enumerate(ctx.options.validate_commands))]
-        for name, command in commands:
-            result = ctx.workspace.run(command, tree, timeout=ctx.options.validate_timeout_s)
-            output = result.output[-4000:]
-            if result.timed_out:
-                output += f"\n(timed out after {ctx.options.validate_timeout_s:.0f}s)"
-            checks.append(CheckResult(name=name, ok=result.ok, seconds=round(result.seconds, 3), output=f"$ {command}\n{output}"))
-            if not result.ok:
-                break
-        if all(c.ok for c in checks) and ctx.sandbox is not None and ctx.options.smoke_check:
-            checks.extend(ctx.sandbox.smoke(tree, timeout=ctx.options.validate_timeout_s))
+        # checks and the smoke build see the repository as a platform's clone would: no links out of it
+        with links_withdrawn(tree):
+            _run_checks(ctx, tree, checks)
     finally:
         ctx.workspace.discard(tree)
     passed = all(c.ok for c in checks)
@@ -97,6 +95,20 @@ def validate(ctx: AgentContext, candidate: FixCandidate, category: str, base_sha
         if nxt.category != "unknown" and nxt.fingerprint != fingerprint and other:
             verdict = verdict.model_copy(update={"progress": True, "next_failure": nxt})
     return verdict
+
+
+def _run_checks(ctx: AgentContext, tree: Path, checks: list[CheckResult]) -> None:
+    commands = [*default_checks(tree), *((f"validate[{i}]", c) for i, c in enumerate(ctx.options.validate_commands))]
+    for name, command in commands:
+        result = ctx.workspace.run(command, tree, timeout=ctx.options.validate_timeout_s)
+        output = result.output[-4000:]
+        if result.timed_out:
+            output += f"\n(timed out after {ctx.options.validate_timeout_s:.0f}s)"
+        checks.append(CheckResult(name=name, ok=result.ok, seconds=round(result.seconds, 3), output=f"$ {command}\n{output}"))
+        if not result.ok:
+            return
+    if ctx.sandbox is not None and ctx.options.smoke_check:
+        checks.extend(ctx.sandbox.smoke(tree, timeout=ctx.options.validate_timeout_s))
 
 
 def select(candidates: list[FixCandidate], results: list[ValidationResult]) -> FixCandidate | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from agents import llm_context
+from agents import llm_context, safepath
 from agents.prompting import SYSTEM, render
 from agents.strategies import StrategyDeclined, StrategyResult, Tools
 from memory.errors import LLMError
@@ -63,6 +63,11 @@ def check_edits(tree: Path, data: Any) -> tuple[list[str], dict[Path, str]]:
         if rel.parts and rel.parts[0] == ".git":
             problems.append(f"edit {i}: {edit['path']} is under .git/, which is never edited")
             continue
+        try:
+            safepath.resolve_inside(root, rel)
+        except safepath.UnsafePath as exc:
+            problems.append(f"edit {i}: {exc}")
+            continue
         if not target.is_file():
             problems.append(f"edit {i}: {edit['path']} does not exist in the repository")
             continue
@@ -80,7 +85,7 @@ def llm_patch(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult
     if tools.llm is None:
         raise StrategyDeclined("no LLM is available (set ANTHROPIC_API_KEY); rules have no code fix for this")
     files = repo_files(tree)
-    ctx_files, manifest = llm_context.gather(report, files, lambda p: (tree / p).read_text(encoding="utf-8", errors="replace"))
+    ctx_files, manifest = llm_context.gather(report, files, lambda p: safepath.read_text(tree, p))
     prompt = render("fixer.md", category=report.category, entity=report.entity or "", root_cause=report.root_cause,
                     log_window=llm_context.log_window(report), files=ctx_files, manifest=manifest,
                     avoid="; ".join(tools.avoid))

@@ -23,6 +23,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from swarm.appenv import app_environment
 from swarm.procs import alive, kill_group
 
 INJECTED = {
@@ -74,8 +75,19 @@ class Worker:
         if out.returncode != 0:
             raise BuildFailed(f"cannot export commit {self.cfg['sha']}: {out.stderr.decode(errors='replace').strip()}")
         self.src.mkdir()
+        skipped: list[str] = []
+
+        def keep(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+            try:
+                return tarfile.data_filter(member, dest)
+            except tarfile.FilterError as exc:  # a link out of the source tree: a platform's clone would not follow it
+                skipped.append(f"{member.name} ({exc})")
+                return None
+
         with tarfile.open(fileobj=BytesIO(out.stdout)) as tar:
-            tar.extractall(self.src, filter="data")
+            tar.extractall(self.src, filter=keep)
+        for name in skipped:
+            self.say(f"not extracted: {name}; symbolic links out of the repository are not followed")
 
     def ecosystem(self) -> str:
         if (self.src / "package.json").is_file():
@@ -199,8 +211,8 @@ class Worker:
                 os.replace(tmp, other / "meta.json")
 
     def environment(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
-        env.update({str(k): str(v) for k, v in (self.cfg.get("env") or {}).items()})
+        # an allow-list plus the app's own variables: never swarm's credentials (see swarm.appenv)
+        env = app_environment(self.cfg.get("env") or {})
         env["PATH"] = os.pathsep.join([str(self.src / ".venv" / "bin"), str(self.src / "node_modules" / ".bin"), env.get("PATH", "")])
         env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
         return env
