@@ -23,7 +23,8 @@ def commit_message(session_id: str, attempt: int, report: FailureReport, candida
         *([f"Also: {also.category}" + (f" ({also.entity})" if also.entity else "")
            + f", found by the start-up check of the first fix: {root_cause(also)[:160]}"] if also else []),
         f"Fix: {candidate.strategy}: {candidate.summary}",
-        f"Validation: {'passed' if validation and validation.passed else 'not run'}" + (f" ({checks})" if checks else ""),
+        f"Validation: {'passed' if validation and validation.passed else 'not run'}"
+        + (f" on {validation.base_sha[:12]}" if validation and validation.base_sha else "") + (f" ({checks})" if checks else ""),
         "",
         f"{TRAILER}: {session_id}",
         f"Swarm-Attempt: {attempt}",
@@ -36,8 +37,11 @@ def root_cause(report: FailureReport) -> str:
 
 
 def ship(ctx: AgentContext, session_id: str, attempt: int, report: FailureReport, candidate: FixCandidate,
-         validation: ValidationResult | None, failed: Deployment, also: FailureReport | None = None) -> tuple[Deployment, str | None]:
-    """Publish the candidate (idempotent per session+attempt) and deploy it. Returns (deploy, commit)."""
+         validation: ValidationResult | None, failed: Deployment, also: FailureReport | None = None,
+         onto: str | None = None) -> tuple[Deployment, str | None]:
+    """Publish the candidate (idempotent per session+attempt) on ``onto`` (default: the failed commit) and deploy
+    it. Returns (deploy, commit). Raises RemoteMoved when the branch moved past ``onto``, PushRefused when the
+    remote refuses."""
     if candidate.strategy in NO_CHANGE:
         delay = float(candidate.params.get("delay_s", 0) or 0)
         if delay:
@@ -46,7 +50,7 @@ def ship(ctx: AgentContext, session_id: str, attempt: int, report: FailureReport
         dep = ctx.platform.deploy(failed.sha, key=f"{session_id}:{attempt}", kind="redeploy", attempt=attempt)
         return dep, None
     message = commit_message(session_id, attempt, report, candidate, validation, failed, also)
-    published = ctx.workspace.publish(candidate.diff, message, failed.sha, session_id, attempt)
+    published = ctx.workspace.publish(candidate.diff, message, onto or failed.sha, session_id, attempt)
     ctx.emit("pushed", {"sha": published.sha, "reused": published.reused, "attempt": attempt})
     dep = ctx.platform.deploy(published.sha, key=f"{session_id}:{attempt}", kind="fix", attempt=attempt)
     return dep, published.sha
@@ -74,7 +78,7 @@ def rollback(ctx: AgentContext, session_id: str, attempt: int, good_sha: str, ba
         f"{TRAILER}: {session_id}",
         f"Swarm-Attempt: {attempt}",
     ]) + "\n"
-    published = ctx.workspace.revert_to(good_sha, message, session_id, attempt)
+    published = ctx.workspace.revert_to(good_sha, message, session_id, attempt, expect_head=bad.sha)
     ctx.emit("pushed", {"sha": published.sha, "reused": published.reused, "attempt": attempt, "rollback": True})
     if native and good_deploy is not None:
         try:

@@ -22,6 +22,11 @@ DEFAULT_ACTION = "Fix the cause shown in the evidence (category `{category}`), t
 def action_required(state: SwarmState) -> str:
     if state.outcome and state.outcome.kind in ("healthy", "healed"):
         return "Nothing."
+    if state.push_refused is not None:
+        return (f"The remote refused swarm's push (it said: {state.push_refused[:300]}). Nothing was pushed. "
+                "If the branch is protected or a hook requires review, set `[heal] branch_mode = \"pr\"` in swarm.toml "
+                "so swarm opens a pull request instead; if someone pushed meanwhile, pull, check the saved patch "
+                "(`git apply` the `fix-attempt-*.patch` in the session folder) and push it yourself, or run the session again.")
     r = state.report
     category = r.category if r else "unknown"
     entity = (r.entity if r else None) or "?"

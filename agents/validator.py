@@ -83,7 +83,8 @@ def validate(ctx: AgentContext, candidate: FixCandidate, category: str, base_sha
     finally:
         ctx.workspace.discard(tree)
     passed = all(c.ok for c in checks)
-    verdict = ValidationResult(candidate_id=candidate.id, passed=passed, checks=checks, seconds=round(time.monotonic() - start, 3))
+    verdict = ValidationResult(candidate_id=candidate.id, passed=passed, checks=checks, seconds=round(time.monotonic() - start, 3),
+                               base_sha=base_sha)
     failed = next((c for c in checks if not c.ok), None)
     if failed is not None and failed.name in ("build", "start-and-health") and fingerprint:
         files = ctx.workspace.files(base_sha)

@@ -55,8 +55,8 @@ def build_graph() -> StateGraph[SwarmState, Deps, SwarmState, SwarmState]:
     g.add_conditional_edges("fix", _fan_out, ["validate", "escalate"])
     g.add_edge("validate", "select")
     g.add_conditional_edges("select", routing.after_select, ["deploy", "optimize", "escalate"])
-    g.add_edge("deploy", "monitor")
-    g.add_edge("rollback", "monitor")
+    g.add_conditional_edges("deploy", routing.after_deploy, ["monitor", "escalate"])
+    g.add_conditional_edges("rollback", routing.after_rollback, ["monitor", "escalate"])
     g.add_edge("escalate", "learn")
     g.add_edge("learn", END)
     return g

@@ -65,8 +65,10 @@ def next_node(node: str, state: SwarmState) -> str:
             return routing.after_fix(state)
         case "select":
             return routing.after_select(state)
-        case "deploy" | "rollback":
-            return "monitor"
+        case "deploy":
+            return routing.after_deploy(state)
+        case "rollback":
+            return routing.after_rollback(state)
         case "escalate":
             return "learn"
         case _:

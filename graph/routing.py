@@ -78,3 +78,12 @@ def after_verify(state: SwarmState) -> Literal["learn", "rollback", "escalate"]:
     if state.stop_reason and state.last_good_sha and state.current and state.last_good_sha != state.current.sha:
         return "rollback"
     return "escalate"
+
+
+def after_deploy(state: SwarmState) -> Literal["monitor", "escalate"]:
+    """A push that was refused (or a branch that moved under a fix that then failed its checks) stops the session."""
+    return "escalate" if state.stop_reason else "monitor"
+
+
+def after_rollback(state: SwarmState) -> Literal["monitor", "escalate"]:
+    return "monitor" if state.rolling_back else "escalate"

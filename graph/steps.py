@@ -24,6 +24,7 @@ from agents import (
 from graph.deps import Deps, time_split
 from graph.routing import stop_reason
 from memory.artifacts import llm_usage
+from memory.errors import PushRefused, RemoteMoved
 from memory.models import Deployment, FixCandidate, Outcome, SwarmState, TriedFix, ValidationResult
 from memory.redact import redact_obj
 
@@ -145,6 +146,10 @@ def fix_step(state: SwarmState, deps: Deps) -> Update:
     return up
 
 
+def _failed_checks(result: ValidationResult) -> str:
+    return ", ".join(result.policy_reasons) or ", ".join(c.name for c in result.checks if not c.ok) or "no check passed"
+
+
 def validate_one(payload: dict[str, Any], deps: Deps) -> Update:
     candidate = FixCandidate.model_validate(payload["candidate"])
     result = validator.validate(deps.ctx, candidate, payload["category"], payload["base_sha"], payload["checkout"],
@@ -196,8 +201,7 @@ def select_step(state: SwarmState, deps: Deps) -> Update:
         chosen = partial
         deps.event("partial_fix", {"candidate": partial.id, "next": nxt.category})
     if chosen is None:
-        up["stop_reason"] = "no candidate passed validation: " + "; ".join(
-            f"{r.candidate_id}: {', '.join(r.policy_reasons) or ', '.join(c.name for c in r.checks if not c.ok)}" for r in results)
+        up["stop_reason"] = "no candidate passed validation: " + "; ".join(f"{r.candidate_id}: {_failed_checks(r)}" for r in results)
     elif deps.ctx.options.branch_mode == "pr" and deps.ctx.options.push and state.current is not None:
         branch = f"swarm/heal-{state.session_id}"
         first = state.stack_report or state.report
@@ -223,7 +227,28 @@ def deploy_step(state: SwarmState, deps: Deps) -> Update:
     validation = next((ValidationResult.model_validate(v) for v in state.validations
                        if ValidationResult.model_validate(v).candidate_id == state.chosen.id), None)
     first, also = (state.stack_report, state.report) if state.stack_report else (state.report, None)
-    dep, sha = deploy.ship(deps.ctx, state.session_id, attempt, first, state.chosen, validation, state.current, also)
+    try:
+        try:
+            dep, sha = deploy.ship(deps.ctx, state.session_id, attempt, first, state.chosen, validation, state.current, also)
+        except RemoteMoved as moved:
+            # someone pushed after validation: the fix is checked again on their head before anything is pushed
+            deps.event("remote_moved", {"from": state.current.sha, "to": moved.head})
+            payload = {"candidate": state.chosen.model_dump(), "category": state.report.category, "base_sha": moved.head,
+                       "fingerprint": state.report.fingerprint, "entity": state.report.entity,
+                       "checkout": f"{state.session_id}-a{attempt}-revalidate"}
+            validation = ValidationResult.model_validate(validate_one(payload, deps)["validations"][0])
+            if not validation.passed:
+                patch = deps.artifacts.write_text(f"fix-attempt-{attempt}.patch", state.chosen.diff)
+                return {"validations": [validation], "stop_reason": (
+                    f"{moved} The fix was checked again on the new head {moved.head[:12]} and failed there "
+                    f"({_failed_checks(validation)}); nothing was pushed. The fix is saved as {patch}.")}
+            dep, sha = deploy.ship(deps.ctx, state.session_id, attempt, first, state.chosen, validation, state.current, also,
+                                   onto=moved.head)
+    except (PushRefused, RemoteMoved) as exc:
+        patch = deps.artifacts.write_text(f"fix-attempt-{attempt}.patch", state.chosen.diff)
+        deps.event("push_refused", {"why": str(exc)[:500]})
+        return {"stop_reason": f"{exc}. Nothing was pushed; the validated fix is saved as {patch}.",
+                "push_refused": getattr(exc, "remote_message", None) or str(exc)}
     tried = [*state.tried, TriedFix(attempt=attempt, fingerprint=state.report.fingerprint, category=state.report.category,
                                     candidate=state.chosen, validation=validation, commit=sha, deploy_id=dep.id)]
     if state.stack is not None and state.stack_report is not None:  # the stacked fix ships in the same commit
@@ -239,8 +264,13 @@ def deploy_step(state: SwarmState, deps: Deps) -> Update:
 def rollback_step(state: SwarmState, deps: Deps) -> Update:
     assert state.current is not None and state.last_good_sha is not None
     attempt = state.attempt + 1
-    dep, sha = deploy.rollback(deps.ctx, state.session_id, attempt, state.last_good_sha, state.current,
-                               state.stop_reason or "", state.last_good_deploy)
+    try:
+        dep, sha = deploy.rollback(deps.ctx, state.session_id, attempt, state.last_good_sha, state.current,
+                                   state.stop_reason or "", state.last_good_deploy)
+    except (PushRefused, RemoteMoved) as exc:
+        deps.event("push_refused", {"why": str(exc)[:500], "rollback": True})
+        return {"stop_reason": f"{state.stop_reason}; the rollback was not pushed: {exc}",
+                "push_refused": getattr(exc, "remote_message", None) or str(exc)}
     deps.publish("deploy", {"attempt": attempt, "commit": sha, "deploy": dep.model_dump(), "rollback_to": state.last_good_sha})
     deps.event("rollback_started", {"deploy": dep.id, "sha": sha, "to": state.last_good_sha,
                                     "native": dep.sha != sha})

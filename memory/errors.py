@@ -21,6 +21,23 @@ class WorkspaceError(SwarmError):
     """A git or file operation in the target repository failed."""
 
 
+class PushRefused(WorkspaceError):
+    """The remote refused swarm's push (a protected branch, a pre-receive hook, a diverged branch). An outcome
+    that a person must act on, not a crash."""
+
+    def __init__(self, message: str, remote_message: str = "") -> None:
+        super().__init__(message)
+        self.remote_message = remote_message
+
+
+class RemoteMoved(WorkspaceError):
+    """Someone pushed to the deploy branch after the fix was validated: the fix is not pushed unvalidated."""
+
+    def __init__(self, message: str, head: str) -> None:
+        super().__init__(message)
+        self.head = head
+
+
 class StoreUnavailable(SwarmError):
     """The coordination store (Redis) cannot be reached."""
 

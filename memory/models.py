@@ -94,6 +94,8 @@ class ValidationResult(Model):
     seconds: float = 0.0
     progress: bool = False
     """The original failure is gone, but the start-up check shows a different one (see next_failure)."""
+    base_sha: str | None = None
+    """The commit the candidate was applied to and checked on."""
     next_failure: FailureReport | None = None
 
 
@@ -163,5 +165,7 @@ class SwarmState(Model):
     notes: list[str] = Field(default_factory=list)
     rolling_back: bool = False
     stop_reason: str | None = None
+    push_refused: str | None = None
+    """What the remote said when it refused swarm's push (the session stops; a person acts)."""
     outcome: Outcome | None = None
     done: bool = False

@@ -14,7 +14,7 @@ from pathlib import Path
 import git
 
 from agents.ports import CommandResult, Published
-from memory.errors import WorkspaceError
+from memory.errors import PushRefused, RemoteMoved, WorkspaceError
 from swarm.appenv import app_environment
 from swarm.procs import run_command
 
@@ -172,10 +172,9 @@ class GitWorkspace:
         code, out, _, _ = run_command(["git", "push", "--porcelain", "--no-verify", self.remote, f"{sha}:refs/heads/{self.branch}"],
                                       self.root, 300, env=env, shell=False)
         if code != 0:
-            raise WorkspaceError(
-                f"push of {sha[:12]} to {self.remote}/{self.branch} was rejected (never forced): {out.strip()[-800:]}. "
-                "Someone pushed meanwhile or the branch is protected; the session stops here."
-            )
+            said = _remote_said(out)
+            raise PushRefused(f"the remote refused swarm's push of {sha[:12]} to {self.remote}/{self.branch} (never forced): "
+                              f"{said}", remote_message=said)
         self.fetch()
         self._sync_checkout(sha)
         return sha
@@ -188,10 +187,11 @@ class GitWorkspace:
         if existing:
             return Published(existing, reused=True)
         head = self.remote_head()
+        if head != base_sha:
+            raise RemoteMoved(f"{self.remote}/{self.branch} moved from {base_sha[:12]} to {head[:12]} after the fix was "
+                              "validated; it is not pushed on a tree nobody checked", head)
         tree = self.checkout(f"{session_id}-publish-{attempt}", head)
         try:
-            if head != base_sha:
-                log.info("remote moved from %s to %s; applying the fix on top", base_sha[:12], head[:12])
             self.apply(tree, diff)
             return Published(self._commit_and_push(tree, message), reused=False)
         finally:
@@ -214,16 +214,24 @@ class GitWorkspace:
             if code != 0:
                 raise WorkspaceError(f"git commit failed: {out_text.strip()[-500:]}")
             sha = self._git("rev-parse", "HEAD", cwd=tree).strip()
-            self._git("push", "--porcelain", "--no-verify", self.remote, f"{sha}:refs/heads/{branch}")
+            code, out_text, _, _ = run_command(["git", "push", "--porcelain", "--no-verify", self.remote, f"{sha}:refs/heads/{branch}"],
+                                               self.root, 300, env=env, shell=False)
+            if code != 0:
+                said = _remote_said(out_text)
+                raise PushRefused(f"the remote refused swarm's push of branch {branch}: {said}", remote_message=said)
             return Published(sha, reused=False)
         finally:
             self.discard(tree)
 
-    def revert_to(self, good_sha: str, message: str, session_id: str, attempt: int) -> Published:
+    def revert_to(self, good_sha: str, message: str, session_id: str, attempt: int,
+                  expect_head: str | None = None) -> Published:
         existing = self.find_commit(session_id, attempt)
         if existing:
             return Published(existing, reused=True)
         head = self.remote_head()
+        if expect_head is not None and head != expect_head:
+            raise RemoteMoved(f"{self.remote}/{self.branch} moved to {head[:12]} (someone pushed after the release that "
+                              f"regressed, {expect_head[:12]}); rolling back now would revert their work", head)
         self._ensure(good_sha)
         tree = self.checkout(f"{session_id}-rollback-{attempt}", head)
         try:
@@ -245,3 +253,16 @@ class GitWorkspace:
                 self._git("merge", "--ff-only", "-q", sha)
         except (WorkspaceError, TypeError, ValueError) as exc:
             log.info("left your checkout as it is (%s); run `git pull` to get %s", exc, sha[:12])
+
+
+def _remote_said(output: str) -> str:
+    """The remote's own words about a refused push, once: 'remote:' lines and the rejection line, deduplicated."""
+    seen: list[str] = []
+    for line in output.splitlines():
+        text = line.strip()
+        if not text or text.startswith(("To ", "Done")):
+            continue
+        text = text.removeprefix("remote:").strip()
+        if text and text not in seen:
+            seen.append(text)
+    return " | ".join(seen)[-800:] or "no message"

@@ -22,7 +22,8 @@ class RevertingWorkspace:
     def __init__(self) -> None:
         self.messages: list[str] = []
 
-    def revert_to(self, good_sha: str, message: str, session_id: str, attempt: int) -> Published:
+    def revert_to(self, good_sha: str, message: str, session_id: str, attempt: int,
+                  expect_head: str | None = None) -> Published:
         self.messages.append(message)
         return Published(sha="r" * 40, reused=False)
 
