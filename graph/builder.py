@@ -18,6 +18,7 @@ def _node(step: Any) -> Any:
     name = step.__name__.removesuffix("_step")
 
     def node(state: SwarmState, runtime: Runtime[Deps]) -> dict[str, Any]:
+        runtime.context.enter(name)
         start = time.time()
         try:
             return step(state, runtime.context)
@@ -29,6 +30,7 @@ def _node(step: Any) -> Any:
 
 
 def _validate(payload: dict[str, Any], runtime: Runtime[Deps]) -> dict[str, Any]:
+    runtime.context.enter("validate")
     start = time.time()
     try:
         return steps.validate_one(payload, runtime.context)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +30,8 @@ class Deps:
     console: Callable[[str, dict[str, Any]], None] | None = None
     learn: bool = True
     degraded: bool = False
+    kill_before: str | None = None
+    """Chaos fault (SWARM_FAULT_KILL_BEFORE): this process kills itself with SIGKILL as that node starts."""
     checkpoint_key: str | None = None
     """AES key for the checkpoints (SWARM_CHECKPOINT_KEY); without one they are redacted, not encrypted."""
     spans: list[tuple[str, float, float]] = field(default_factory=list)
@@ -57,6 +61,12 @@ class Deps:
     def session_fields(self, fields: dict[str, Any]) -> None:
         if self.store is not None:
             self.store.put_session(self.session_id, self._clean(fields))
+
+    def enter(self, node: str) -> None:
+        """Called as every node starts; the only place the kill fault fires."""
+        if self.kill_before == node:
+            self.artifacts.append_log("swarm_output.log", f"fault: SIGKILL before {node} (SWARM_FAULT_KILL_BEFORE)")
+            os.kill(os.getpid(), signal.SIGKILL)
 
     def redact(self, text: str) -> str:
         return self.artifacts.redact(text)

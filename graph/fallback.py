@@ -36,6 +36,7 @@ def run_loop(state: SwarmState, deps: Deps, start: str = "monitor", checkpoint: 
         if checkpoint:
             deps.artifacts.write_json(checkpoint, {"node": node, "state": state})
         deps.artifacts.append_log("fallback_output.log" if deps.degraded else "swarm_output.log", f"loop: {node}")
+        deps.enter(node)
         t0 = time.time()
         if node == "validate":
             # one candidate at a time, in order

@@ -51,7 +51,7 @@ _SECRET_SEGMENTS = frozenset({"TOKEN", "TOKENS", "SECRET", "SECRETS", "PASSWORD"
                               "AUTH", "CREDENTIAL", "CREDENTIALS", "SIGNING", "SIGNATURE", "SALT", "DSN", "WEBHOOK",
                               "COOKIE", "PRIVATE", "ACCESSKEY", "SECRETKEY", "PASSPHRASE"})
 _ASSIGN = re.compile(
-    r"(?P<name>\b[A-Za-z][A-Za-z0-9_.\-]*)(?P<nq>['\"]?)(?P<sep>\s*(?:=|:|=>)\s*)(?P<q>['\"]?)(?P<value>[^\s'\",;]{4,})"
+    r"(?<![/\\.])(?P<name>\b[A-Za-z][A-Za-z0-9_.\-]*)(?P<nq>['\"]?)(?P<sep>\s*(?:=|:|=>)\s*)(?P<q>['\"]?)(?P<value>[^\s'\",;]{4,})"
 )
 # scheme://user:password@host and scheme://token@host (Sentry DSNs, Redis URLs with a password)
 _URL_CREDS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.\-]*://)(?P<user>[^/\s:@]*):(?P<pw>[^/\s@]+)@", re.I)
@@ -63,6 +63,7 @@ _NEAR_KEYWORD = re.compile(
 _BARE = re.compile(r"(?<![\w+/\-.])[A-Za-z0-9+/_\-]{32,}={0,2}(?![\w+/\-.=])")
 """A long token with no context at all (an AWS secret key, a random signing key): masked when it is random."""
 _CODE = re.compile(r"^(?:[A-Za-z_][\w.]*[\[(]|process\.env\b|os\.environ\b|\$\{?[A-Za-z_])")
+_FILE_NAME = re.compile(r"\.(?:py|pyi|js|mjs|cjs|ts|tsx|jsx|json|ya?ml|toml|txt|md|cfg|ini|lock|sh|rb|go|rs|java|html|css)$", re.I)
 _SHA = re.compile(r"^[0-9a-f]{7,64}$")
 _PLAIN = frozenset({"true", "false", "none", "null", "yes", "no", "on", "off", "required", "optional", "unset",
                     "missing", "redacted", "changeme", "example", "xxxx", "****"})
@@ -107,6 +108,8 @@ def secret_name(name: str) -> bool:
 def _assignment(m: re.Match[str]) -> str:
     name, value = m.group("name"), m.group("value")
     if value == MASK or value.lower() in _PLAIN or not secret_name(name) or name.endswith(("Error", "Exception", "Warning")):
+        return m.group(0)
+    if _FILE_NAME.search(name):  # "tokens.py: protected by ...": a file named in prose, not a key
         return m.group(0)
     if re.fullmatch(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+", value):  # the name of a variable, not its value
         return m.group(0)

@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -156,9 +157,7 @@ def _crash_log(args: argparse.Namespace, exc: BaseException) -> Path:
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
-    from graph.runner import run_session
     from memory.artifacts import check_session_id
-    from swarm.compose import open_session
     from swarm.config import env_overrides, load_env, load_file_config
     from swarm.output import Progress
 
@@ -177,6 +176,36 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     cfg = load_file_config(Path(args.repo), over)
     progress = Progress(quiet=args.quiet)
     signal.signal(signal.SIGTERM, _terminate)  # `swarm stop` → clean shutdown (processes, lock, status)
+    pid_files = [_record_pid(args.session, env)]
+    if args.after_push:
+        pid_files.append(Path(args.repo) / ".swarm" / f"{args.session}.pid")
+    try:
+        final, session = _run_deploy(args, cfg, env, progress)
+    except BaseException as exc:  # a user error, Ctrl-C/`swarm stop` or a bug: say how the session ended
+        _record_end(pid_files[0].parent, exc)
+        raise
+    finally:  # however the run ends (outcome, user error, Ctrl-C, crash), the session is no longer running
+        for path in pid_files:
+            path.unlink(missing_ok=True)
+    outcome = final.outcome
+    if args.after_push:
+        from swarm.hooks import write_status
+
+        write_status(Path(args.repo), args.session, state="done", sha=args.after_push,
+                     outcome=outcome.kind if outcome else "failed", report=str(session.deps.artifacts.path("report.md")))
+    kind = outcome.kind if outcome else "failed"
+    report = session.deps.artifacts.path("report.md")
+    print(f"{kind}: {outcome.reason if outcome else 'no outcome'}")
+    if outcome and outcome.action_required and kind not in ("healed", "healthy"):
+        print(f"action required: {outcome.action_required}")
+    print(f"report: {report}")
+    return EXIT.get(kind, 1)
+
+
+def _run_deploy(args: argparse.Namespace, cfg: Any, env: Any, progress: Any) -> tuple[Any, Any]:
+    from graph.runner import run_session
+    from swarm.compose import open_session
+
     if args.after_push:
         from swarm.gitws import GitWorkspace
         from swarm.hooks import wait_for_push, write_status
@@ -186,7 +215,6 @@ def cmd_deploy(args: argparse.Namespace) -> int:
             ws.branch = ws.current_branch() or "main"
         write_status(Path(args.repo), args.session, state="waiting for the push", sha=args.after_push, pid=os.getpid())
         wait_for_push(ws.remote_head, args.after_push)
-    _record_pid(args.session, env)
     session = open_session(repo=Path(args.repo), session_id=args.session, cfg=cfg, env=env, mode=args.mode,
                            wait_lock_s=args.wait, dry_run=args.dry_run, console=progress, resume=args.resume)
     progress.line(f"session {args.session}: watching {session.initial.service} @ {session.initial.initial_sha[:12]} "
@@ -201,31 +229,32 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         raise
     finally:
         session.close(stop_platform=not args.keep_running)
-        session.deps.artifacts.path("pid").unlink(missing_ok=True)
-        (Path(args.repo) / ".swarm" / f"{args.session}.pid").unlink(missing_ok=True)
-    outcome = final.outcome
-    if args.after_push:
-        write_status(Path(args.repo), args.session, state="done", sha=args.after_push,
-                     outcome=outcome.kind if outcome else "failed", report=str(session.deps.artifacts.path("report.md")))
-    kind = outcome.kind if outcome else "failed"
-    report = session.deps.artifacts.path("report.md")
-    print(f"{kind}: {outcome.reason if outcome else 'no outcome'}")
-    if outcome and outcome.action_required and kind not in ("healed", "healthy"):
-        print(f"action required: {outcome.action_required}")
-    print(f"report: {report}")
-    return EXIT.get(kind, 1)
+    return final, session
 
 
 def _terminate(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def _record_pid(session: str, env: Any) -> None:
-    from swarm.config import artifacts_root
+def _record_end(folder: Path, exc: BaseException) -> None:
+    from memory.redact import Redactor
 
-    folder = artifacts_root(env) / "sessions" / session
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "pid").write_text(str(os.getpid()))
+    how = ("stopped (continue: --resume)" if isinstance(exc, KeyboardInterrupt)
+           else f"error: {exc}" if isinstance(exc, SwarmError) else f"crashed: {type(exc).__name__}")
+    try:
+        (folder / "ended.json").write_text(json.dumps({"ended": round(time.time(), 3), "how": Redactor()(how)[:500]}))
+    except OSError:
+        pass
+
+
+def _record_pid(session: str, env: Any) -> Path:
+    """This process's pid *and* start time, so `swarm stop` never signals a process that later got the pid."""
+    from swarm.config import artifacts_root
+    from swarm.procs import write_pid_record
+
+    path = artifacts_root(env) / "sessions" / session / "pid"
+    write_pid_record(path, os.getpid(), session=session)
+    return path
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
@@ -237,8 +266,16 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         rows = list_sessions(root)
         if not rows:
             print(f"no sessions under {root / 'sessions'}")
+        from swarm.procs import live_pid
+
         for folder in rows:
-            outcome, deploys = "running or interrupted", "?"
+            running = live_pid(folder / "pid") is not None
+            outcome, deploys = ("running" if running else "interrupted (continue: --resume)"), "?"
+            try:
+                if not running:
+                    outcome = json.loads((folder / "ended.json").read_text())["how"]
+            except (OSError, KeyError, TypeError, json.JSONDecodeError):
+                pass
             try:
                 final = json.loads((folder / "final_state.json").read_text())
                 outcome = final["outcome"]["kind"]

@@ -30,6 +30,7 @@ from swarm.gitws import GitWorkspace
 from swarm.notify import FanOutNotifier
 from swarm.platforms import REGISTRY
 from swarm.platforms.local import Faults
+from swarm.procs import ProcessRegistry, live_pid, use_registry
 from swarm.sandbox import LocalSandbox
 
 log = logging.getLogger(__name__)
@@ -230,6 +231,7 @@ class Session:
     file_lock: FileLock | None = None
 
     def close(self, stop_platform: bool = True) -> None:
+        use_registry(None)
         self.lock.release()
         if self.file_lock is not None:
             self.file_lock.release()
@@ -275,8 +277,16 @@ def open_session(
     keeper = LockKeeper(store, lock_name, token)
     keeper.start()
     try:
+        # what a session killed with -9 left behind (children, scratch folders, worktrees) goes first: the lock is ours
+        registry = ProcessRegistry(root / "procs" / service)
+        cleaned = registry.reap()
+        use_registry(registry)
         workspace = GitWorkspace(repo, cfg.service.remote, cfg.service.branch or "main", artifacts.dir / "work",
                                  app_env=app_env(cfg), redact=redactor)
+        cleaned += [f"removed stale worktree {w}" for w in workspace.prune_stale(
+            root / "sessions", keep=lambda sid: sid != session_id and live_pid(root / "sessions" / sid / "pid") is not None)]
+        for line in cleaned:
+            log.warning("cleaned up after an interrupted session: %s", line)
         if cfg.service.branch is None:
             workspace.branch = workspace.current_branch() or "main"
         branch = workspace.branch
@@ -326,7 +336,7 @@ def open_session(
         llm_note = (f"{cfg.llm.model} (token budget {cfg.llm.token_budget})" if llm
                     else "not available (no ANTHROPIC_API_KEY): the swarm ran on rules alone")
         deps = Deps(ctx=ctx, limits=limits, artifacts=artifacts, store=store, llm_note=llm_note, console=console,
-                    learn=not dry_run,
+                    learn=not dry_run, kill_before=env.SWARM_FAULT_KILL_BEFORE,
                     checkpoint_key=env.SWARM_CHECKPOINT_KEY.get_secret_value() if env.SWARM_CHECKPOINT_KEY else None)
         head = workspace.remote_head()
         now = time.time()
@@ -355,8 +365,11 @@ def open_session(
             "created": now,
         })
         deps.session_fields({"service": service, "commit": head, "status": "starting", "mode": mode})
+        if cleaned:
+            deps.event("cleaned_up", {"items": cleaned})
         return Session(deps, initial, platform, keeper, [notifier.close, prober.close], file_lock)
     except BaseException:
+        use_registry(None)
         keeper.release()
         file_lock.release()
         raise

@@ -150,6 +150,8 @@ class EnvSettings(BaseSettings):
     SWARM_MAX_ATTEMPTS: int | None = None
     SWARM_REDIS_PREFIX: str = "swarm:"
     SWARM_LOG_LEVEL: str = "WARNING"
+    SWARM_FAULT_KILL_BEFORE: str | None = None
+    """Chaos testing: the session SIGKILLs itself as this graph node starts (see tests/chaos)."""
     SWARM_CHECKPOINT_KEY: SecretStr | None = None
     """16, 24 or 32 bytes (raw or base64/hex): checkpoints are then encrypted with AES (LangGraph's EncryptedSerializer)."""
     SWARM_REDIS_TTL_S: int = Field(7 * 24 * 3600, ge=60)

@@ -115,6 +115,25 @@ class GitWorkspace:
         except WorkspaceError:
             pass
 
+    def prune_stale(self, sessions_root: Path, keep: Callable[[str], bool]) -> list[str]:
+        """Remove the worktrees that swarm made under ``sessions_root/<session>/work`` and a killed session left
+        registered in the user's clone (sessions for which ``keep(session)`` is true are left alone)."""
+        removed: list[str] = []
+        root = Path(sessions_root).resolve()
+        for line in self._git("worktree", "list", "--porcelain").splitlines():
+            if not line.startswith("worktree "):
+                continue
+            path = Path(line[len("worktree "):])
+            try:
+                rel = path.resolve().relative_to(root)
+            except ValueError:
+                continue
+            if len(rel.parts) >= 3 and rel.parts[1] == "work" and not keep(rel.parts[0]):
+                self.discard(path)
+                removed.append(str(path))
+        self._git("worktree", "prune")
+        return removed
+
     def apply(self, tree: Path, diff: str) -> None:
         if not diff.strip():
             return

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from memory.errors import ConfigError, WorkspaceError
-from swarm.procs import alive
+from swarm.procs import alive, live_pid, write_pid_record
 
 MARKER = "# installed by `python -m swarm hook install`"
 STATE_DIR = ".swarm"
@@ -105,7 +105,7 @@ def trigger(repo: Path, sha: str) -> str:
     proc = subprocess.Popen([sys.executable, "-m", "swarm", "deploy", "--session", session, "--repo", str(repo),
                              "--after-push", sha, "--quiet"], stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True, cwd=str(repo), env={**os.environ, "PYTHONPATH": _pythonpath()})
-    (d / f"{session}.pid").write_text(str(proc.pid))
+    write_pid_record(d / f"{session}.pid", proc.pid, session=session)
     write_status(repo, session, state="started", sha=sha, pid=proc.pid)
     return session
 
@@ -128,25 +128,37 @@ def wait_for_push(remote_head: Any, sha: str, timeout: float = 600.0, interval: 
 
 
 def stop(session: str, repo: Path, artifacts: Path, grace: float = 30.0) -> str:
+    """SIGTERM a running session (then SIGKILL after ``grace``). The pid is trusted only if that very process
+    still runs (pid and start time recorded together); a stale record is removed, nothing is signalled."""
     candidates = [Path(repo) / STATE_DIR / f"{session}.pid", artifacts / "sessions" / session / "pid"]
-    pidfile = next((p for p in candidates if p.exists()), None)
-    if pidfile is None:
+    records = [p for p in candidates if p.exists()]
+    if not records:
         raise ConfigError(f"no running session {session!r} (looked for {', '.join(str(c) for c in candidates)})")
-    pid = int(pidfile.read_text().strip() or 0)
+    pid = next((p for p in (live_pid(r) for r in records) if p is not None), None)
+    if pid is None:
+        for record in records:
+            record.unlink(missing_ok=True)
+        return f"session {session} is not running (stale pid record removed; nothing was signalled)"
     try:
         os.killpg(os.getpgid(pid), signal.SIGTERM)
     except ProcessLookupError:
-        pidfile.unlink(missing_ok=True)
-        return f"session {session} is not running (stale pid file removed)"
+        pass  # it ended on its own just now
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
         if not alive(pid):  # a zombie counts as gone
-            pidfile.unlink(missing_ok=True)
-            return f"stopped session {session}"
+            break
         time.sleep(0.2)
-    os.killpg(os.getpgid(pid), signal.SIGKILL)
-    pidfile.unlink(missing_ok=True)
-    return f"killed session {session} (it did not stop within {grace:.0f}s)"
+    else:
+        try:
+            os.killpg(os.getpgid(pid), signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        for record in records:
+            record.unlink(missing_ok=True)
+        return f"killed session {session} (it did not stop within {grace:.0f}s)"
+    for record in records:
+        record.unlink(missing_ok=True)
+    return f"stopped session {session}"
 
 
 def cmd_hook(args: argparse.Namespace) -> int:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -21,12 +24,18 @@ def run_command(command: str | list[str], cwd: Path, timeout: float, env: dict[s
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, text=True, errors="replace",
     )
     timed_out = False
+    track(proc.pid, command if isinstance(command, str) else " ".join(command))
     try:
         out, _ = proc.communicate(stdin_text, timeout=timeout)
     except subprocess.TimeoutExpired:
         timed_out = True
         kill_group(proc.pid)
         out, _ = proc.communicate()
+    except BaseException:  # interrupted (Ctrl-C, swarm stop): the child goes with us
+        kill_group(proc.pid)
+        untrack(proc.pid)
+        raise
+    untrack(proc.pid)
     return (None if timed_out else proc.returncode), (out or "")[-MAX_OUTPUT:], time.monotonic() - start, timed_out
 
 
@@ -75,3 +84,120 @@ def alive(pid: int) -> bool:
         return stat.rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return True
+
+
+# -- who is who: a pid is only trusted together with its start time ---------------------------
+def start_time(pid: int) -> int | None:
+    """The process's start time in clock ticks since boot (/proc/PID/stat field 22), or None if it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return int(stat.rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def pid_record(pid: int, **extra: object) -> dict[str, object]:
+    return {"pid": pid, "start": start_time(pid), **extra}
+
+
+def write_pid_record(path: Path, pid: int, **extra: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(pid_record(pid, **extra)))
+    os.replace(tmp, path)
+
+
+def live_pid(path: Path) -> int | None:
+    """The pid recorded in ``path`` if that very process still runs (same pid *and* start time), else None.
+    A pid reused by an unrelated process after a crash is never taken for the session."""
+    try:
+        text = path.read_text().strip()
+    except OSError:
+        return None
+    try:
+        rec = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(rec, dict) or not isinstance(rec.get("pid"), int) or rec.get("start") is None:
+        return None  # an old bare-pid file carries no identity: never signalled
+    pid = rec["pid"]
+    return pid if alive(pid) and start_time(pid) == rec["start"] else None
+
+
+class ProcessRegistry:
+    """Children a session starts in their own process group (builds, checks, sandboxed apps) and the scratch
+    folders it makes, recorded on disk so that a session killed with -9 leaves nothing behind: the next start
+    or ``--resume`` on the same service calls :meth:`reap`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def _file(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def track(self, pid: int, what: str) -> None:
+        write_pid_record(self._file(f"pid-{pid}"), pid, what=what[:300])
+
+    def untrack(self, pid: int) -> None:
+        self._file(f"pid-{pid}").unlink(missing_ok=True)
+
+    def track_dir(self, path: Path) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._file(_dir_key(path)).write_text(json.dumps({"dir": str(path)}))
+
+    def untrack_dir(self, path: Path) -> None:
+        self._file(_dir_key(path)).unlink(missing_ok=True)
+
+    def reap(self) -> list[str]:
+        """Stop every recorded child that still runs (checked by start time) and remove recorded folders."""
+        done: list[str] = []
+        if not self.folder.is_dir():
+            return done
+        for rec_path in sorted(self.folder.glob("*.json")):
+            try:
+                rec = json.loads(rec_path.read_text())
+            except (OSError, json.JSONDecodeError):
+                rec_path.unlink(missing_ok=True)
+                continue
+            if "dir" in rec:
+                if Path(rec["dir"]).exists():
+                    shutil.rmtree(rec["dir"], ignore_errors=True)
+                    done.append(f"removed {rec['dir']}")
+            elif live_pid(rec_path) is not None:
+                kill_group(int(rec["pid"]))
+                done.append(f"stopped pid {rec['pid']} ({rec.get('what', '?')})")
+            rec_path.unlink(missing_ok=True)
+        return done
+
+
+def _dir_key(path: Path) -> str:
+    return "dir-" + hashlib.sha256(str(path).encode()).hexdigest()[:16]
+
+
+_registry: ProcessRegistry | None = None
+
+
+def use_registry(registry: ProcessRegistry | None) -> None:
+    """Record the children of this process in ``registry`` (the composition root sets it per session)."""
+    global _registry
+    _registry = registry
+
+
+def track(pid: int, what: str) -> None:
+    if _registry is not None:
+        _registry.track(pid, what)
+
+
+def untrack(pid: int) -> None:
+    if _registry is not None:
+        _registry.untrack(pid)
+
+
+def track_dir(path: Path) -> None:
+    if _registry is not None:
+        _registry.track_dir(path)
+
+
+def untrack_dir(path: Path) -> None:
+    if _registry is not None:
+        _registry.untrack_dir(path)

@@ -12,7 +12,7 @@ from typing import Any
 
 from memory.models import CheckResult
 from swarm.platforms.local_worker import BuildFailed, Worker, free_port, probe
-from swarm.procs import kill_group
+from swarm.procs import kill_group, track, track_dir, untrack, untrack_dir
 
 TAIL = 4000
 
@@ -28,21 +28,28 @@ class LocalSandbox:
 
     def smoke(self, tree: Path, timeout: float) -> list[CheckResult]:
         with tempfile.TemporaryDirectory(prefix="swarm-sandbox-") as tmp:
-            worker = Worker(Path(tmp), dict(self.cfg), src=Path(tree))
-            env = worker.environment()
-            start = time.monotonic()
-            limit = self.cfg["build_timeout_s"]
-            worker.deadline = start + min(float(limit), timeout) if limit else start + timeout
+            track_dir(Path(tmp))  # a session killed here leaves no build folder behind: the next start removes it
             try:
-                worker.build(env)
-                command = worker.start_command()
-            except BuildFailed as exc:
-                log = (Path(tmp) / "build.log").read_text(errors="replace")
-                return [CheckResult(name="build", ok=False, seconds=round(time.monotonic() - start, 2),
-                                    output=f"{exc}\n{log[-TAIL:]}")]
-            build = CheckResult(name="build", ok=True, seconds=round(time.monotonic() - start, 2),
-                                output=(Path(tmp) / "build.log").read_text(errors="replace")[-TAIL:])
-            return [build, self._start_and_probe(Path(tree), env, command, Path(tmp) / "runtime.log")]
+                return self._smoke(Path(tmp), tree, timeout)
+            finally:
+                untrack_dir(Path(tmp))
+
+    def _smoke(self, tmp: Path, tree: Path, timeout: float) -> list[CheckResult]:
+        worker = Worker(Path(tmp), dict(self.cfg), src=Path(tree))
+        env = worker.environment()
+        start = time.monotonic()
+        limit = self.cfg["build_timeout_s"]
+        worker.deadline = start + min(float(limit), timeout) if limit else start + timeout
+        try:
+            worker.build(env)
+            command = worker.start_command()
+        except BuildFailed as exc:
+            log = (Path(tmp) / "build.log").read_text(errors="replace")
+            return [CheckResult(name="build", ok=False, seconds=round(time.monotonic() - start, 2),
+                                output=f"{exc}\n{log[-TAIL:]}")]
+        build = CheckResult(name="build", ok=True, seconds=round(time.monotonic() - start, 2),
+                            output=(Path(tmp) / "build.log").read_text(errors="replace")[-TAIL:])
+        return [build, self._start_and_probe(Path(tree), env, command, Path(tmp) / "runtime.log")]
 
     def _start_and_probe(self, src: Path, env: dict[str, str], command: str, log_path: Path) -> CheckResult:
         port = free_port()
@@ -51,6 +58,7 @@ class LocalSandbox:
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(command, shell=True, cwd=src, env={**env, "PORT": str(port)}, stdin=subprocess.DEVNULL,
                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            track(proc.pid, f"sandboxed app: {command}")
             ok, detail = False, "no answer"
             try:
                 while time.monotonic() - start < limit:
@@ -63,6 +71,7 @@ class LocalSandbox:
                     time.sleep(0.25)
             finally:
                 kill_group(proc.pid)
+                untrack(proc.pid)
             if not ok and proc.returncode is None:
                 log.write(f"==> health check never passed: GET {path} on $PORT={port} did not answer 200 within {limit:.0f}s "
                           f"(last: {detail}); the process was running: is it listening on $PORT?\n".encode())

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from swarm.appenv import app_environment
-from swarm.procs import alive, kill_group
+from swarm.procs import alive, kill_group, track, untrack
 
 INJECTED = {
     "node": ["npm error code ECONNRESET",
@@ -100,6 +100,7 @@ class Worker:
         timeout = None if self.deadline is None else max(0.1, self.deadline - time.monotonic())
         proc = subprocess.Popen(command, cwd=self.src, env=env, shell=isinstance(command, str), stdin=subprocess.DEVNULL,
                                 stdout=self.build_log, stderr=subprocess.STDOUT, start_new_session=True)
+        track(proc.pid, text)
         try:
             code = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -107,6 +108,11 @@ class Worker:
             limit = self.cfg["build_timeout_s"]
             self.say(f"Build timed out: killed after {limit}s (build time limit exceeded)")
             raise BuildFailed(f"build exceeded the time limit of {limit}s and was killed") from None
+        except BaseException:
+            kill_group(proc.pid)
+            raise
+        finally:
+            untrack(proc.pid)
         if code != 0:
             raise BuildFailed(f"`{text}` exited with code {code}")
 

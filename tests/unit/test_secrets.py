@@ -67,6 +67,8 @@ def test_key_like_names_mask_their_values(line: str, secret: str) -> None:
     "ModuleNotFoundError: No module named 'yaml'",
     "npm error 404 Not Found - GET https://registry.npmjs.org/left-pad",
     "    SECRET_KEY = os_env['SOLARPI_SECRET']",
+    "a1-llm_patch: auth/tokens.py: protected by 'auth/**'",
+    "secrets.yaml: 3 keys",
     "const apiKey = process.env.API_KEY;",
     "npm ERR!     /home/travis/.npm/_logs/2019-07-24T21_35_45_914Z-debug.log",
     '  File "/home/travis/virtualenv/python3.4.2/lib/python3.4/site-packages/yapsy/PluginManager.py", line 488',

@@ -1,0 +1,80 @@
+"""Issue 10 #10: a pid is trusted only with its start time; `swarm stop` never signals a process that merely got a
+stale pid, and a session that ended in any way (a user error included) is never shown as running."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from swarm.cli import main
+from swarm.hooks import stop
+from swarm.procs import ProcessRegistry, alive, live_pid, start_time, write_pid_record
+
+
+@pytest.fixture
+def bystander():  # type: ignore[no-untyped-def]
+    """An unrelated process that happens to hold the pid a dead session recorded."""
+    proc = subprocess.Popen(["sleep", "120"], start_new_session=True)
+    yield proc
+    proc.kill()
+    proc.wait()
+
+
+def test_stop_never_signals_a_reused_pid(tmp_path: Path, bystander: subprocess.Popen[bytes]) -> None:
+    record = tmp_path / "artifacts" / "sessions" / "old" / "pid"
+    record.parent.mkdir(parents=True)
+    start = start_time(bystander.pid)
+    assert start is not None
+    record.write_text(json.dumps({"pid": bystander.pid, "start": start - 1}))  # the session's process, long gone
+    assert "not running" in stop("old", tmp_path, tmp_path / "artifacts", grace=1)
+    assert bystander.poll() is None and alive(bystander.pid)
+    assert not record.exists()
+
+
+def test_a_bare_pid_file_is_never_signalled(tmp_path: Path, bystander: subprocess.Popen[bytes]) -> None:
+    record = tmp_path / ".swarm" / "push-1.pid"
+    record.parent.mkdir()
+    record.write_text(str(bystander.pid))  # the old format: no identity
+    assert live_pid(record) is None
+    assert "not running" in stop("push-1", tmp_path, tmp_path / "artifacts", grace=1)
+    assert bystander.poll() is None
+
+
+def test_stop_signals_the_recorded_process_itself(tmp_path: Path) -> None:
+    proc = subprocess.Popen(["sleep", "120"], start_new_session=True)
+    record = tmp_path / "artifacts" / "sessions" / "live" / "pid"
+    write_pid_record(record, proc.pid)
+    assert live_pid(record) == proc.pid
+    assert stop("live", tmp_path, tmp_path / "artifacts", grace=10) == "stopped session live"
+    assert proc.wait(timeout=10) is not None and not record.exists()
+
+
+def test_a_deploy_that_fails_on_a_user_error_leaves_no_running_session(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    not_a_repo = tmp_path / "plain"
+    not_a_repo.mkdir()
+    assert main(["deploy", "--session", "usererr", "--repo", str(not_a_repo), "--quiet"]) == 1
+    assert "not a git repository" in capsys.readouterr().err
+    assert not (Path(os.environ["SWARM_ARTIFACTS"]) / "sessions" / "usererr" / "pid").exists()
+    main(["sessions", "list"])
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("usererr"))
+    assert "error: " in row and "not a git repository" in row and "running" not in row
+
+
+def test_the_registry_reaps_only_its_own_live_children(tmp_path: Path, bystander: subprocess.Popen[bytes]) -> None:
+    reg = ProcessRegistry(tmp_path / "procs")
+    child = subprocess.Popen(["sleep", "120"], start_new_session=True)
+    reg.track(child.pid, "sandboxed app")
+    (tmp_path / "procs" / f"pid-{bystander.pid}.json").write_text(
+        json.dumps({"pid": bystander.pid, "start": (start_time(bystander.pid) or 0) - 5}))  # a reused pid
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    reg.track_dir(scratch)
+    done = reg.reap()
+    assert child.wait(timeout=10) is not None
+    assert bystander.poll() is None
+    assert not scratch.exists() and len(done) == 2
+    assert list((tmp_path / "procs").glob("*.json")) == []
