@@ -13,6 +13,7 @@ from typing import Any
 
 from graph import routing, steps
 from graph.deps import Deps
+from memory.errors import PlatformError
 from memory.models import SwarmState, merge_validations
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,10 @@ def run_loop(state: SwarmState, deps: Deps, start: str = "monitor", checkpoint: 
             deps.spans.append((node, t0, time.time()))
             node = "select"
             continue
-        state = _apply(state, table[node](state, deps))
+        try:
+            state = _apply(state, table[node](state, deps))
+        except PlatformError as exc:  # the vendor kept failing: an outcome with a report, not a crash
+            return steps.platform_failed(state, deps, exc)
         deps.spans.append((node, t0, time.time()))
         node = next_node(node, state)
     raise RuntimeError(f"fallback loop did not finish within {MAX_STEPS} steps")

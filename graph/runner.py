@@ -4,6 +4,7 @@ when the swarm itself fails (graph error, store down, agent bug), from the state
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
 import traceback
 from typing import Literal
@@ -12,7 +13,8 @@ from langchain_core.runnables import RunnableConfig
 
 from graph.deps import Deps
 from graph.fallback import run_loop
-from memory.errors import ConfigError
+from graph.steps import platform_failed
+from memory.errors import ConfigError, PlatformError, StorageError
 from memory.models import SwarmState
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,20 @@ def run_session(initial: SwarmState | None, deps: Deps, mode: Mode = "swarm", re
         try:
             result = graph.invoke(start_input, cfg, context=deps, durability="sync")  # type: ignore[call-overload]
             return SwarmState.model_validate(result)
+        except PlatformError as exc:  # the vendor, not the swarm: an outcome, not a second identical try in the loop
+            snap = graph.get_state(cfg)
+            state = SwarmState.model_validate(snap.values) if snap.values else initial
+            if state is None:
+                raise
+            return platform_failed(state, deps, exc)
+        except StorageError:
+            raise  # the loop could not write either: stop cleanly, resumable
+        except sqlite3.OperationalError as exc:
+            if "full" in str(exc) or "readonly" in str(exc) or "disk" in str(exc):
+                free = shutil.disk_usage(deps.artifacts.dir).free
+                raise StorageError(f"cannot write the checkpoint ({exc}; {free // 1024} KiB free on that disk). Free some "
+                                   "space or point SWARM_ARTIFACTS at a writable folder; then continue with --resume") from exc
+            raise
         except Exception as exc:  # the swarm itself failed: finish with the loop
             snap = graph.get_state(cfg)
             state = SwarmState.model_validate(snap.values) if snap.values else initial

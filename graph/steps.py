@@ -314,6 +314,18 @@ def learn_step(state: SwarmState, deps: Deps) -> Update:
     return {"outcome": outcome, "done": True}
 
 
+def platform_failed(state: SwarmState, deps: Deps, exc: Exception) -> SwarmState:
+    """The platform's API kept failing (retries spent) or answered nonsense: an outcome, written up like any other."""
+    what = str(exc)[:600]
+    deps.event("platform_failed", {"error": what})
+    action = (f"The platform's API failed: {what}. Nothing more was changed. Check the platform's status page, the API "
+              f"token and the service settings; then continue with `swarm deploy --session {state.session_id} --resume`.")
+    outcome = Outcome(kind="failed", reason=f"the platform's API failed: {what}", deploys=len(state.deploys),
+                      final_sha=state.current.sha if state.current else None, action_required=action)
+    state = state.model_copy(update={"outcome": outcome, "stop_reason": f"the platform's API failed: {what}"})
+    return state.model_copy(update=learn_step(state, deps))
+
+
 NODES: dict[str, Any] = {
     "monitor": monitor_step, "verify": verify_step, "analyze": analyze_step, "optimize": optimize_step,
     "fix": fix_step, "select": select_step, "deploy": deploy_step, "rollback": rollback_step,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from memory.errors import ConfigError
+from memory.atomic import write_atomic
+from memory.errors import DISK_ERRNOS, ConfigError, storage_error
 from memory.redact import Redactor, redact_obj
 
 _SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -35,11 +35,19 @@ class SessionArtifacts:
 
     def ensure(self) -> SessionArtifacts:
         """Create the session folder, private to the user (0700): it holds logs of the app."""
+        try:
+            self._ensure()
+        except OSError as exc:
+            if exc.errno in DISK_ERRNOS:
+                raise storage_error(exc, str(self.dir)) from exc
+            raise
+        return self
+
+    def _ensure(self) -> None:
         for folder in (self.root, self.root / "sessions", self.dir, self.dir / "agents"):
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         for folder in (self.dir, self.dir / "agents"):
             os.chmod(folder, 0o700)
-        return self
 
     def private_file(self, name: str) -> Path:
         """``name`` in the session folder, created (or narrowed to) mode 0600, for files written by others (SQLite)."""
@@ -56,19 +64,17 @@ class SessionArtifacts:
         return self.dir.is_dir()
 
     def write_text(self, name: str, text: str) -> Path:
+        try:
+            return self._write_text(name, text)
+        except OSError as exc:
+            if exc.errno in DISK_ERRNOS:
+                raise storage_error(exc, str(self.dir / name)) from exc
+            raise
+
+    def _write_text(self, name: str, text: str) -> Path:
         target = self.dir / name
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)  # mode 0600
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(self.redact(text))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)  # out of space, read-only: nothing half-written is left
-            raise
-        return target
+        return write_atomic(target, self.redact(text))
 
     def write_json(self, name: str, obj: Any) -> Path:
         return self.write_text(name, json.dumps(redact_obj(plain(obj), self.redact), indent=2, default=str) + "\n")
@@ -90,11 +96,16 @@ class SessionArtifacts:
     def _append(self, name: str, text: str) -> None:
         """One whole line appended to a private (0600) file in a single write."""
         with self._lock:
-            fd = os.open(self.dir / name, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
             try:
-                os.write(fd, text.encode("utf-8"))
-            finally:
-                os.close(fd)
+                fd = os.open(self.dir / name, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
+                try:
+                    os.write(fd, text.encode("utf-8"))
+                finally:
+                    os.close(fd)
+            except OSError as exc:
+                if exc.errno in DISK_ERRNOS:
+                    raise storage_error(exc, str(self.dir / name)) from exc
+                raise
 
     def events(self) -> list[dict[str, Any]]:
         try:

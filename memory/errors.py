@@ -38,6 +38,20 @@ class RemoteMoved(WorkspaceError):
         self.head = head
 
 
+class StorageError(SwarmError):
+    """Swarm cannot write its own files (disk full, read-only, no permission): the session stops cleanly; nothing
+    half-written is left (every file is written to a temporary name and renamed)."""
+
+
+DISK_ERRNOS = frozenset({28, 30, 13, 122, 27, 1})
+"""ENOSPC, EROFS, EACCES, EDQUOT, EFBIG, EPERM: the storage refuses, not a bug."""
+
+
+def storage_error(exc: OSError, what: str) -> StorageError:
+    return StorageError(f"cannot write {what}: {exc.strerror or exc}. Free some space or point SWARM_ARTIFACTS at a "
+                        "writable folder; then continue with `swarm deploy --session ID --resume`")
+
+
 class StoreUnavailable(SwarmError):
     """The coordination store (Redis) cannot be reached."""
 

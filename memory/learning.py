@@ -11,7 +11,6 @@ import fcntl
 import json
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from memory.atomic import write_atomic
 from memory.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -123,17 +123,7 @@ class LearningStore:
         with self._locked():
             state = self._read()
             change(state)
-            data = state.model_dump_json(indent=2)
-            fd, tmp = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_atomic(self.path, state.model_dump_json(indent=2), mode=0o644)
             return state
 
 

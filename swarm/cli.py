@@ -132,11 +132,27 @@ def main(argv: list[str] | None = None) -> int:
     except SwarmError as exc:
         print(f"swarm: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        from memory.errors import DISK_ERRNOS
+
+        if exc.errno not in DISK_ERRNOS:
+            return _bug(args, exc)
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"swarm: error: cannot write{where}: {exc.strerror or exc}. Free some space or point SWARM_ARTIFACTS at a "
+              "writable folder; a session can then continue with --resume", file=sys.stderr)
+        return 1
     except Exception as exc:  # a bug: say so, keep the evidence
-        crash = _crash_log(args, exc)
-        print(f"swarm: internal error ({type(exc).__name__}: {exc}); this is a bug. Crash log: {crash}", file=sys.stderr)
-        return 3
+        return _bug(args, exc)
     return 1
+
+
+def _bug(args: argparse.Namespace, exc: BaseException) -> int:
+    try:
+        crash: Path | str = _crash_log(args, exc)
+    except OSError as err:  # the disk refuses even the crash log: say so, no traceback
+        crash = f"(not written: {err.strerror or err})"
+    print(f"swarm: internal error ({type(exc).__name__}: {exc}); this is a bug. Crash log: {crash}", file=sys.stderr)
+    return 3
 
 
 def _crash_log(args: argparse.Namespace, exc: BaseException) -> Path:
@@ -237,12 +253,13 @@ def _terminate(signum: int, frame: Any) -> None:
 
 
 def _record_end(folder: Path, exc: BaseException) -> None:
+    from memory.atomic import write_atomic
     from memory.redact import Redactor
 
     how = ("stopped (continue: --resume)" if isinstance(exc, KeyboardInterrupt)
            else f"error: {exc}" if isinstance(exc, SwarmError) else f"crashed: {type(exc).__name__}")
     try:
-        (folder / "ended.json").write_text(json.dumps({"ended": round(time.time(), 3), "how": Redactor()(how)[:500]}))
+        write_atomic(folder / "ended.json", json.dumps({"ended": round(time.time(), 3), "how": Redactor()(how)[:500]}))
     except OSError:
         pass
 

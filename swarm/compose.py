@@ -29,6 +29,7 @@ from swarm.config import EnvSettings, FileConfig, artifacts_root, service_name
 from swarm.gitws import GitWorkspace
 from swarm.notify import FanOutNotifier
 from swarm.platforms import REGISTRY
+from swarm.platforms.checked import CheckedPlatform
 from swarm.platforms.local import Faults
 from swarm.procs import ProcessRegistry, live_pid, use_registry
 from swarm.sandbox import LocalSandbox
@@ -111,6 +112,11 @@ def build_targets(cfg: FileConfig, env: EnvSettings, state_dir: Path | None = No
 
 
 def build_platform(name: str, repo: Path, state_dir: Path, cfg: FileConfig, env: EnvSettings | None = None) -> Any:
+    """The adapter named ``name``, behind the boundary that turns a vendor's unexpected answers into PlatformError."""
+    return CheckedPlatform(_build_platform(name, repo, state_dir, cfg, env))
+
+
+def _build_platform(name: str, repo: Path, state_dir: Path, cfg: FileConfig, env: EnvSettings | None = None) -> Any:
     factory = REGISTRY.get(name)
     if factory is None:
         raise ConfigError(f"unknown platform {name!r}; available: {', '.join(sorted(REGISTRY))}")

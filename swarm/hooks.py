@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from memory.atomic import write_atomic
 from memory.errors import ConfigError, WorkspaceError
 from swarm.procs import alive, live_pid, write_pid_record
 
@@ -90,9 +91,7 @@ def write_status(repo: Path, session: str, **fields: Any) -> None:
     d.mkdir(exist_ok=True)
     path = d / "status.json"
     data = {"session": session, "updated": time.time(), **fields}
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2))
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data, indent=2), mode=0o644)
 
 
 def trigger(repo: Path, sha: str) -> str:

@@ -11,6 +11,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from memory.atomic import write_atomic
+
 MAX_OUTPUT = 256 * 1024
 
 
@@ -102,9 +104,7 @@ def pid_record(pid: int, **extra: object) -> dict[str, object]:
 
 def write_pid_record(path: Path, pid: int, **extra: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(pid_record(pid, **extra)))
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(pid_record(pid, **extra)))
 
 
 def live_pid(path: Path) -> int | None:
@@ -143,7 +143,7 @@ class ProcessRegistry:
 
     def track_dir(self, path: Path) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._file(_dir_key(path)).write_text(json.dumps({"dir": str(path)}))
+        write_atomic(self._file(_dir_key(path)), json.dumps({"dir": str(path)}))
 
     def untrack_dir(self, path: Path) -> None:
         self._file(_dir_key(path)).unlink(missing_ok=True)

@@ -35,6 +35,8 @@ class FakeRender:
         self.polls: dict[str, int] = {}
         self.logs: dict[str, list[dict[str, Any]]] = {}
         self.list_pages = 0
+        self.faults: list[str] = []
+        """Answers to give instead of the real ones, one per request, in order (see :meth:`fault`)."""
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -50,6 +52,8 @@ class FakeRender:
                     fake.violations.append(f"request {self.command} {self.path}: {type(exc).__name__}: {exc}")
                 if self.headers.get("authorization") != f"Bearer {fake.key}":
                     return self._send(req, 401, {"id": "unauthorized", "message": "unauthorized"})
+                if fake.faults:
+                    return fake.fault(self, req, fake.faults.pop(0))
                 status, body = fake.route(self.command, url.path, query, json.loads(raw) if raw else {})
                 self._send(req, status, body)
 
@@ -62,6 +66,34 @@ class FakeRender:
                 return None
 
         self.server, self.url = http_util.start(Handler, '/v1')
+
+    def fault(self, handler: BaseHTTPRequestHandler, req: MockRequest, kind: str) -> None:
+        """A documented failure instead of the real answer. Every operation in render.openapi.json declares
+        ``429RateLimit``, ``500InternalServerError`` and ``503ServiceUnavailable`` with the ``error`` body; Render's
+        rate-limiting page (https://api-docs.render.com/reference/rate-limiting) says a 429 comes with
+        ``Ratelimit-Reset``, the UTC epoch second the window resets. ``malformed`` (a body cut short, as a proxy
+        that drops the connection mid-answer leaves it) and ``wrong-shape`` (valid JSON of another shape) are
+        not vendor behaviour: they are hostile input for the adapter's boundary."""
+        if kind in ("500", "503"):
+            return http_util.send_validated(handler, self.api, req, int(kind),
+                                            {"id": "internal", "message": "an unexpected server error has occurred"}, [])
+        if kind == "429":
+            handler.send_response(429)
+            data = json.dumps({"id": "rate_limited", "message": "rate limit has been surpassed"}).encode()
+            for name, value in (("content-type", "application/json"), ("Ratelimit-Limit", "100"),
+                                ("Ratelimit-Remaining", "0"), ("Ratelimit-Reset", str(int(time.time()) + 1)),
+                                ("content-length", str(len(data)))):
+                handler.send_header(name, value)
+            handler.end_headers()
+            handler.wfile.write(data)
+            return None
+        data = b'{"id": "dep-1", "commit": {"id' if kind == "malformed" else b'[{"unexpected": true}]'
+        handler.send_response(200)
+        handler.send_header("content-type", "application/json")
+        handler.send_header("content-length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+        return None
 
     def new_deploy(self, sha: str, trigger: str = "api", status: str = "created") -> dict[str, Any]:
         n = len(self.deploys) + 1

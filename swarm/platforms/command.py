@@ -15,9 +15,11 @@ import json
 import os
 import re
 import shlex
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from memory.atomic import write_atomic
 from memory.errors import ConfigError, PlatformError
 from memory.models import DeployLogs, Deployment
 from swarm.procs import run_command
@@ -60,19 +62,24 @@ class CommandPlatform:
             return {}
 
     def _save(self, data: dict[str, dict[str, object]]) -> None:
-        tmp = self._state.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=2))
-        os.replace(tmp, self._state)
+        write_atomic(self._state, json.dumps(data, indent=2))
 
-    def _run(self, template: str, **values: str) -> str:
+    def _run(self, template: str, retries: int = 0, **values: str) -> str:
+        """Run one of the user's commands; read-only ones (status, logs, live) get ``retries`` more tries, with a
+        short backoff, when they fail or time out. Deploy and rollback never run twice."""
         try:
             command = template.format(**{k: shlex.quote(v) for k, v in values.items()}, service=shlex.quote(self.service))
         except KeyError as exc:
             raise ConfigError(f"[command] {template!r} uses an unknown placeholder {exc}; use {{sha}}, {{deploy_id}}, {{service}}") from exc
-        code, out, _, timed_out = run_command(command, self.repo, self.timeout_s, env={**os.environ, **self.env})
-        if code != 0:
-            raise PlatformError(f"`{command}` {'timed out' if timed_out else f'exited with {code}'}: {out.strip()[-500:]}")
-        return out
+        for attempt in range(retries + 1):
+            code, out, _, timed_out = run_command(command, self.repo, self.timeout_s, env={**os.environ, **self.env})
+            if code == 0:
+                return out
+            if attempt < retries:
+                time.sleep(min(4.0, 0.5 * 2 ** attempt))
+        tries = f" (after {retries + 1} tries)" if retries else ""
+        raise PlatformError(f"`{command}` {f'timed out after {self.timeout_s:.0f}s' if timed_out else f'exited with {code}'}"
+                            f"{tries}: {out.strip()[-500:]}")
 
     def deploy(self, sha: str, key: str, kind: str = "initial", attempt: int = 0) -> Deployment:
         data = self._load()
@@ -90,7 +97,7 @@ class CommandPlatform:
 
     def status(self, deploy_id: str) -> Deployment:
         meta = self._load().get(deploy_id, {})
-        out = self._run(self.status_cmd, deploy_id=deploy_id).strip()
+        out = self._run(self.status_cmd, retries=2, deploy_id=deploy_id).strip()
         word = out.split()[0].lower() if out else ""
         if word not in STATUS_WORDS:
             raise PlatformError(f"[command] status printed {word!r}; expected one of {', '.join(sorted(STATUS_WORDS))}")
@@ -99,7 +106,7 @@ class CommandPlatform:
                           message=out[:300])
 
     def logs(self, deploy_id: str) -> DeployLogs:
-        return DeployLogs(build=self._run(self.logs_cmd, deploy_id=deploy_id)[-2_000_000:])
+        return DeployLogs(build=self._run(self.logs_cmd, retries=2, deploy_id=deploy_id)[-2_000_000:])
 
     def cancel(self, deploy_id: str) -> None:
         if self.cancel_cmd:
@@ -111,7 +118,7 @@ class CommandPlatform:
     def live(self) -> Deployment | None:
         if not self.live_cmd:
             return None  # without a `live` command there is no baseline and no rollback target
-        words = self._run(self.live_cmd).split()
+        words = self._run(self.live_cmd, retries=2).split()
         if not words:
             return None
         if len(words) < 2 or not re.fullmatch(r"[0-9a-f]{7,64}", words[1]) or not re.fullmatch(r"[\w.:/@-]{1,200}", words[0]):

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from memory.atomic import write_atomic
 from memory.errors import PlatformError
 from memory.models import TERMINAL_STATUSES, DeployLogs, Deployment
 from swarm.appenv import app_environment
@@ -203,9 +204,7 @@ class LocalPlatform:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=2))
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data, indent=2), mode=0o644)
 
 
 def _tail(path: Path) -> str:

@@ -23,6 +23,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from memory.atomic import write_atomic
 from swarm.appenv import app_environment
 from swarm.procs import alive, kill_group, track, untrack
 
@@ -59,9 +60,7 @@ class Worker:
         with open(state_dir / ".lock", "a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             meta = {**self.meta(), **fields}
-            tmp = self.ddir / f"meta.json.{os.getpid()}.tmp"
-            tmp.write_text(json.dumps(meta, indent=2))
-            os.replace(tmp, self.ddir / "meta.json")
+            write_atomic(self.ddir / "meta.json", json.dumps(meta, indent=2), mode=0o644)
             fcntl.flock(lock, fcntl.LOCK_UN)
 
     def say(self, line: str) -> None:
@@ -212,9 +211,7 @@ class Worker:
                 if meta.get("pid") and alive(meta["pid"]):
                     kill_group(meta["pid"])
                 meta.update(status="superseded", message=f"replaced by {self.ddir.name}")
-                tmp = other / f"meta.json.{os.getpid()}.tmp"
-                tmp.write_text(json.dumps(meta, indent=2))
-                os.replace(tmp, other / "meta.json")
+                write_atomic(other / "meta.json", json.dumps(meta, indent=2), mode=0o644)
 
     def environment(self) -> dict[str, str]:
         # an allow-list plus the app's own variables: never swarm's credentials (see swarm.appenv)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from memory.atomic import write_atomic
 from memory.errors import PlatformError
 
 
@@ -80,9 +80,7 @@ class VendorClient:
     def remember(self, key: str, meta: dict[str, Any]) -> None:
         data = self.keys()
         data[key] = meta
-        tmp = self.state_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=2))
-        os.replace(tmp, self.state_file)
+        write_atomic(self.state_file, json.dumps(data, indent=2))
 
     def update_meta(self, deploy_id: str, **fields: Any) -> None:
         """Add ``fields`` to the latest record of ``deploy_id``."""
