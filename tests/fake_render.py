@@ -15,7 +15,7 @@ from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest
 
 from tests import http_util
-from tests.conftest import SPECS
+from tests.conftest import SPECS, git, sample_app
 
 T0 = 1795341600  # 2026-11-22T10:00:00Z
 Verdict = Callable[[str], tuple[str, list[str]]]
@@ -171,3 +171,26 @@ class FakeRender:
 
     def close(self) -> None:
         http_util.stop(self.server)
+
+
+def sample_on_render(tmp_path: Any, site_url: str, monkeypatch: Any) -> tuple[Any, Any, FakeRender]:
+    """The sample app (missing PyYAML) configured for a FakeRender service: a build without PyYAML fails with
+    the import error, one with it goes live. Returns (repo, origin, fake); the caller closes the fake."""
+    repo, origin = sample_app(tmp_path, "render-app")
+
+    def verdict(sha: str) -> tuple[str, list[str]]:
+        if "PyYAML" in git(origin, "show", f"{sha}:requirements.txt"):
+            return "live", ["greeting service on 0.0.0.0:10000"]
+        return "update_failed", ["Traceback (most recent call last):", '  File "/opt/render/project/src/app.py", line 6',
+                                 "    import yaml", "ModuleNotFoundError: No module named 'yaml'"]
+
+    fake = FakeRender(verdict)
+    monkeypatch.setenv("RENDER_API_KEY", fake.key)
+    monkeypatch.setenv("RENDER_API_URL", fake.url)
+    (repo / "swarm.toml").write_text(
+        f'[service]\nplatform = "render"\n[render]\nservice_id = "srv-abc"\nowner_id = "tea-xyz"\nurl = "{site_url}"\n'
+        "[heal]\nattempt_timeout_s = 120\n")
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qm", "render config")
+    git(repo, "push", "-q", "origin", "main")
+    return repo, origin, fake

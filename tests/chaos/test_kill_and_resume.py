@@ -53,17 +53,20 @@ def stale_worktrees(repo: Path) -> list[str]:
     return [line for line in out.splitlines() if line.startswith("worktree ") and Path(line[9:]) != repo]
 
 
-def assert_clean(repo: Path, tmp_path: Path) -> None:
-    main(["sessions", "list"])  # (output unused) the listing itself must not fail
-    platform_left = processes_under(tmp_path)
-    assert platform_left == [], platform_left
-    assert stale_worktrees(repo) == []
+def leftovers(repo: Path, tmp_path: Path) -> list[str]:
     procs = artifacts() / "procs"
-    assert not procs.exists() or not list(procs.rglob("*.json")), list(procs.rglob("*.json"))
+    records = [str(p) for p in procs.rglob("*.json")] if procs.exists() else []
+    return [*processes_under(tmp_path), *stale_worktrees(repo), *records]
+
+
+def assert_clean(repo: Path, tmp_path: Path) -> None:
+    assert main(["sessions", "list"]) == 0
+    left = leftovers(repo, tmp_path)
+    assert left == [], left
 
 
 @pytest.mark.parametrize("node", NODES)
-def test_sigkill_at_every_node_boundary_then_resume(tmp_path: Path, node: str) -> None:
+def test_sigkill_at_every_node_boundary_then_resume(tmp_path: Path, node: str, reliability) -> None:  # type: ignore[no-untyped-def]
     repo, origin = sample_app(tmp_path)
     proc = spawn(repo, "chaos", SWARM_FAULT_KILL_BEFORE=node)
     out, _ = proc.communicate(timeout=600)
@@ -72,8 +75,11 @@ def test_sigkill_at_every_node_boundary_then_resume(tmp_path: Path, node: str) -
     assert f"fault: SIGKILL before {node}" in log
     code = main(["deploy", "--session", "chaos", "--repo", str(repo), "--resume", "--quiet"])
     final = json.loads((artifacts() / "sessions" / "chaos" / "final_state.json").read_text())
+    pushes = len(swarm_commits(origin, "chaos"))
+    reliability.record(f"SIGKILL before {node}, then --resume", final["outcome"]["kind"] == "healed",
+                       duplicate_pushes=max(0, pushes - 1), orphans_left=len(leftovers(repo, tmp_path)))
     assert code == 0 and final["outcome"]["kind"] == "healed", final["outcome"]
-    assert len(swarm_commits(origin, "chaos")) == 1  # at most one push, whatever was killed when
+    assert pushes == 1  # at most one push, whatever was killed when
     assert_clean(repo, tmp_path)
 
 
@@ -97,7 +103,7 @@ HTTPServer(("0.0.0.0", int(os.environ["PORT"])), H).serve_forever()
 """
 
 
-def test_sigkill_during_a_sandboxed_health_check_leaves_no_app_running(tmp_path: Path) -> None:
+def test_sigkill_during_a_sandboxed_health_check_leaves_no_app_running(tmp_path: Path, reliability) -> None:  # type: ignore[no-untyped-def]
     repo, origin = make_app(tmp_path, {"app.py": SLOW_START, "Procfile": "web: python app.py\n", "requirements.txt": ""})
     proc = spawn(repo, "midcheck")
     registry = artifacts() / "procs" / "app"
@@ -117,18 +123,25 @@ def test_sigkill_during_a_sandboxed_health_check_leaves_no_app_running(tmp_path:
     os.killpg(proc.pid, signal.SIGKILL)
     proc.communicate()
     assert alive(app_pid), "the sandboxed app runs in its own process group: the kill alone leaves it behind"
-    assert main(["deploy", "--session", "midcheck", "--repo", str(repo), "--resume", "--quiet"]) == 0
+    code = main(["deploy", "--session", "midcheck", "--repo", str(repo), "--resume", "--quiet"])
+    reliability.record("SIGKILL during a sandboxed health check, then --resume", code == 0,
+                       duplicate_pushes=max(0, len(swarm_commits(origin, "midcheck")) - 1),
+                       orphans_left=len(leftovers(repo, tmp_path)) + int(alive(app_pid)))
+    assert code == 0
     assert not alive(app_pid)
     assert len(swarm_commits(origin, "midcheck")) == 1
     assert_clean(repo, tmp_path)
 
 
-def test_a_new_session_cleans_up_after_a_killed_one(tmp_path: Path) -> None:
+def test_a_new_session_cleans_up_after_a_killed_one(tmp_path: Path, reliability) -> None:  # type: ignore[no-untyped-def]
     """Not resumed: the next session on the service reaps the killed one's children and worktrees."""
     repo, _ = sample_app(tmp_path)
     proc = spawn(repo, "first", SWARM_FAULT_KILL_BEFORE="deploy")
     proc.communicate(timeout=600)
     assert proc.returncode == -signal.SIGKILL
     assert main(["sessions", "list"]) == 0
-    assert main(["deploy", "--session", "second", "--repo", str(repo), "--quiet"]) in (0, 2)
+    code = main(["deploy", "--session", "second", "--repo", str(repo), "--quiet"])
+    reliability.record("SIGKILL before deploy, a new session instead of --resume", code in (0, 2),
+                       orphans_left=len(leftovers(repo, tmp_path)))
+    assert code in (0, 2)
     assert_clean(repo, tmp_path)

@@ -12,8 +12,8 @@ import pytest
 
 from swarm.cli import main
 from tests.capture_server import CaptureServer
-from tests.conftest import ROOT, git, make_app, sample_app, swarm_commits
-from tests.fake_render import FakeRender
+from tests.conftest import ROOT, git, make_app, swarm_commits
+from tests.fake_render import FakeRender, sample_on_render
 
 pytestmark = pytest.mark.slow
 
@@ -23,32 +23,19 @@ def session(name: str) -> Path:
 
 
 def render_app(tmp_path: Path, site: CaptureServer, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, FakeRender]:
-    repo, origin = sample_app(tmp_path, "render-app")
-
-    def verdict(sha: str) -> tuple[str, list[str]]:
-        if "PyYAML" in git(origin, "show", f"{sha}:requirements.txt"):
-            return "live", ["greeting service on 0.0.0.0:10000"]
-        return "update_failed", ["Traceback (most recent call last):", "ModuleNotFoundError: No module named 'yaml'"]
-
-    fake = FakeRender(verdict)
-    monkeypatch.setenv("RENDER_API_KEY", fake.key)
-    monkeypatch.setenv("RENDER_API_URL", fake.url)
-    (repo / "swarm.toml").write_text(
-        f'[service]\nplatform = "render"\n[render]\nservice_id = "srv-abc"\nowner_id = "tea-xyz"\nurl = "{site.url}"\n'
-        "[heal]\nattempt_timeout_s = 120\n")
-    git(repo, "add", "-A")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qm", "render config")
-    git(repo, "push", "-q", "origin", "main")
-    return repo, origin, fake
+    return sample_on_render(tmp_path, site.url, monkeypatch)
 
 
 def test_transient_5xx_and_429_are_retried_and_the_heal_goes_on(tmp_path: Path, site: CaptureServer,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                 monkeypatch: pytest.MonkeyPatch, reliability) -> None:  # type: ignore[no-untyped-def]
     repo, origin, fake = render_app(tmp_path, site, monkeypatch)
     try:
         fake.faults = ["500", "429", "503"]
-        assert main(["deploy", "--session", "flaky", "--repo", str(repo), "--quiet"]) == 0
-        assert fake.faults == [] and len(swarm_commits(origin, "flaky")) == 1
+        code = main(["deploy", "--session", "flaky", "--repo", str(repo), "--quiet"])
+        pushes = len(swarm_commits(origin, "flaky"))
+        reliability.record("Render answers 500, 429 (Ratelimit-Reset), 503 once each", code == 0,
+                           duplicate_pushes=max(0, pushes - 1))
+        assert code == 0 and fake.faults == [] and pushes == 1
         assert fake.violations == []
     finally:
         fake.close()
@@ -58,12 +45,15 @@ def test_transient_5xx_and_429_are_retried_and_the_heal_goes_on(tmp_path: Path, 
                                          ("wrong-shape", "Render")])
 def test_a_fault_that_persists_is_a_failed_outcome_with_a_report(tmp_path: Path, site: CaptureServer,
                                                                   monkeypatch: pytest.MonkeyPatch,
-                                                                  capsys: pytest.CaptureFixture[str], fault: str, said: str) -> None:
+                                                                  capsys: pytest.CaptureFixture[str], fault: str, said: str,
+                                                                  reliability) -> None:  # type: ignore[no-untyped-def]
     repo, origin, fake = render_app(tmp_path, site, monkeypatch)
     before = git(origin, "rev-parse", "main")
     try:
         fake.faults = [fault] * 40
-        assert main(["deploy", "--session", "down", "--repo", str(repo), "--quiet"]) == 1
+        code = main(["deploy", "--session", "down", "--repo", str(repo), "--quiet"])
+        reliability.record(f"Render answers {fault} to every call", code == 1 and (session("down") / "report.md").is_file())
+        assert code == 1
         out = capsys.readouterr().out
         assert out.startswith("failed: the platform's API failed") and said in out
         final = json.loads((session("down") / "final_state.json").read_text())
@@ -76,12 +66,15 @@ def test_a_fault_that_persists_is_a_failed_outcome_with_a_report(tmp_path: Path,
         fake.close()
 
 
-def test_a_status_command_that_times_out_is_retried_then_a_failed_outcome(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_status_command_that_times_out_is_retried_then_a_failed_outcome(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                         reliability) -> None:  # type: ignore[no-untyped-def]
     files = {p.name: p.read_text() for p in (ROOT / "scripts" / "sample_app").iterdir()}
     files["swarm.toml"] = ('[service]\nplatform = "command"\n[command]\ndeploy = "echo dep-1"\nstatus = "sleep 30"\n'
                            'logs = "echo none"\ntimeout_s = 1\n')
     repo, _ = make_app(tmp_path, files)
-    assert main(["deploy", "--session", "slow", "--repo", str(repo), "--quiet"]) == 1
+    code = main(["deploy", "--session", "slow", "--repo", str(repo), "--quiet"])
+    reliability.record("the platform's status call times out every time", code == 1 and (session("slow") / "report.md").is_file())
+    assert code == 1
     out = capsys.readouterr().out
     assert "timed out after 1s (after 3 tries)" in out
     assert (session("slow") / "report.md").is_file()

@@ -108,7 +108,7 @@ def redis_dump(url: str, prefix: str) -> str:
 
 
 def test_no_secret_reaches_anything_swarm_stores_or_sends(tmp_path: Path, services: tuple[FakeAnthropic, CaptureServer, str],
-                                                          real_redis_url: str) -> None:
+                                                          real_redis_url: str, reliability) -> None:  # type: ignore[no-untyped-def]
     llm, cap, prefix = services
     llm.default = lambda body: tool_reply("propose_fix", FIX)
     toml = "[deploy]\n" + "".join(f"env.{k} = {json.dumps(v)}\n" for k, v in APP_ENV.items()) + \
@@ -144,6 +144,8 @@ def test_no_secret_reaches_anything_swarm_stores_or_sends(tmp_path: Path, servic
     secrets["url_password"] = "C4n4ryP4ss"
     hits = [(where, name) for where, text in stored.items() for name, value in secrets.items()
             if value in text or (name == "canary:pem" and "MIIC4n4ry" in text)]
+    reliability.record(f"secret canary: {len(secrets)} values of {len(CANARIES)} shapes, scanned in {len(stored)} places",
+                       completed=True, secrets_found=len(hits))
     assert hits == [], hits
     # and the prose survived: the report still reads as a report
     report = (artifacts / "sessions" / "canary" / "report.md").read_text()

@@ -54,20 +54,22 @@ def assert_nothing_half_written(folder: Path) -> None:
 
 
 @pytest.mark.parametrize("free_kib", [4, 24, 48, 72])
-def test_disk_full_is_a_clean_stop(tmp_path: Path, small_disk: Path, free_kib: int) -> None:
+def test_disk_full_is_a_clean_stop(tmp_path: Path, small_disk: Path, free_kib: int, reliability) -> None:  # type: ignore[no-untyped-def]
     """The disk fills at different points of the session (the first folder, the plan, the log, the checkpoint)."""
     repo = app(tmp_path)
     (small_disk / "ballast").write_bytes(b"\0" * (96 - free_kib) * 1024)
     result = run(repo, small_disk)
+    reliability.record(f"artifacts disk full ({free_kib} KiB free)", result.returncode == 1 and "Traceback" not in result.stderr)
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stderr.startswith("swarm: error: cannot write") and "SWARM_ARTIFACTS" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert_nothing_half_written(small_disk)
 
 
-def test_read_only_artifacts_are_a_clean_stop(tmp_path: Path, small_disk: Path) -> None:
+def test_read_only_artifacts_are_a_clean_stop(tmp_path: Path, small_disk: Path, reliability) -> None:  # type: ignore[no-untyped-def]
     repo = app(tmp_path)
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     result = run(repo, small_disk)
+    reliability.record("artifacts folder read-only", result.returncode == 1 and "Traceback" not in result.stderr)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Read-only file system" in result.stderr and "Traceback" not in result.stderr + result.stdout

@@ -94,39 +94,6 @@ def test_sigkill_during_second_deploy_then_resume(tmp_path: Path) -> None:
     assert final["outcome"]["kind"] == "healed"
 
 
-def test_redis_stopped_mid_session_fallback_finishes(tmp_path: Path, have_redis_server: bool) -> None:
-    if not have_redis_server:
-        if os.environ.get("CI") == "true":
-            pytest.fail("redis-server binary missing in CI")
-        pytest.skip("redis-server binary not installed")
-    port = 6391 + os.getpid() % 500
-    pidfile = tmp_path / "redis.pid"
-    subprocess.run(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                    "--daemonize", "yes", "--pidfile", str(pidfile), "--dir", str(tmp_path)], check=True)
-    try:
-        import redis
-
-        for _ in range(50):
-            try:
-                redis.Redis(port=port).ping()
-                break
-            except redis.exceptions.ConnectionError:
-                time.sleep(0.1)
-        repo, origin = sample_app(tmp_path)
-        env = {**os.environ, "REDIS_URL": f"redis://127.0.0.1:{port}/0"}
-        proc = _spawn(repo, "noredis", env)
-        events = artifacts() / "sessions" / "noredis" / "events.jsonl"
-        _wait_for_event(events, lambda e: e.get("kind") == "analyzed", proc)
-        subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True)
-        out, _ = proc.communicate(timeout=300)
-        assert proc.returncode == 0, out.decode()
-        fallback = (artifacts() / "sessions" / "noredis" / "fallback_output.log").read_text()
-        assert "StoreUnavailable" in fallback and "single-threaded heal loop" in fallback
-        assert len(swarm_commits(origin, "noredis")) == 1
-    finally:
-        subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True)
-
-
 def test_second_session_on_same_service_exits_1(tmp_path: Path, real_redis_url: str, capsys: pytest.CaptureFixture[str],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from memory.store import open_store

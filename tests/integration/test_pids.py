@@ -78,3 +78,23 @@ def test_the_registry_reaps_only_its_own_live_children(tmp_path: Path, bystander
     assert bystander.poll() is None
     assert not scratch.exists() and len(done) == 2
     assert list((tmp_path / "procs").glob("*.json")) == []
+
+
+def test_stale_worktrees_of_dead_sessions_are_pruned_and_live_ones_kept(tmp_path: Path) -> None:
+    """Issue 10 #8: a session killed between validation and push left `<session>-publish-1` registered in the clone."""
+    from swarm.gitws import GitWorkspace
+    from tests.conftest import git, make_app
+
+    repo, _ = make_app(tmp_path, {"a.txt": "1\n"})
+    sessions = tmp_path / "artifacts" / "sessions"
+    ws_dead = GitWorkspace(repo, "origin", "main", sessions / "dead" / "work")
+    ws_live = GitWorkspace(repo, "origin", "main", sessions / "live" / "work")
+    dead = ws_dead.checkout("dead-publish-1", ws_dead.remote_head())
+    live = ws_live.checkout("live-a1-val-0", ws_live.remote_head())
+    write_pid_record(sessions / "live" / "pid", os.getpid())
+    outside = tmp_path / "users-own-worktree"
+    git(repo, "worktree", "add", "-q", "--detach", str(outside))
+    removed = ws_dead.prune_stale(sessions, keep=lambda sid: live_pid(sessions / sid / "pid") is not None)
+    assert removed == [str(dead)]
+    listed = git(repo, "worktree", "list", "--porcelain")
+    assert str(dead) not in listed and str(live) in listed and str(outside) in listed  # the user's own is untouched
