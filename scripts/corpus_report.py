@@ -1,16 +1,23 @@
 #!/usr/bin/env python3
-"""Analyzer accuracy on a labelled corpus (default tests/data/corpus): totals, confusion table, misses.
+"""Analyzer accuracy on a labelled corpus: totals, per-category precision and recall, the confusion table, a
+calibration table (how often a diagnosis at a given confidence is right) and the misses.
 
-    .venv/bin/python scripts/corpus_report.py [CORPUS_DIR] [--json FILE]
+    .venv/bin/python scripts/corpus_report.py [CORPUS_DIR ...] [--split all|heldout|dev] [--json FILE]
+
+Default corpora: tests/data/corpus (the development set) and tests/data/real_logs (real logs from public
+threads). ``--split heldout`` keeps the real-log third held back from rule writing (see real_logs/README.md).
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import hashlib
 import json
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -18,42 +25,93 @@ sys.path.insert(0, str(ROOT))
 from agents.rules import load_rulebook  # noqa: E402
 from swarm.fastscan import analyze_path  # noqa: E402
 
+DEFAULT = [ROOT / "tests" / "data" / "corpus", ROOT / "tests" / "data" / "real_logs"]
+BANDS = [(0.8, 1.01), (0.6, 0.8), (0.4, 0.6), (0.0, 0.4)]
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("corpus", nargs="?", type=Path, default=ROOT / "tests" / "data" / "corpus")
-    ap.add_argument("--json", type=Path)
-    args = ap.parse_args()
+
+def heldout(label: dict[str, Any]) -> bool:
+    """The held-back third: logs whose source address hashes to 0 mod 3 (stable as the corpus grows)."""
+    return int(hashlib.sha256(label["source"].encode()).hexdigest(), 16) % 3 == 0
+
+
+def same_entity(label: str, got: str | None) -> bool:
+    """Entities compare case-insensitively; package names by PEP 503 normalisation; paths by their tail."""
+    if not got:
+        return False
+    a, b = label.strip().lower(), got.strip().lower()
+    if a == b:
+        return True
+    canon = re.compile(r"[-_.]+")
+    if canon.sub("-", a) == canon.sub("-", b):
+        return True
+    return "/" in a and (a.endswith("/" + b) or b.endswith("/" + a))
+
+
+def evaluate(corpus: Path, split: str) -> list[dict[str, Any]]:
     book = load_rulebook()
-    labels = [json.loads(x) for x in (args.corpus / "labels.jsonl").read_text().splitlines() if x.strip()]
-    confusion: collections.Counter[tuple[str, str]] = collections.Counter()
+    labels = [json.loads(x) for x in (corpus / "labels.jsonl").read_text().splitlines() if x.strip()]
+    if split != "all" and (corpus / "logs").parent.name == "real_logs":
+        labels = [lab for lab in labels if heldout(lab) == (split == "heldout")]
     rows = []
     for lab in labels:
-        r = analyze_path(args.corpus / "logs" / lab["file"], book)
-        entity_ok = None if not lab.get("entity") else (r.entity or "").lower() == lab["entity"].lower()
-        confusion[(lab["category"], r.category)] += 1
-        rows.append({"file": lab["file"], "label": lab["category"], "got": r.category, "label_entity": lab.get("entity"),
-                     "entity": r.entity, "entity_ok": entity_ok, "rule": r.rule_id, "confidence": r.confidence})
+        r = analyze_path(corpus / "logs" / lab["file"], book)
+        entity_ok = None if not lab.get("entity") else same_entity(lab["entity"], r.entity)
+        rows.append({"corpus": corpus.name, "file": lab["file"], "label": lab["category"], "got": r.category,
+                     "label_entity": lab.get("entity"), "entity": r.entity, "entity_ok": entity_ok, "rule": r.rule_id,
+                     "confidence": r.confidence, "platform": lab.get("platform"), "source": lab.get("source")})
+    return rows
+
+
+def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     cat_ok = sum(r["label"] == r["got"] for r in rows)
     ent = [r for r in rows if r["entity_ok"] is not None]
     ent_ok = sum(bool(r["entity_ok"]) for r in ent)
-    cats = sorted({c for pair in confusion for c in pair})
-    width = max(len(c) for c in cats)
-    print("confusion (rows: label, columns: analyzer; only non-zero cells)")
-    for label in cats:
-        cells = [f"{got}={n}" for (lab, got), n in sorted(confusion.items()) if lab == label]
-        if cells:
-            print(f"  {label:{width}}  {'  '.join(cells)}")
-    print("\nmisses:")
-    for r in rows:
-        if r["label"] != r["got"] or r["entity_ok"] is False:
-            print(f"  {r['file']}: {r['label']}/{r['label_entity']} -> {r['got']}/{r['entity']} (rule {r['rule']})")
-    summary = {"logs": len(rows), "category_accuracy": round(cat_ok / len(rows), 4),
-               "entity_accuracy": round(ent_ok / len(ent), 4) if ent else None, "entity_labelled": len(ent)}
-    print(f"\ncategory {cat_ok}/{len(rows)} = {summary['category_accuracy']:.1%}; "
-          f"entity {ent_ok}/{len(ent)} = {summary['entity_accuracy']:.1%}")
+    per: dict[str, dict[str, float]] = {}
+    for c in sorted({r["label"] for r in rows} | {r["got"] for r in rows}):
+        tp = sum(r["label"] == c and r["got"] == c for r in rows)
+        predicted = sum(r["got"] == c for r in rows)
+        actual = sum(r["label"] == c for r in rows)
+        per[c] = {"n": actual, "precision": round(tp / predicted, 3) if predicted else 0.0,
+                  "recall": round(tp / actual, 3) if actual else 0.0}
+    calibration = []
+    for lo, hi in BANDS:
+        band = [r for r in rows if lo <= r["confidence"] < hi]
+        calibration.append({"confidence": f"[{lo:.1f}, {min(hi, 1.0):.1f}{']' if hi > 1 else ')'}", "n": len(band),
+                            "accuracy": round(sum(r["label"] == r["got"] for r in band) / len(band), 3) if band else None})
+    return {"logs": len(rows), "category_accuracy": round(cat_ok / len(rows), 4) if rows else None,
+            "entity_accuracy": round(ent_ok / len(ent), 4) if ent else None, "entity_labelled": len(ent),
+            "per_category": per, "calibration": calibration}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpora", nargs="*", type=Path, default=DEFAULT)
+    ap.add_argument("--split", choices=["all", "heldout", "dev"], default="all")
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--quiet", action="store_true", help="only the summary lines")
+    args = ap.parse_args()
+    report: dict[str, Any] = {}
+    for corpus in args.corpora:
+        rows = evaluate(corpus, args.split)
+        s = summarise(rows)
+        report[corpus.name] = {"summary": s, "rows": rows}
+        print(f"== {corpus.name} ({args.split}): {s['logs']} logs; category {s['category_accuracy']:.1%}; entity "
+              f"{(s['entity_accuracy'] or 0):.1%} of {s['entity_labelled']} labelled")
+        if args.quiet:
+            continue
+        print(f"  {'category':22} {'n':>3} {'precision':>9} {'recall':>7}")
+        for c, v in s["per_category"].items():
+            print(f"  {c:22} {v['n']:>3} {v['precision']:>9.2f} {v['recall']:>7.2f}")
+        print("  calibration: " + "; ".join(f"{b['confidence']} n={b['n']} right={b['accuracy']}" for b in s["calibration"]))
+        confusion = collections.Counter((r["label"], r["got"]) for r in rows)
+        print("  confusion (label -> analyzer, off-diagonal only): " + ", ".join(
+            f"{a}->{b} {n}" for (a, b), n in sorted(confusion.items()) if a != b))
+        for r in rows:
+            if r["label"] != r["got"] or r["entity_ok"] is False:
+                print(f"  miss {r['file']}: {r['label']}/{r['label_entity']} -> {r['got']}/{r['entity']} "
+                      f"(rule {r['rule']}, {r['confidence']:.2f})")
     if args.json:
-        args.json.write_text(json.dumps({"summary": summary, "rows": rows}, indent=2) + "\n")
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
     return 0
 
 
