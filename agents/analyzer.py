@@ -155,8 +155,9 @@ def _entity(hit: _Hit, before: list[tuple[int, str]], after: list[tuple[int, str
         lines = near if ctx.where == "before" else after[: ctx.within] if ctx.where == "after" else near + after[: ctx.within]
         for _, text in lines:
             m = hit.rule.context.search(text)
-            if m and m.group("entity"):
-                return m.group("entity"), ctx.entity
+            value = next((v for k, v in m.groupdict().items() if k.startswith("entity") and v), None) if m else None
+            if value:
+                return value, ctx.entity
     return None, spec.entity
 
 

@@ -14,6 +14,8 @@ _CI_ROOTS = [
     re.compile(r"^/github/workspace/"),
     re.compile(r"^/builds/[^/]+/[^/]+/"),
     re.compile(r"^/vercel/path\d+/"),
+    re.compile(r"^/vercel/[0-9a-f]{6,}/"),
+    re.compile(r"^/opt/buildhome/repo/"),
     re.compile(r"^/opt/build/repo/"),
     re.compile(r"^/opt/render/project/src/"),
     re.compile(r"^/workspace/"),
@@ -76,8 +78,19 @@ def python_module(module: str, book: RuleBook, local_modules: set[str]) -> tuple
     return "missing_dependency", top
 
 
+_LOCAL_ROOTS = ("src", "lib", "app", "components", "pages", "utils", "server", "client", "config", "dist", "build",
+                "routes", "models", "services", "controllers", "helpers", "modules", "api")
+"""First path segments that name the project's own folders (``src/domain/Branch``), not an npm package."""
+
+
 def node_module(spec: str, book: RuleBook) -> tuple[str, str]:
-    if spec.startswith((".", "/")) or re.match(r"^[A-Za-z]:\\", spec):
+    if "/node_modules/" in spec:  # a path into an installed package that is not there: the package is missing
+        inner = spec.rsplit("/node_modules/", 1)[1].split("/")
+        pkg = "/".join(inner[:2]) if inner[0].startswith("@") and len(inner) > 1 else inner[0]
+        return "missing_dependency", book.node_aliases.get(pkg, pkg)
+    if spec.startswith((".", "/", "@/", "~/", "#")) or re.match(r"^[A-Za-z]:\\", spec):
+        return "import_error", spec
+    if "/" in spec and not spec.startswith("@") and spec.split("/", 1)[0] in _LOCAL_ROOTS:
         return "import_error", spec
     name = spec.removeprefix("node:")
     parts = name.split("/")
@@ -102,6 +115,9 @@ def version(value: str) -> str:
     if m:
         return f"python-{m.group(1)}"
     m = re.fullmatch(r"node(?:\.js)?[- ]*(?:version\s*)?[>=v ]*(\d+(?:\.\d+)*)", value, re.I)
+    if m:
+        return f"node-{m.group(1)}"
+    m = re.match(r"node\b\D*?(\d+(?:\.\d+)*)", value, re.I)  # 'node" is incompatible ... Expected version ">=16.14.0'
     if m:
         return f"node-{m.group(1)}"
     return f"python-{value}" if value[:1].isdigit() else value
