@@ -51,7 +51,10 @@ def resolve_inside(root: Path, rel: str | PurePath) -> Path:
     """``root / rel`` if its real path is inside ``root`` and not under ``.git``; else UnsafePath."""
     root_real = Path(os.path.realpath(root))
     candidate = Path(root) / rel
-    real = Path(os.path.realpath(candidate))
+    try:
+        real = Path(os.path.realpath(candidate))
+    except (ValueError, OSError) as exc:  # an embedded NUL, a path too long
+        raise UnsafePath(f"{str(rel)!r} is not a usable path ({exc})") from exc
     if _outside(root_real, real):
         raise UnsafePath(f"{PurePath(rel).as_posix()} resolves to {real}, outside the repository; swarm never reads or writes there")
     return candidate

@@ -18,6 +18,14 @@ SPECS = DATA / "specs"
 """The vendors' OpenAPI subsets, kept in the repository (provenance in tests/data/PROVENANCE.md)."""
 _real_connect = socket.socket.connect
 
+# Fuzzing: random exploration on a developer's machine; in CI the same (derandomized) examples every run, so
+# main stays green for reasons of its own and a failure is reproducible. Each fuzz test sets its own example count.
+from hypothesis import settings as _hyp_settings  # noqa: E402
+
+_hyp_settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
+_hyp_settings.register_profile("dev", print_blob=True)
+_hyp_settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
+
 
 def _loopback_only(self: socket.socket, address: object) -> object:
     if isinstance(address, tuple) and self.family in (socket.AF_INET, socket.AF_INET6):

@@ -55,6 +55,9 @@ def check_edits(tree: Path, data: Any) -> tuple[list[str], dict[Path, str]]:
         if not isinstance(edit, dict) or not all(isinstance(edit.get(k), str) for k in ("path", "old", "new")):
             problems.append(f"edit {i}: path, old and new must all be strings")
             continue
+        if not edit["path"].strip() or "\x00" in edit["path"]:
+            problems.append(f"edit {i}: {edit['path']!r} is not a file path")
+            continue
         rel = PurePosixPath(edit["path"])
         target = (tree / rel).resolve()
         if rel.is_absolute() or ".." in rel.parts or not str(target).startswith(str(root) + "/"):

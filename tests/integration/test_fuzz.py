@@ -153,3 +153,11 @@ def test_diff_applier_only_raises_its_own_errors(tmp_path: Path) -> None:
         check()
     finally:
         ws.discard(tree)
+
+
+def test_regressions_found_by_fuzzing(tmp_path: Path) -> None:
+    """An edit path with an embedded NUL raised ValueError from the path resolver (hypothesis found it)."""
+    (tmp_path / "app.py").write_text("print(1)\n")
+    problems, contents = check_edits(tmp_path, {"summary": "s", "confidence": 0.5,
+                                                 "edits": [{"path": "app\x00.py", "old": "print(1)", "new": "x"}]})
+    assert problems and not contents
