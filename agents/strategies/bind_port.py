@@ -1,9 +1,11 @@
 """bind_port: make the app listen on ``$PORT`` (and on all interfaces) instead of a hard-coded port.
 
-Python is read through the AST: a port literal assigned to a ``*port*`` name, passed as ``port=``,
-or as the second item of an address tuple given to a server/bind call is replaced by
-``int(os.environ.get("PORT", "<old>"))``; a literal ``"127.0.0.1"``/``"localhost"`` host in those
-places becomes ``"0.0.0.0"``. JavaScript: ``.listen(<n>`` and ``const PORT = <n>`` read
+Python is read through the AST and the values are followed to where they are written: a port literal
+assigned to a ``*port*`` name, passed as ``port=`` or positionally (``make_server``, ``run_simple``,
+``app.run``), given as the second item of an address tuple, kept in a config dict, a function default or an
+argparse/click ``default=``, reached through names, ``int()`` and ``cfg["port"]``/``cfg.get("port")``, is
+replaced by ``int(os.environ.get("PORT", "<old>"))``; a literal ``"127.0.0.1"``/``"localhost"`` host on the same
+paths becomes ``"0.0.0.0"``. JavaScript: ``.listen(<n>`` and ``const PORT = <n>`` read
 ``process.env.PORT``. Edits keep the rest of each file byte for byte.
 """
 
@@ -42,36 +44,115 @@ def _call_name(node: ast.Call) -> str:
     return f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
 
 
+_POSITIONAL = {  # server entry points that take (host, port) positionally, and where those two sit
+    "make_server": (0, 1), "run_simple": (0, 1), "run": (0, 1), "serve": (1, 2), "run_app": (None, None),
+    "TCPSite": (1, 2),
+}
+_SERVICE_WORDS = ("db", "database", "redis", "postgres", "pg_", "mysql", "mongo", "smtp", "mail", "cache", "memcache",
+                  "elastic", "rabbit", "amqp", "kafka", "broker", "proxy")
+_SERVICE_PORTS = {25, 465, 587, 3306, 5432, 5672, 6379, 9092, 9200, 11211, 27017}
+"""Ports of services an app connects to (databases, caches, brokers, mail): never taken for the app's own port."""
+
+
+class _Scope:
+    """Where a name's value comes from: single assignments (module or function) and parameter defaults."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.values: dict[str, list[ast.AST]] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                self.values.setdefault(node.targets[0].id, []).append(node.value)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+                self.values.setdefault(node.target.id, []).append(node.value)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                args = node.args
+                positional = [*args.posonlyargs, *args.args]
+                for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults, strict=True):
+                    self.values.setdefault(arg.arg, []).append(default)
+                for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+                    if kw_default is not None:
+                        self.values.setdefault(arg.arg, []).append(kw_default)
+
+    def sources(self, node: ast.AST, depth: int = 0) -> list[ast.AST]:
+        """The expressions a value flows from: through names, ``int()``/``str()``, ``cfg["port"]``, ``cfg.get``."""
+        if depth > 6:
+            return []
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("int", "str") and node.args:
+            return self.sources(node.args[0], depth + 1)
+        if isinstance(node, ast.Name):
+            return [src for value in self.values.get(node.id, []) for src in self.sources(value, depth + 1)]
+        key_of = _dict_key(node)
+        if key_of is not None:
+            base, key = key_of
+            found = []
+            for value in ([base] if isinstance(base, ast.Dict) else self.values.get(base.id, []) if isinstance(base, ast.Name) else []):
+                if isinstance(value, ast.Dict):
+                    found += [self.sources(v, depth + 1)[0] for k, v in zip(value.keys, value.values, strict=True)
+                              if isinstance(k, ast.Constant) and k.value == key and self.sources(v, depth + 1)]
+            return found or [node]
+        return [node]
+
+
+def _dict_key(node: ast.AST) -> tuple[ast.AST, str] | None:
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.value, node.slice.value
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args \
+            and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        return node.func.value, node.args[0].value
+    return None
+
+
 def python_edits(source: str) -> list[Edit]:
+    """Edits that make ``source`` listen on $PORT and 0.0.0.0, following where the values come from."""
+    tree = ast.parse(source)
+    scope = _Scope(tree)
     edits: list[Edit] = []
 
     def port(node: ast.AST) -> None:
-        value = _port_literal(node)
-        if value is not None and node.lineno == node.end_lineno:  # type: ignore[attr-defined]
-            edits.append((node.lineno, node.col_offset, node.end_col_offset,  # type: ignore[attr-defined]
-                          f'int(os.environ.get("PORT", "{value}"))'))
+        for src in scope.sources(node):
+            value = _port_literal(src)
+            if value is not None and value not in _SERVICE_PORTS and src.lineno == src.end_lineno:  # type: ignore[attr-defined]
+                edits.append((src.lineno, src.col_offset, src.end_col_offset,  # type: ignore[attr-defined]
+                              f'int(os.environ.get("PORT", "{value}"))'))
 
     def host(node: ast.AST) -> None:
-        if _host_literal(node) and node.lineno == node.end_lineno:  # type: ignore[attr-defined]
-            edits.append((node.lineno, node.col_offset, node.end_col_offset, '"0.0.0.0"'))  # type: ignore[attr-defined]
+        for src in scope.sources(node):
+            if _host_literal(src) and src.lineno == src.end_lineno:  # type: ignore[attr-defined]
+                edits.append((src.lineno, src.col_offset, src.end_col_offset, '"0.0.0.0"'))  # type: ignore[attr-defined]
 
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id.lower()
+            if any(w in name for w in _SERVICE_WORDS):
+                continue  # DB_PORT, REDIS_HOST: the address of a service the app talks to, not where it listens
             if "port" in name:
                 port(node.value)
-            elif name in ("host", "bind_host", "listen_host"):
+            elif name.endswith("host"):
                 host(node.value)
         elif isinstance(node, ast.Call):
+            name = _call_name(node)
+            listens = bool(_SERVER_CALL.search(name)) or name in _POSITIONAL or name in ("Config", "TCPSite")
             for kw in node.keywords:
-                if kw.arg == "port":
+                if kw.arg == "port" and listens:  # connect(host=..., port=...) is a client: left alone
                     port(kw.value)
-                elif kw.arg == "host":
+                elif kw.arg == "host" and listens:
                     host(kw.value)
-            if node.args and _SERVER_CALL.search(_call_name(node)) and isinstance(node.args[0], ast.Tuple) \
-                    and len(node.args[0].elts) == 2:
-                host(node.args[0].elts[0])
-                port(node.args[0].elts[1])
+                elif kw.arg == "default" and name in ("add_argument", "option") and node.args \
+                        and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                    flag = node.args[0].value.lstrip("-").lower()  # argparse / click: --port 5000, --host 127.0.0.1
+                    if "port" in flag:
+                        port(kw.value)
+                    elif flag.endswith("host") or flag == "bind":
+                        host(kw.value)
+            if node.args and _SERVER_CALL.search(name):
+                first = scope.sources(node.args[0])
+                for address in (a for a in first if isinstance(a, ast.Tuple) and len(a.elts) == 2):
+                    host(address.elts[0])
+                    port(address.elts[1])
+            host_at, port_at = _POSITIONAL.get(name, (None, None))
+            if host_at is not None and port_at is not None and len(node.args) > port_at:
+                host(node.args[host_at])
+                port(node.args[port_at])
     return edits
 
 

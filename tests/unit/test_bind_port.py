@@ -40,3 +40,53 @@ def test_js_forms() -> None:
     assert js_rewrite("const PORT = 3000;\napp.listen(PORT)") == "const PORT = Number(process.env.PORT) || 3000;\napp.listen(PORT)"
     assert js_rewrite("server.listen(8080, () => {})") == "server.listen(Number(process.env.PORT) || 8080, () => {})"
     assert js_rewrite("const port = process.env.PORT || 3000") == "const port = process.env.PORT || 3000"
+
+
+# Issue 11: the port and host reach the server through data, not only as literals in the call.
+DATA_FLOW = [
+    ("module constant through a name",
+     "from wsgiref.simple_server import make_server\nLISTEN = 5000\nADDR = '127.0.0.1'\nmake_server(ADDR, LISTEN, app).serve_forever()\n",
+     ['LISTEN = int(os.environ.get("PORT", "5000"))', "ADDR = \"0.0.0.0\""]),
+    ("address tuple in a variable",
+     "import http.server\nADDRESS = ('localhost', 8001)\nhttp.server.HTTPServer(ADDRESS, H).serve_forever()\n",
+     ['ADDRESS = ("0.0.0.0", int(os.environ.get("PORT", "8001")))']),
+    ("function default",
+     "from flask import Flask\napp = Flask(__name__)\ndef main(bind='127.0.0.1', listen=7000):\n    app.run(host=bind, port=listen)\nmain()\n",
+     ["def main(bind=\"0.0.0.0\", listen=int(os.environ.get(\"PORT\", \"7000\"))):"]),
+    ("config dict",
+     "import uvicorn\nCONFIG = {'host': '127.0.0.1', 'port': 8765, 'debug': True}\nuvicorn.run('api:app', host=CONFIG['host'], port=CONFIG.get('port'))\n",
+     ["'host': \"0.0.0.0\"", "'port': int(os.environ.get(\"PORT\", \"8765\"))"]),
+    ("argparse default",
+     "import argparse\nfrom aiohttp import web\np = argparse.ArgumentParser()\np.add_argument('--port', type=int, default=9090)\np.add_argument('--host', default='localhost')\na = p.parse_args()\nweb.run_app(app, host=a.host, port=a.port)\n",
+     ["default=int(os.environ.get(\"PORT\", \"9090\"))", "default=\"0.0.0.0\""]),
+    ("click option",
+     "import click\n@click.command()\n@click.option('--port', default=5050)\ndef serve(port):\n    app.run(port=port)\n",
+     ["default=int(os.environ.get(\"PORT\", \"5050\"))"]),
+    ("positional host with an env port",
+     "import os\nfrom wsgiref.simple_server import make_server\nmake_server('127.0.0.1', int(os.environ.get('PORT', '8000')), app).serve_forever()\n",
+     ['make_server("0.0.0.0", int(os.environ.get(\'PORT\', \'8000\')), app)']),
+    ("int() around a name",
+     "from flask import Flask\napp = Flask(__name__)\nPORT_TEXT = 6060\napp.run(port=int(PORT_TEXT))\n",
+     ['PORT_TEXT = int(os.environ.get("PORT", "6060"))']),
+]
+
+
+@pytest.mark.parametrize(("case", "source", "expect"), DATA_FLOW, ids=[c[0] for c in DATA_FLOW])
+def test_values_are_followed_to_where_they_are_written(tmp_path: Path, case: str, source: str, expect: list[str]) -> None:
+    (tmp_path / "server.py").write_text(source)
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    new = (tmp_path / "server.py").read_text()
+    ast.parse(new)
+    for fragment in expect:
+        assert fragment in new, new
+
+
+def test_service_addresses_are_never_rewritten(tmp_path: Path) -> None:
+    source = ("DB_HOST = 'localhost'\nDB_PORT = 5432\nREDIS = {'host': '127.0.0.1', 'port': 6379}\n"
+              "engine = connect(host=DB_HOST, port=DB_PORT)\ncache = Redis(host=REDIS['host'], port=REDIS['port'])\n"
+              "app.run(host='127.0.0.1', port=5000)\n")
+    (tmp_path / "app.py").write_text(source)
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    new = (tmp_path / "app.py").read_text()
+    assert "DB_HOST = 'localhost'" in new and "DB_PORT = 5432" in new and "'port': 6379" in new
+    assert 'app.run(host="0.0.0.0", port=int(os.environ.get("PORT", "5000")))' in new
