@@ -92,7 +92,8 @@ def render(state: SwarmState, llm_note: str, usage: dict[str, float] | None = No
                 f"- commit: `{(t.commit or '-')[:12]}`, deploy: `{t.deploy_id or '-'}`",
             ]
             if v:
-                lines.append(f"- validation: {'passed' if v.passed else 'FAILED'} in {v.seconds:.1f}s")
+                lines.append(f"- validation: {'passed' if v.passed else 'FAILED'} in {v.seconds:.1f}s"
+                             + (f" on `{v.base_sha[:12]}`" if v.base_sha else ""))
                 lines += [f"  - policy: {reason}" for reason in v.policy_reasons]
                 lines += [f"  - {c.name}: {'ok' if c.ok else 'failed'} ({c.seconds:.1f}s)" for c in v.checks]
             if t.candidate.diff:

@@ -64,3 +64,4 @@ def test_a_push_made_during_the_session_is_validated_before_the_fix_lands_on_it(
     moved = [e for e in events if e["kind"] == "remote_moved"]
     assert moved and moved[0]["to"] == theirs
     assert sum(e["kind"] == "validated" for e in events) >= 2  # validated again on the new head
+    assert f"on `{theirs[:12]}`" in (artifacts() / "sessions" / "race" / "report.md").read_text()  # the report says so too
