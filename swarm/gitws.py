@@ -176,24 +176,34 @@ class GitWorkspace:
                 return sha.strip()
         return None
 
-    def _commit_and_push(self, tree: Path, message: str) -> str:
+    def _identity_env(self) -> dict[str, str]:
         name, email = self.author
-        env = {**os.environ, "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
-               "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email, "GIT_TERMINAL_PROMPT": "0"}
+        return {**os.environ, "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
+                "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email, "GIT_TERMINAL_PROMPT": "0"}
+
+    def _commit(self, tree: Path, message: str) -> str:
+        """Commit everything in ``tree`` with swarm's identity and the (redacted) message; returns the sha."""
         self._git("add", "-A", cwd=tree)
-        code, out, _, _ = run_command(["git", "commit", "--no-verify", "-q", "-F", "-"], tree, 60, env=env, shell=False,
-                                      stdin_text=self.redact(message))
+        code, out, _, _ = run_command(["git", "commit", "--no-verify", "-q", "-F", "-"], tree, 60, env=self._identity_env(),
+                                      shell=False, stdin_text=self.redact(message))
         if code != 0:
             raise WorkspaceError(f"git commit failed: {out.strip()[-800:]}")
-        sha = self._git("rev-parse", "HEAD", cwd=tree).strip()
-        # pushed from the main clone (worktrees share its objects), so relative remote URLs resolve as the user set them
-        # --no-verify: swarm's own push must not fire the user's pre-push hook (and with it a second session)
-        code, out, _, _ = run_command(["git", "push", "--porcelain", "--no-verify", self.remote, f"{sha}:refs/heads/{self.branch}"],
-                                      self.root, 300, env=env, shell=False)
+        return self._git("rev-parse", "HEAD", cwd=tree).strip()
+
+    def _push(self, sha: str, branch: str) -> None:
+        """Push ``sha`` to ``branch``, never forced; a refusal is PushRefused with the remote's own words.
+        Pushed from the main clone (worktrees share its objects), so relative remote URLs resolve as the user set
+        them; --no-verify: swarm's own push must not fire the user's pre-push hook (and with it a second session)."""
+        code, out, _, _ = run_command(["git", "push", "--porcelain", "--no-verify", self.remote, f"{sha}:refs/heads/{branch}"],
+                                      self.root, 300, env=self._identity_env(), shell=False)
         if code != 0:
             said = _remote_said(out)
-            raise PushRefused(f"the remote refused swarm's push of {sha[:12]} to {self.remote}/{self.branch} (never forced): "
+            raise PushRefused(f"the remote refused swarm's push of {sha[:12]} to {self.remote}/{branch} (never forced): "
                               f"{said}", remote_message=said)
+
+    def _commit_and_push(self, tree: Path, message: str) -> str:
+        sha = self._commit(tree, message)
+        self._push(sha, self.branch)
         self.fetch()
         self._sync_checkout(sha)
         return sha
@@ -224,20 +234,8 @@ class GitWorkspace:
         tree = self.checkout(f"pr-{branch.replace('/', '-')}", base_sha)
         try:
             self.apply(tree, diff)
-            name, email = self.author
-            env = {**os.environ, "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_NAME": name,
-                   "GIT_COMMITTER_EMAIL": email}
-            self._git("add", "-A", cwd=tree)
-            code, out_text, _, _ = run_command(["git", "commit", "--no-verify", "-q", "-F", "-"], tree, 60, env=env,
-                                               shell=False, stdin_text=self.redact(message))
-            if code != 0:
-                raise WorkspaceError(f"git commit failed: {out_text.strip()[-500:]}")
-            sha = self._git("rev-parse", "HEAD", cwd=tree).strip()
-            code, out_text, _, _ = run_command(["git", "push", "--porcelain", "--no-verify", self.remote, f"{sha}:refs/heads/{branch}"],
-                                               self.root, 300, env=env, shell=False)
-            if code != 0:
-                said = _remote_said(out_text)
-                raise PushRefused(f"the remote refused swarm's push of branch {branch}: {said}", remote_message=said)
+            sha = self._commit(tree, message)
+            self._push(sha, branch)
             return Published(sha, reused=False)
         finally:
             self.discard(tree)
