@@ -5,8 +5,9 @@ assigned to a ``*port*`` name, passed as ``port=`` or positionally (``make_serve
 ``app.run``), given as the second item of an address tuple, kept in a config dict, a function default or an
 argparse/click ``default=``, reached through names, ``int()`` and ``cfg["port"]``/``cfg.get("port")``, is
 replaced by ``int(os.environ.get("PORT", "<old>"))``; a literal ``"127.0.0.1"``/``"localhost"`` host on the same
-paths becomes ``"0.0.0.0"``. JavaScript: ``.listen(<n>`` and ``const PORT = <n>`` read
-``process.env.PORT``. Edits keep the rest of each file byte for byte.
+paths becomes ``"0.0.0.0"``; a value read from another environment variable (``os.environ.get("APP_PORT", "8000")``)
+reads ``PORT`` first. JavaScript and TypeScript are followed the same way with tree-sitter (``jsflow``). Edits keep
+the rest of each file byte for byte.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import ast
 import re
 from pathlib import Path
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, jsflow
 from memory.models import FailureReport
 
 SKIP_DIRS = {".venv", "venv", "env", "node_modules", ".git", "tests", "test", "build", "dist"}
@@ -102,6 +103,18 @@ def _dict_key(node: ast.AST) -> tuple[ast.AST, str] | None:
     return None
 
 
+def _env_key(node: ast.AST) -> str | None:
+    """The variable name of ``os.environ.get("X", ...)``, ``os.getenv("X")`` or ``os.environ["X"]``."""
+    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        fn = ast.unparse(node.func)
+        if fn in ("os.environ.get", "os.getenv", "environ.get", "getenv"):
+            return node.args[0].value
+    if isinstance(node, ast.Subscript) and ast.unparse(node.value) in ("os.environ", "environ") \
+            and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    return None
+
+
 def python_edits(source: str) -> list[Edit]:
     """Edits that make ``source`` listen on $PORT and 0.0.0.0, following where the values come from."""
     tree = ast.parse(source)
@@ -110,6 +123,10 @@ def python_edits(source: str) -> list[Edit]:
 
     def port(node: ast.AST) -> None:
         for src in scope.sources(node):
+            env_name = _env_key(src)
+            if env_name is not None and env_name != "PORT" and src.lineno == src.end_lineno:  # type: ignore[attr-defined]
+                edits.append((src.lineno, src.col_offset, src.col_offset, 'os.environ.get("PORT") or '))  # type: ignore[attr-defined]
+                continue
             value = _port_literal(src)
             if value is not None and value not in _SERVICE_PORTS and src.lineno == src.end_lineno:  # type: ignore[attr-defined]
                 edits.append((src.lineno, src.col_offset, src.end_col_offset,  # type: ignore[attr-defined]
@@ -180,13 +197,8 @@ def _ensure_import_os(source: str) -> str:
     return "".join(lines)
 
 
-_JS_LISTEN = re.compile(r"\.listen\(\s*(\d{4,5})\b")
-_JS_CONST = re.compile(r"\b((?:const|let|var)\s+(?:port|PORT)\s*=\s*)(\d{4,5})\b(?!\s*\|\|)")
-
-
-def js_rewrite(source: str) -> str:
-    source = _JS_CONST.sub(lambda m: f"{m.group(1)}Number(process.env.PORT) || {m.group(2)}", source)
-    return _JS_LISTEN.sub(lambda m: f".listen(Number(process.env.PORT) || {m.group(1)}", source)
+def js_rewrite(source: str, suffix: str = ".js") -> str:
+    return jsflow.rewrite(source, suffix)
 
 
 def bind_port(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
@@ -206,10 +218,13 @@ def bind_port(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
             ast.parse(new)  # never write a file that no longer parses
             path.write_text(new, encoding="utf-8")
             changed.append(str(path.relative_to(tree)))
-    for path in _sources(tree, (".js", ".cjs", ".mjs", ".ts")):
-        source = path.read_text(encoding="utf-8", errors="replace")
-        new = js_rewrite(source)
-        if new != source:
+    for path in _sources(tree, (".js", ".cjs", ".mjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")):
+        try:
+            source = path.read_text(encoding="utf-8", errors="strict")
+        except UnicodeDecodeError:
+            continue
+        new = js_rewrite(source, path.suffix)
+        if new != source and jsflow.parses(new, path.suffix):
             path.write_text(new, encoding="utf-8")
             changed.append(str(path.relative_to(tree)))
     if not changed:

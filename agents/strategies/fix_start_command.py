@@ -2,8 +2,10 @@
 
 The real entry point is found in the repository: a module that starts a server under
 ``if __name__ == "__main__"`` (Python) or calls ``.listen(`` / ``createServer`` (Node), or one that
-defines the app object a WSGI/ASGI server loads. The Procfile (or package.json's start script)
-is rewritten to point at it; swarm.toml is never touched (it is protected).
+defines the app object a WSGI/ASGI server loads. When git history shows the missing file was renamed
+(a stale Procfile after a rename), the new name comes first. A package module started as a script
+(``python pkg/mod.py``) whose relative imports then fail is started as a module (``python -m pkg.mod``).
+The Procfile (or package.json's script) is rewritten; swarm.toml is never touched (it is protected).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import ast
 import json
 import re
 import shlex
+import subprocess
 from pathlib import Path
 
 from agents.strategies import StrategyDeclined, StrategyResult, Tools, write_json_like
@@ -69,25 +72,80 @@ def _module_exists(tree: Path, module: str) -> bool:
         or (base.is_dir() and any(base.glob("*.py")))
 
 
-def rewrite(command: str, tree: Path, variant: int = 0) -> tuple[str, str, int] | None:
+def renames(tree: Path) -> dict[str, str]:
+    """old path → newest path, from the history of the checkout (empty when it has none)."""
+    try:
+        out = subprocess.run(["git", "-C", str(tree), "log", "-M", "--diff-filter=R", "--name-status", "--format=", "-n", "200"],
+                             capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return {}
+    moved: dict[str, str] = {}
+    for line in reversed(out.stdout.splitlines() if out.returncode == 0 else []):  # oldest first
+        parts = line.split("\t")
+        if len(parts) == 3 and parts[0].startswith("R"):
+            moved[parts[1]] = parts[2]
+            moved.update({k: parts[2] for k, v in moved.items() if v == parts[1]})
+    return moved
+
+
+def _renamed_first(entries: list[Path], tree: Path, old: str, moved: dict[str, str]) -> list[Path]:
+    new = moved.get(Path(old).as_posix())
+    if new is None or not (tree / new).is_file():
+        return entries
+    target = tree / new
+    return [target, *(e for e in entries if e != target)]
+
+
+def _module_of(rel: Path) -> str:
+    return rel.with_suffix("").as_posix().replace("/", ".")
+
+
+def script_as_module(command: str, tree: Path) -> tuple[str, str, int] | None:
+    """``python pkg/mod.py`` whose module uses relative imports: start it as ``python -m pkg.mod``."""
+    tokens = shlex.split(command)
+    for i, tok in enumerate(tokens[1:], 1):
+        if not (tok.endswith(".py") and Path(tokens[i - 1]).name.startswith("python") and (tree / tok).is_file()):
+            continue
+        rel = Path(tok)
+        if rel.is_absolute() or ".." in rel.parts or len(rel.parts) < 2:
+            continue
+        try:
+            mod = ast.parse((tree / tok).read_text(encoding="utf-8", errors="replace"))
+        except SyntaxError:
+            continue
+        if any(isinstance(n, ast.ImportFrom) and n.level > 0 for n in ast.walk(mod)):
+            module = _module_of(Path(*rel.parts))
+            return (_replace(command, tok, f"-m {module}"),
+                    f"{tok} uses relative imports, which only work when it runs as the module {module}", 1)
+    return None
+
+
+def rewrite(command: str, tree: Path, variant: int = 0, moved: dict[str, str] | None = None) -> tuple[str, str, int] | None:
     """(new command, explanation, alternatives) when a token of ``command`` names something missing;
     ``variant`` picks among the plausible entry points, best first."""
+    as_module = script_as_module(command, tree)
+    if as_module is not None:
+        return as_module if variant == 0 else None
+    moved = moved or {}
     tokens = shlex.split(command)
     for i, tok in enumerate(tokens):
         prev = tokens[i - 1] if i else ""
         if re.search(r"\.(py|js|cjs|mjs)$", tok) and not (tree / tok).is_file():
             entries = python_entries(tree) if tok.endswith(".py") else node_entries(tree)
+            entries = _renamed_first(entries, tree, tok, moved)
             if variant < len(entries):
                 new = entries[variant].relative_to(tree).as_posix()
                 return _replace(command, tok, new), f"{tok} does not exist; {new} starts the server", len(entries)
         if prev == "-m" and re.fullmatch(r"[A-Za-z_][\w.]*", tok) and not _module_exists(tree, tok):
-            entries = python_entries(tree)
+            entries = _renamed_first(python_entries(tree), tree, tok.replace(".", "/") + ".py", moved)
             if variant < len(entries):
                 mod = entries[variant].relative_to(tree).with_suffix("").as_posix().replace("/", ".")
                 return _replace(command, tok, mod), f"module {tok} does not exist; {mod} starts the server", len(entries)
         m = re.fullmatch(r"([A-Za-z_][\w.]*):([A-Za-z_]\w*)", tok)
         if m and not _module_exists(tree, m.group(1)):
             apps = app_modules(tree)
+            renamed = moved.get(m.group(1).replace(".", "/") + ".py")
+            apps = sorted(apps, key=lambda a: a[0].relative_to(tree).as_posix() != renamed)  # a renamed module first
             if variant < len(apps):
                 path, obj = apps[variant]
                 mod = path.relative_to(tree).with_suffix("").as_posix().replace("/", ".")
@@ -106,12 +164,13 @@ def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> Strate
     procfile = tree / "Procfile"
     pkg_path = tree / "package.json"
     script = "start"
+    moved = renames(tree)
     if procfile.is_file():
         lines = procfile.read_text(encoding="utf-8").splitlines(keepends=True)
         for i, line in enumerate(lines):
             m = re.match(r"^(\s*web\s*:\s*)(.+?)(\s*)$", line)
             if m:
-                fixed = rewrite(m.group(2), tree, tools.variant)
+                fixed = rewrite(m.group(2), tree, tools.variant, moved)
                 if fixed is not None:
                     lines[i] = f"{m.group(1)}{fixed[0]}{m.group(3) or chr(10)}"
                     procfile.write_text("".join(lines), encoding="utf-8")
@@ -127,7 +186,7 @@ def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> Strate
         command = (pkg.get("scripts") or {}).get(script)
         entries = node_entries(tree)
         if command:
-            fixed = rewrite(command, tree, tools.variant)
+            fixed = rewrite(command, tree, tools.variant, moved)
             if fixed:
                 pkg["scripts"][script] = fixed[0]
                 write_json_like(pkg_path, pkg)

@@ -90,3 +90,53 @@ def test_service_addresses_are_never_rewritten(tmp_path: Path) -> None:
     new = (tmp_path / "app.py").read_text()
     assert "DB_HOST = 'localhost'" in new and "DB_PORT = 5432" in new and "'port': 6379" in new
     assert 'app.run(host="0.0.0.0", port=int(os.environ.get("PORT", "5000")))' in new
+
+
+def test_python_port_read_from_another_variable_reads_port_first(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("import os\nfrom wsgiref.simple_server import make_server\n"
+                                     "make_server('', int(os.environ.get('APP_PORT', '8000')), app).serve_forever()\n")
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    assert "int(os.environ.get(\"PORT\") or os.environ.get('APP_PORT', '8000'))" in (tmp_path / "app.py").read_text()
+
+
+# JavaScript / TypeScript: tree-sitter follows the values the same way (agents/strategies/jsflow.py).
+JS_FLOW = [
+    ("express literal", "server.js", "app.listen(3000, () => console.log('up'))\n",
+     ["app.listen(Number(process.env.PORT) || 3000, () =>"]),
+    ("constant and loopback host", "server.js", "const PORT = 4000;\nconst HOST = 'localhost';\napp.listen(PORT, HOST);\n",
+     ["const PORT = Number(process.env.PORT) || 4000;", "app.listen(PORT, HOST)", "const HOST = '0.0.0.0'"]),
+    ("config object", "index.js", "const config = { port: 8081, host: '127.0.0.1' };\nserver.listen(config.port, config.host);\n",
+     ["port: Number(process.env.PORT) || 8081", "host: '0.0.0.0'"]),
+    ("fastify options", "server.mjs", "await fastify.listen({ port: 3000, host: '127.0.0.1' });\n",
+     ["port: Number(process.env.PORT) || 3000", "host: '0.0.0.0'"]),
+    ("options in a variable", "server.js", "const opts = { port: 3100 };\nfastify.listen(opts);\n",
+     ["{ port: Number(process.env.PORT) || 3100 }"]),
+    ("function default", "server.js", "function start(port = 3001) { app.listen(port); }\nstart();\n",
+     ["function start(port = Number(process.env.PORT) || 3001)"]),
+    ("destructured default", "server.js", "const { port = 5000 } = options;\napp.listen(port);\n",
+     ["const { port = Number(process.env.PORT) || 5000 } = options;"]),
+    ("another env variable", "server.js", "const port = Number(process.env.APP_PORT || 3000);\napp.listen(port);\n",
+     ["Number(process.env.PORT || process.env.APP_PORT || 3000)"]),
+    ("exported config module", "config.js", "module.exports = { port: 3000, db: { port: 5432 } };\n",
+     ["port: Number(process.env.PORT) || 3000", "db: { port: 5432 }"]),
+    ("typescript", "src/main.ts", "const port: number = 3000;\napp.listen(port as number, 'localhost');\n",
+     ["const port: number = Number(process.env.PORT) || 3000;", "'0.0.0.0'"]),
+]
+
+
+@pytest.mark.parametrize(("case", "name", "source", "expect"), JS_FLOW, ids=[c[0] for c in JS_FLOW])
+def test_js_values_are_followed(tmp_path: Path, case: str, name: str, source: str, expect: list[str]) -> None:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(source)
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    new = path.read_text()
+    for fragment in expect:
+        assert fragment in new, new
+
+
+def test_js_env_driven_and_service_ports_are_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "server.js").write_text("const port = process.env.PORT || 3000;\nconst redis = new Redis({ port: 6379 });\n"
+                                        "const DB_PORT = 5433;\napp.listen(port);\n")
+    with pytest.raises(StrategyDeclined):
+        bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]

@@ -261,3 +261,85 @@ def test_retry_backs_off_across_attempts(tmp_path: Path) -> None:
     assert retry(FailureReport(category="rate_limit"), tmp_path, Tools(None, attempt=1)).params["delay_s"] == 10.0  # type: ignore[arg-type]
     with pytest.raises(StrategyDeclined):
         retry(FailureReport(category="syntax_error"), tmp_path, Tools(None))  # type: ignore[arg-type]
+
+
+# relax_pin: a package declared twice with conflicting pins (issue 11), read with packaging/tomlkit.
+INDEX = {"pip index versions requests": (0, "requests (2.32.3)\nAvailable versions: 2.32.3, 2.31.0, 2.25.1")}
+
+
+def test_relax_pin_duplicate_lines_in_one_file(tmp_path: Path) -> None:
+    write(tmp_path, {"requirements.txt": "flask==3.0.0\nrequests==2.25.1  # old\nidna\nRequests[socks]==2.31.0\n"})
+    r = relax_pin(FailureReport(category="dependency_conflict", entity="requests", ecosystem="python"), tmp_path, tools(INDEX))
+    assert (tmp_path / "requirements.txt").read_text() == "flask==3.0.0\nrequests==2.31.0  # old\nidna\n"
+    assert r.params["to"] == "2.31.0" and r.alternatives == 2
+
+
+def test_relax_pin_requirements_against_constraints(tmp_path: Path) -> None:
+    write(tmp_path, {"requirements.txt": "-c constraints/prod.txt\nrequests>=2.30\n", "constraints/prod.txt": "requests==2.25.1\n"})
+    relax_pin(FailureReport(category="dependency_conflict", entity="requests", ecosystem="python"), tmp_path, tools(INDEX))
+    assert (tmp_path / "requirements.txt").read_text() == "-c constraints/prod.txt\nrequests==2.32.3\n"
+    assert (tmp_path / "constraints/prod.txt").read_text() == "requests==2.32.3\n"
+
+
+def test_relax_pin_second_variant_takes_the_newest(tmp_path: Path) -> None:
+    write(tmp_path, {"requirements.txt": "requests==2.25.1\nrequests==2.31.0\n"})
+    relax_pin(FailureReport(category="dependency_conflict", entity="requests", ecosystem="python"), tmp_path,
+              tools(INDEX, variant=1))
+    assert (tmp_path / "requirements.txt").read_text() == "requests==2.32.3\n"
+
+
+def test_relax_pin_pyproject_keeps_its_style(tmp_path: Path) -> None:
+    text = '[project]\nname = "x"  # the app\ndependencies = [\n    "flask>=3",\n    "requests==99.0.0",  # pinned\n]\n'
+    write(tmp_path, {"pyproject.toml": text})
+    relax_pin(FailureReport(category="dependency_conflict", entity="requests", ecosystem="python"), tmp_path, tools(INDEX))
+    assert (tmp_path / "pyproject.toml").read_text() == text.replace("requests==99.0.0", "requests==2.32.3")
+
+
+# fix_start_command: module-vs-script starts and a stale Procfile after a rename (issue 11).
+RELATIVE = {"shop/__init__.py": "", "shop/helpers.py": "def hi():\n    return 'ok'\n",
+            "shop/web.py": "from .helpers import hi\nif __name__ == '__main__':\n    serve_forever()\n"}
+
+
+@pytest.mark.parametrize("procfile", ["web: python shop/web.py\n", "web: python3 ./shop/web.py --workers 2\n"])
+def test_fix_start_command_runs_a_package_module_as_a_module(tmp_path: Path, procfile: str) -> None:
+    write(tmp_path, {"Procfile": procfile, **RELATIVE})
+    r = fix_start_command(FailureReport(category="import_error", entity="helpers"), tmp_path, tools())
+    assert "-m shop.web" in (tmp_path / "Procfile").read_text() and "relative imports" in r.summary
+
+
+def test_fix_start_command_module_start_in_package_json(tmp_path: Path) -> None:
+    write(tmp_path, {"package.json": json.dumps({"scripts": {"start": "python tools/serve.py"}}),
+                     "tools/serve.py": "from . import conf\n", "tools/conf.py": ""})
+    fix_start_command(FailureReport(category="import_error"), tmp_path, tools())
+    assert json.loads((tmp_path / "package.json").read_text())["scripts"]["start"] == "python -m tools.serve"
+
+
+def test_fix_start_command_follows_a_rename_in_git_history(tmp_path: Path) -> None:
+    import subprocess
+
+    server = "import http.server\nif __name__ == '__main__':\n    http.server.HTTPServer(('', 1), None).serve_forever()\n"
+    write(tmp_path, {"Procfile": "web: python server.py\n", "server.py": server,
+                     "app.py": server})  # app.py ranks first by name: only the history says server.py became api.py
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], check=True)
+    subprocess.run([*git, "mv", "server.py", "api.py"], check=True)
+    subprocess.run([*git, "commit", "-qm", "rename"], check=True)
+    fix_start_command(FailureReport(category="start_command", entity="server.py"), tmp_path, tools())
+    assert (tmp_path / "Procfile").read_text() == "web: python api.py\n"
+
+
+def test_fix_start_command_stale_gunicorn_module_after_rename(tmp_path: Path) -> None:
+    import subprocess
+
+    write(tmp_path, {"Procfile": "web: gunicorn legacy:app\n", "legacy.py": "from flask import Flask\napp = Flask(__name__)\n",
+                     "main.py": "from fastapi import FastAPI\napp = FastAPI()\n"})
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], check=True)
+    subprocess.run([*git, "mv", "legacy.py", "website.py"], check=True)
+    subprocess.run([*git, "commit", "-qm", "rename"], check=True)
+    fix_start_command(FailureReport(category="start_command", entity="legacy"), tmp_path, tools())
+    assert (tmp_path / "Procfile").read_text() == "web: gunicorn website:app\n"
