@@ -47,11 +47,13 @@ def same_entity(label: str, got: str | None) -> bool:
     return "/" in a and (a.endswith("/" + b) or b.endswith("/" + a))
 
 
-def evaluate(corpus: Path, split: str) -> list[dict[str, Any]]:
+def evaluate(corpus: Path, split: str, batch_from: int = 0) -> list[dict[str, Any]]:
     book = load_rulebook()
     labels = [json.loads(x) for x in (corpus / "labels.jsonl").read_text().splitlines() if x.strip()]
     if split != "all" and (corpus / "logs").parent.name == "real_logs":
         labels = [lab for lab in labels if heldout(lab) == (split == "heldout")]
+    if batch_from:  # one collection batch: files numbered from N on (each batch is measured before rules are written)
+        labels = [lab for lab in labels if int(lab["file"].split(".")[0]) >= batch_from]
     rows = []
     for lab in labels:
         r = analyze_path(corpus / "logs" / lab["file"], book)
@@ -87,12 +89,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("corpora", nargs="*", type=Path, default=DEFAULT)
     ap.add_argument("--split", choices=["all", "heldout", "dev"], default="all")
+    ap.add_argument("--batch-from", type=int, default=0, help="only logs numbered from N on (a collection batch)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--quiet", action="store_true", help="only the summary lines")
     args = ap.parse_args()
     report: dict[str, Any] = {}
     for corpus in args.corpora:
-        rows = evaluate(corpus, args.split)
+        rows = evaluate(corpus, args.split, args.batch_from)
         s = summarise(rows)
         report[corpus.name] = {"summary": s, "rows": rows}
         print(f"== {corpus.name} ({args.split}): {s['logs']} logs; category {s['category_accuracy']:.1%}; entity "

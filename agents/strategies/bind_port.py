@@ -13,10 +13,11 @@ the rest of each file byte for byte.
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools, jsflow
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, jsflow, write_json_like
 from memory.models import FailureReport
 
 SKIP_DIRS = {".venv", "venv", "env", "node_modules", ".git", "tests", "test", "build", "dist"}
@@ -33,6 +34,8 @@ def _sources(tree: Path, suffixes: tuple[str, ...]) -> list[Path]:
 def _port_literal(node: ast.AST) -> int | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
         return node.value if 1024 <= node.value <= 65535 else None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isdigit():  # PORT = "8080"
+        return int(node.value) if 1024 <= int(node.value) <= 65535 else None
     return None
 
 
@@ -129,8 +132,9 @@ def python_edits(source: str) -> list[Edit]:
                 continue
             value = _port_literal(src)
             if value is not None and value not in _SERVICE_PORTS and src.lineno == src.end_lineno:  # type: ignore[attr-defined]
+                text = f'os.environ.get("PORT", "{value}")'
                 edits.append((src.lineno, src.col_offset, src.end_col_offset,  # type: ignore[attr-defined]
-                              f'int(os.environ.get("PORT", "{value}"))'))
+                              text if isinstance(src.value, str) else f"int({text})"))  # type: ignore[attr-defined]
 
     def host(node: ast.AST) -> None:
         for src in scope.sources(node):
@@ -201,6 +205,75 @@ def js_rewrite(source: str, suffix: str = ".js") -> str:
     return jsflow.rewrite(source, suffix)
 
 
+_PORT_FLAGS = {"--port", "-p", "--http-port", "--listen", "-l"}
+_BIND_FLAGS = {"--bind", "-b"}
+_HOST_FLAGS = {"--host", "-H", "--hostname"}
+
+
+def command_rewrite(command: str) -> str:
+    """A start command with a fixed port (``--port 8000``, ``-b 127.0.0.1:8000``, ``runserver 8000``, ``-p 3000``)
+    takes ``$PORT``, and a loopback ``--host`` becomes ``0.0.0.0``. Tokens are read one by one; the rest of the
+    command is kept as written."""
+    tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", command)]
+    edits: list[tuple[int, int, str]] = []
+    for i, (start, end, tok) in enumerate(tokens):
+        flag, eq, value = tok.partition("=")
+        prev = tokens[i - 1][2] if i else ""
+        if eq and flag in _PORT_FLAGS | _BIND_FLAGS | _HOST_FLAGS:
+            fixed = _flag_value(flag, value)
+            if fixed is not None:
+                edits.append((start, end, f"{flag}={fixed}"))
+        elif prev in _PORT_FLAGS | _BIND_FLAGS | _HOST_FLAGS:
+            fixed = _flag_value(prev, tok)
+            if fixed is not None:
+                edits.append((start, end, fixed))
+        elif prev == "runserver" and re.fullmatch(r"(?:[\w.]+:)?\d{2,5}", tok):
+            edits.append((start, end, "0.0.0.0:$PORT"))
+    for start, end, text in reversed(edits):
+        command = command[:start] + text + command[end:]
+    return command
+
+
+def _flag_value(flag: str, value: str) -> str | None:
+    if flag in _PORT_FLAGS and value.isdigit() and 1024 <= int(value) <= 65535:
+        return "$PORT"
+    if flag in _BIND_FLAGS:
+        m = re.fullmatch(r"([\w.\[\]:]*?):(\d{2,5})", value)
+        if m:
+            return "0.0.0.0:$PORT"
+    if flag in _HOST_FLAGS and value in LOCAL_HOSTS:
+        return "0.0.0.0"
+    return None
+
+
+def _start_commands(tree: Path, changed: list[str]) -> None:
+    """Fix fixed ports in the Procfile's web command and package.json's start/serve scripts."""
+    procfile = tree / "Procfile"
+    if procfile.is_file() and not procfile.is_symlink():
+        lines = procfile.read_text(encoding="utf-8").splitlines(keepends=True)
+        new = [re.sub(r"^(\s*web\s*:\s*)(.*?)(\s*)$", lambda m: m.group(1) + command_rewrite(m.group(2)) + m.group(3), line, flags=re.S)
+               for line in lines]
+        if new != lines:
+            procfile.write_text("".join(new), encoding="utf-8")
+            changed.append("Procfile")
+    pkg_path = tree / "package.json"
+    if pkg_path.is_file() and not pkg_path.is_symlink():
+        try:
+            pkg = json.loads(pkg_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError:
+            return
+        scripts = pkg.get("scripts") if isinstance(pkg, dict) else None
+        if isinstance(scripts, dict):
+            touched = False
+            for name in ("start", "serve", "prod", "start:prod"):
+                if isinstance(scripts.get(name), str) and command_rewrite(scripts[name]) != scripts[name]:
+                    scripts[name] = command_rewrite(scripts[name])
+                    touched = True
+            if touched:
+                write_json_like(pkg_path, pkg)
+                changed.append("package.json")
+
+
 def bind_port(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
     if report.category != "port_binding":
         raise StrategyDeclined(f"bind_port fixes port_binding, not {report.category}")
@@ -227,6 +300,7 @@ def bind_port(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
         if new != source and jsflow.parses(new, path.suffix):
             path.write_text(new, encoding="utf-8")
             changed.append(str(path.relative_to(tree)))
+    _start_commands(tree, changed)
     if not changed:
         raise StrategyDeclined("found no hard-coded port or loopback host to rewrite")
     return StrategyResult(f"listen on $PORT and all interfaces in {', '.join(changed)}", {"files": changed}, 0.7)

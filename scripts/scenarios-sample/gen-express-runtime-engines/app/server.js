@@ -1,0 +1,9 @@
+const express = require('express');
+
+const app = express();
+
+app.get('/healthz', (req, res) => {
+  res.json({ status: 'ok' });
+});
+
+app.listen(Number(process.env.PORT) || 3000, '0.0.0.0', () => console.log('listening'));

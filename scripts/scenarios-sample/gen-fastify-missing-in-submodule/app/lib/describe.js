@@ -1,0 +1,3 @@
+const ms = require('ms');
+
+exports.describe = () => String(ms('2 days'));
