@@ -184,7 +184,8 @@ def analyze_numbered(
     for alt in spec.reclassify:
         near = list(reversed(before))[: alt.within]
         lines = near if alt.where == "before" else after[: alt.within] if alt.where == "after" else near + after[: alt.within]
-        hit = next((m for _, text in lines if (m := re.search(alt.pattern, text))), None)
+        looked = [(best.lineno, best.text), *lines] if alt.include_line else lines
+        hit = next((m for _, text in looked if (m := re.search(alt.pattern, text))), None)
         if hit is not None and alt.unless and any(re.search(alt.unless, t) for _, t in [*lines, (best.lineno, best.text)]):
             hit = None
         if hit is not None:

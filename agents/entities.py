@@ -55,6 +55,8 @@ def repo_path(path: str, repo_files: Iterable[str] = ()) -> str:
     for root in _CI_ROOTS:
         if root.match(path):
             return root.sub("", path, count=1)
+    if re.fullmatch(r"/[^/]+\.[A-Za-z0-9]+", path):  # /start.sh: a file at a container's root is the app's own
+        return path[1:]
     m = _HOME.match(path)
     if m:
         parts = [p for p in m.group(1).split("/") if p]
@@ -120,6 +122,9 @@ def version(value: str) -> str:
     m = re.match(r"node\b\D*?(\d+(?:\.\d+)*)", value, re.I)  # 'node" is incompatible ... Expected version ">=16.14.0'
     if m:
         return f"node-{m.group(1)}"
+    m = re.fullmatch(r"(php|ruby|go|java|dotnet)[- ]*[>=<~^ ]*v?(\d+(?:\.\d+)*)", value, re.I)
+    if m:
+        return f"{m.group(1).lower()}-{m.group(2)}"
     return f"python-{value}" if value[:1].isdigit() else value
 
 

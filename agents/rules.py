@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from memory.errors import ConfigError
 from memory.models import CATEGORIES
@@ -55,6 +55,8 @@ class Reclassify(_M):
     """The new category has no entity (e.g. a network failure found behind a package error)."""
     unless: str | None = None
     """No reclassification when a line in the same window (or the matched line) matches this."""
+    include_line: bool = False
+    """Also look at the matched line itself (first), e.g. when one line names both the file and the package."""
     why: str = ""
 
     @field_validator("category")
@@ -89,8 +91,30 @@ class RuleSpec(_M):
     entity_value: str | None = None
     entity_context: EntityContext | None = None
     reclassify: list[Reclassify] = Field(default_factory=list)
+    tools: list[str] = Field(default_factory=list)
+    """The tool family the rule covers (``pip``, ``uv``, ``poetry``; ``npm``, ``yarn``, ``pnpm``; ``heroku``...)."""
     examples: list[str] = Field(default_factory=list)
-    """Log lines this rule must win (``fixes check`` proves it, and that an anchor covers each)."""
+    """Log lines this rule must win (``fixes check`` proves it, and that an anchor covers each). In the YAML an
+    example is a line, or ``{tool: line}`` saying which tool printed it."""
+    example_tools: list[str | None] = Field(default_factory=list)
+    """The tool of each example (None when the example is not tagged); filled from the YAML form."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tagged_examples(cls, data: object) -> object:
+        if isinstance(data, dict) and isinstance(data.get("examples"), list) and "example_tools" not in data:
+            texts: list[object] = []
+            tags: list[str | None] = []
+            for item in data["examples"]:
+                if isinstance(item, dict) and len(item) == 1:
+                    (tool, text), = item.items()
+                    texts.append(text)
+                    tags.append(str(tool))
+                else:
+                    texts.append(item)
+                    tags.append(None)
+            data = {**data, "examples": texts, "example_tools": tags}
+        return data
 
     @field_validator("category")
     @classmethod

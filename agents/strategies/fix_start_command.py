@@ -11,6 +11,7 @@ The Procfile (or package.json's script) is rewritten; swarm.toml is never touche
 from __future__ import annotations
 
 import ast
+import difflib
 import json
 import re
 import shlex
@@ -22,7 +23,7 @@ from memory.models import FailureReport
 
 SKIP = {".venv", "venv", "env", "node_modules", ".git", "tests", "test", "build", "dist", "migrations"}
 PREFERRED = ["app", "main", "server", "wsgi", "asgi", "run", "index", "manage"]
-_SERVER_CALLS = re.compile(r"serve_forever|\.run\(|uvicorn\.run|run_app\(|make_server\(|serve\(|\.listen\(|createServer\(")
+_SERVER_CALLS = re.compile(r"serve_forever|\.run\(|uvicorn\.run|run_app\(|make_server\(|serve\(|\.listen\(|createServer\(|execute_from_command_line\(")
 _APP_OBJECT = re.compile(r"^(?:(app|application|api|server)\s*=\s*\w+(?:\.\w+)*\(|(?:async\s+)?def\s+(app|application)\s*\()", re.M)
 """An app object a WSGI/ASGI server can load: ``app = Flask(...)``, or a bare ``def app(environ, start_response)``."""
 
@@ -89,9 +90,13 @@ def renames(tree: Path) -> dict[str, str]:
 
 
 def _renamed_first(entries: list[Path], tree: Path, old: str, moved: dict[str, str]) -> list[Path]:
+    """The file git says ``old`` was renamed to comes first; without history, the one entry whose name is
+    close to the missing one (``manage_old.py`` → ``manage.py``)."""
     new = moved.get(Path(old).as_posix())
     if new is None or not (tree / new).is_file():
-        return entries
+        stem = Path(old).stem.lower()
+        close = [e for e in entries if difflib.SequenceMatcher(None, stem, e.stem.lower()).ratio() >= 0.75]
+        return [close[0], *(e for e in entries if e != close[0])] if len(close) == 1 else entries
     target = tree / new
     return [target, *(e for e in entries if e != target)]
 

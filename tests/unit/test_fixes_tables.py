@@ -11,8 +11,31 @@ from swarm.fixes import problems
 
 def test_shipped_tables_are_clean(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fixes", "check"]) == 0
-    assert "0 errors" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "0 errors, 0 warnings" in out  # every category's rules cover >= 3 tools, each with an example
     assert main(["fixes", "list"]) == 0
+
+
+def test_a_category_written_from_one_tool_is_warned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11: phrase families, not lines. A category whose rules all come from one tool's wording is flagged."""
+    import yaml
+
+    from swarm.fixes import tool_coverage
+
+    d = _copy(tmp_path)
+    data = yaml.safe_load((d / "known_fixes.yaml").read_text())
+    for rule in data["rules"]:
+        if rule["category"] == "lockfile_mismatch":
+            rule["tools"] = ["npm"]
+            rule["examples"] = [next(iter(e.values())) if isinstance(e, dict) else e for e in rule["examples"]]
+    data["rules"][0]["examples"].append({"yarn": data["rules"][0]["examples"][0]
+                                         if isinstance(data["rules"][0]["examples"][0], str)
+                                         else next(iter(data["rules"][0]["examples"][0].values()))})
+    (d / "known_fixes.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    warnings = tool_coverage(load_rulebook(d))
+    assert any(w.startswith("category lockfile_mismatch: its rules cover 1 tool(s) (npm)") for w in warnings), warnings
+    assert any("tagged 'yarn', which is not in its tools" in w for w in warnings)
+    assert not any(w.startswith("category missing_dependency") for w in warnings)
 
 
 def _copy(tmp_path: Path) -> Path:

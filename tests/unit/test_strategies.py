@@ -343,3 +343,12 @@ def test_fix_start_command_stale_gunicorn_module_after_rename(tmp_path: Path) ->
     subprocess.run([*git, "commit", "-qm", "rename"], check=True)
     fix_start_command(FailureReport(category="start_command", entity="legacy"), tmp_path, tools())
     assert (tmp_path / "Procfile").read_text() == "web: gunicorn website:app\n"
+
+
+def test_fix_start_command_finds_django_manage_py(tmp_path: Path) -> None:
+    manage = ("import sys\nif __name__ == '__main__':\n    from django.core.management import execute_from_command_line\n"
+              "    execute_from_command_line(sys.argv)\n")
+    write(tmp_path, {"Procfile": "web: python manage_old.py runserver 0.0.0.0:$PORT\n", "manage.py": manage,
+                     "app.py": "if __name__ == '__main__':\n    serve_forever()\n"})  # app.py ranks first by name alone
+    fix_start_command(FailureReport(category="start_command", entity="manage_old.py"), tmp_path, tools())
+    assert (tmp_path / "Procfile").read_text() == "web: python manage.py runserver 0.0.0.0:$PORT\n"
