@@ -98,8 +98,14 @@ def _identifier_name(name: str) -> bool:
             or any(c.isupper() for c in name[1:]))
 
 
+_SHELL_NAMES = frozenset({"PWD", "OLDPWD", "PATH", "HOME", "SHELL", "USER", "LOGNAME", "HOSTNAME", "TERM", "LANG", "_"})
+"""Variables every shell sets: PWD is the working directory, not a password."""
+
+
 def secret_name(name: str) -> bool:
     """Whether a variable or key name says its value is a secret (DB_PASS, apiKey, SESSION_SIGNING, dsn)."""
+    if name in _SHELL_NAMES:
+        return False
     parts = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).upper().replace("-", "_").replace(".", "_").split("_")
     joined = "".join(parts)
     return any(p in _SECRET_SEGMENTS for p in parts) or any(w in joined for w in ("TOKEN", "SECRET", "PASSWORD", "APIKEY"))

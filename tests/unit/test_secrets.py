@@ -161,3 +161,13 @@ def test_a_bad_checkpoint_key_is_a_clear_error() -> None:
 
     with pytest.raises(ConfigError, match="16, 24 or 32 bytes"):
         checkpoint_serde(Redactor(), key="short")
+
+
+def test_the_working_directory_is_not_a_password() -> None:
+    """PWD names the shell's working directory; masking it hid every path under the repository in reports."""
+    from swarm.compose import secret_values
+    from swarm.config import FileConfig, load_env
+
+    values = secret_values(load_env(), FileConfig(), {"PWD": "/work/main", "OLDPWD": "/home/me", "DB_PWD": "hunter2-long-enough"})
+    assert "/work/main" not in values and "/home/me" not in values
+    assert "hunter2-long-enough" in values
