@@ -1,6 +1,7 @@
 """add_dependency: declare the missing package in the ecosystem's manifest.
 
-Python: requirements.txt (preferred), else pyproject.toml ([project] or Poetry).
+Python: requirements.txt (preferred), else pyproject.toml ([project] or Poetry, edited with tomlkit). A package
+already declared anywhere pip reads (``pyreqs``: requirement files and their includes, pyproject) is declined.
 Node: package.json, and package-lock.json regenerated with ``npm install --package-lock-only``.
 The registry is asked for the current version; a name it does not know is declined.
 """
@@ -12,15 +13,13 @@ import re
 import shlex
 from pathlib import Path
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools, write_json_like
+import tomlkit
+
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, pyreqs, write_json_like
 from memory.models import FailureReport
 
 _NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[A-Za-z0-9][A-Za-z0-9._~-]*$")
 _VERSION = re.compile(r"^[A-Za-z0-9_.\-]+ \(([^)]+)\)", re.M)
-
-
-def canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def add_dependency(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
@@ -37,14 +36,14 @@ def add_dependency(report: FailureReport, tree: Path, ws: Tools) -> StrategyResu
 def _python(name: str, tree: Path, ws: Tools) -> StrategyResult:
     req = tree / "requirements.txt"
     pyproject = tree / "pyproject.toml"
+    declared = [d for d in pyreqs.declarations(tree, name) if not d.constraint]
+    if declared:
+        raise StrategyDeclined(f"{name} is already declared ({declared[0].path}:{declared[0].where}); "
+                               "the import name may map to another package")
     if req.is_file() or not pyproject.is_file():
         if pyproject.is_file() and _installs_the_project(req.read_text(encoding="utf-8", errors="replace")):
             return _pyproject(name, tree, ws, pyproject)  # requirements.txt only installs the project: declare it there
         text = req.read_text(encoding="utf-8") if req.is_file() else ""
-        for line in text.splitlines():
-            m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line)
-            if m and canonical(m.group(1)) == canonical(name):
-                raise StrategyDeclined(f"{name} is already in requirements.txt; the import name may map to another package")
         version = _pypi_version(name, tree, ws)
         spec = f"{name}=={version}" if version else name
         if text and not text.endswith("\n"):
@@ -62,20 +61,24 @@ def _installs_the_project(requirements: str) -> bool:
 
 
 def _pyproject(name: str, tree: Path, ws: Tools, pyproject: Path) -> StrategyResult:
-    text = pyproject.read_text(encoding="utf-8")
+    """Declare ``name`` with tomlkit, which keeps the file's layout and comments."""
+    try:
+        doc = tomlkit.parse(pyproject.read_text(encoding="utf-8"))
+    except Exception as exc:  # noqa: BLE001 - tomlkit raises several parse error types
+        raise StrategyDeclined(f"pyproject.toml does not parse: {exc}") from exc
     version = _pypi_version(name, tree, ws)
     spec = f"{name}=={version}" if version else name
-    if canonical(name) in {canonical(x) for x in re.findall(r"[\"']([A-Za-z0-9][A-Za-z0-9._-]*)", text)}:
-        raise StrategyDeclined(f"{name} is already declared in pyproject.toml")
-    m = re.search(r"(?ms)^\[project\].*?^dependencies\s*=\s*\[", text)
-    if m:
-        new = text[: m.end()] + f'\n    "{spec}",' + text[m.end():]
+    project = doc.get("project")
+    poetry = doc.get("tool", {}).get("poetry", {}).get("dependencies")
+    if project is not None and "dependencies" in project:
+        project["dependencies"].append(spec)
+    elif poetry is not None:
+        poetry[name] = f"^{version}" if version else "*"
+    elif project is not None:
+        project["dependencies"] = [spec]
     else:
-        m = re.search(r"(?m)^\[tool\.poetry\.dependencies\]\s*$", text)
-        if not m:
-            raise StrategyDeclined("pyproject.toml has neither [project] dependencies nor [tool.poetry.dependencies]")
-        new = text[: m.end()] + f'\n{name} = "{("^" + version) if version else "*"}"' + text[m.end():]
-    pyproject.write_text(new, encoding="utf-8")
+        raise StrategyDeclined("pyproject.toml has neither [project] dependencies nor [tool.poetry.dependencies]")
+    pyproject.write_text(tomlkit.dumps(doc), encoding="utf-8")
     return StrategyResult(f"add {spec} to pyproject.toml", {"package": name, "version": version, "manifest": "pyproject.toml"}, 0.75)
 
 

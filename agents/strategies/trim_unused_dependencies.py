@@ -17,16 +17,14 @@ import json
 import re
 from pathlib import Path
 
+from packaging.utils import canonicalize_name as canonical
+
 from agents.strategies import StrategyDeclined, StrategyResult, Tools, write_json_like
 from agents.strategies.registries import npm_lock_refresh
 from memory.models import FailureReport
 
 SKIP = {".venv", "venv", "env", "node_modules", ".git", "build", "dist"}
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-
-
-def canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def imported_modules(tree: Path) -> tuple[set[str], str]:
