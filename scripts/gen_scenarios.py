@@ -233,6 +233,25 @@ DJANGO = PyArchetype("django", dedent('''
         execute_from_command_line(sys.argv)
 '''), "", ["Django==5.2.3"], file="manage.py", procfile="web: python manage.py runserver 0.0.0.0:$PORT --noreload", code_port=False)
 
+METRICS_SIDECAR = dedent('''
+    """Metrics sidecar: Prometheus text for the scraper on its fixed port (not the web process)."""
+    import http.server
+
+    COUNTERS = {"requests_total": 0}
+
+
+    class Metrics(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            lines = [f"{name} {value}" for name, value in COUNTERS.items()]
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write("\\n".join(lines).encode())
+
+
+    if __name__ == "__main__":
+        http.server.HTTPServer(("", 9100), Metrics).serve_forever()
+''')
+
 PY_ARCHETYPES = [HTTP_SERVER, WSGIREF, FLASK, FASTAPI, DJANGO, AIOHTTP, WORKER]
 
 HEALTHY_PORT = 'int(os.environ.get("PORT", "8000"))'
@@ -380,7 +399,7 @@ def py_start(arch: PyArchetype, rng: random.Random) -> list[Scenario]:
         base = py_files(arch, healthy, procfile=f"web: python {old}")
         base[old] = base.pop(arch.file)
         app = py_files(arch, healthy.replace('"status": "ok"', '"status": "ok", "renamed": True'), procfile=f"web: python {old}")
-        app["admin.py"] = render_py(HTTP_SERVER, port="9100")
+        app["admin.py"] = METRICS_SIDECAR
         out.append(Scenario(f"gen-{arch.name}-start-stale-after-rename", arch.name, "start_command", "stale-after-rename",
                             f"{arch.name} app renamed {old} to {arch.file}; the Procfile still starts {old}", "start_command",
                             app, base=base, must_touch=["Procfile"], must_not_touch=[arch.file, "admin.py"]))

@@ -1,17 +1,16 @@
-import json
-import os
-from http.server import BaseHTTPRequestHandler, HTTPServer
+"""Metrics sidecar: Prometheus text for the scraper on its fixed port (not the web process)."""
+import http.server
+
+COUNTERS = {"requests_total": 0}
 
 
-class Handler(BaseHTTPRequestHandler):
+class Metrics(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        ok = self.path == "/healthz"
-        body = json.dumps({"status": "ok"} if ok else {"error": "not found"}).encode()
-        self.send_response(200 if ok else 404)
-        self.send_header("Content-Type", "application/json")
+        lines = [f"{name} {value}" for name, value in COUNTERS.items()]
+        self.send_response(200)
         self.end_headers()
-        self.wfile.write(body)
+        self.wfile.write("\n".join(lines).encode())
 
 
 if __name__ == "__main__":
-    HTTPServer(("0.0.0.0", 9100), Handler).serve_forever()
+    http.server.HTTPServer(("", 9100), Metrics).serve_forever()
