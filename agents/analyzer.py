@@ -119,9 +119,13 @@ def _match(line: str, rules: tuple[Rule, ...]) -> tuple[Rule, re.Match[str]] | N
     return _match_uncached(line, rules)
 
 
-def scan(numbered: Iterable[tuple[int, str]], book: RuleBook) -> tuple[_Hit | None, list[tuple[int, str]], dict[str, int]]:
+def scan(numbered: Iterable[tuple[int, str]], book: RuleBook,
+         errors: deque[tuple[int, str]] | None = None) -> tuple[_Hit | None, list[tuple[int, str]], dict[str, int]]:
+    """The highest-precedence rule hit, the last lines, the categories seen; ``errors`` collects the last error lines
+    (for the keyword fallback)."""
     window: deque[tuple[int, str]] = deque(maxlen=TRACE_BEFORE)
     tail: deque[tuple[int, str]] = deque(maxlen=20)
+    markers = tuple(book.fallback.markers)
     best: _Hit | None = None
     seen: dict[str, int] = {}
     match = _LineCache(book.rules)
@@ -137,8 +141,29 @@ def scan(numbered: Iterable[tuple[int, str]], book: RuleBook) -> tuple[_Hit | No
                 if best is None or rule.spec.precedence > best.rule.spec.precedence:
                     best = _Hit(rule, lineno, line, m, list(window))
             tail.append((lineno, line))
+            if errors is not None and best is None and any(m in line.lower() for m in markers):
+                errors.append((lineno, line))
         window.append((lineno, line))
     return best, list(tail), seen
+
+
+def keyword_fallback(lines: Iterable[tuple[int, str]], book: RuleBook) -> tuple[str, int, str] | None:
+    """(category, line number, keywords) when the error lines' words point at one category clearly, else None."""
+    fb = book.fallback
+    scores: dict[str, set[str]] = {}
+    first: dict[str, int] = {}
+    for lineno, text in lines:
+        low = text.lower()
+        for category, words in fb.categories.items():
+            hit = {w for w in words if w in low}
+            if hit:
+                scores.setdefault(category, set()).update(hit)
+                first.setdefault(category, lineno)
+    ranked = sorted(scores.items(), key=lambda kv: -len(kv[1]))
+    if not ranked or len(ranked[0][1]) < fb.min_score or (len(ranked) > 1 and len(ranked[1][1]) >= len(ranked[0][1])):
+        return None
+    winner, found = ranked[0]
+    return winner, first[winner], ", ".join(sorted(found))
 
 
 def _entity(hit: _Hit, before: list[tuple[int, str]], after: list[tuple[int, str]]) -> tuple[str | None, str]:
@@ -165,7 +190,20 @@ def analyze_numbered(
     numbered: Iterable[tuple[int, str]], book: RuleBook, *, local_modules: Iterable[str] = (),
     never_autofix: Iterable[str] = (), repo_files: Iterable[str] = (), context: ContextFn | None = None,
 ) -> FailureReport:
-    best, tail, seen = scan(numbered, book)
+    errors: deque[tuple[int, str]] = deque(maxlen=60)
+    best, tail, seen = scan(numbered, book, errors)
+    guess = keyword_fallback(errors, book) if best is None else None
+    if guess is not None:
+        category, lineno, words = guess
+        text = next((t for n, t in errors if n == lineno), "")
+        evidence = [EvidenceLine(line=n, text=t[:500]) for n, t in list(errors)[-20:]]
+        return FailureReport(
+            category=category, fingerprint=fingerprint(category, None, text), evidence=evidence,
+            confidence=book.fallback.confidence,
+            auto_fixable=category not in set(never_autofix) and bool(book.strategies.get(category)),
+            summary=f"no rule matched; the error lines' words point at {category} ({words}); the rules are unsure",
+            root_cause=text.strip()[:500], root_line=lineno, rule_id="keyword-fallback",
+        )
     if best is None:
         text = tail[-1][1] if tail else ""
         return FailureReport(

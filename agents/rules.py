@@ -133,10 +133,35 @@ class RuleSpec(_M):
         return v
 
 
+class Fallback(_M):
+    """When no rule matches: the category whose words appear on the log's error lines, at low confidence.
+
+    Each keyword is a lowercase phrase; a category scores one point per distinct keyword found on an error line
+    (a line with an error marker). The winner needs ``min_score`` points and a lead over the runner-up; otherwise
+    the log stays ``unknown``. It never outranks a rule: it is only consulted when no rule matched at all."""
+
+    min_score: int = Field(2, ge=1)
+    confidence: float = Field(0.35, ge=0, le=0.6)
+    markers: list[str] = Field(default_factory=list)
+    """A line counts as an error line when it contains one of these (lowercase)."""
+    categories: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("categories")
+    @classmethod
+    def _known(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for category, words in v.items():
+            if category not in CATEGORIES or category == "unknown":
+                raise ValueError(f"fallback: unknown category {category!r}")
+            if any(w != w.lower() for w in words):
+                raise ValueError(f"fallback.{category}: keywords are compared in lowercase; write them lowercase")
+        return v
+
+
 class KnownFixesFile(_M):
     version: Literal[1] = 1
     rules: list[RuleSpec]
     strategies: dict[str, list[str]] = Field(default_factory=dict)
+    fallback: Fallback = Field(default_factory=Fallback)
 
 
 class AliasesFile(_M):
@@ -170,6 +195,7 @@ class RuleBook:
     safety: SafetyFile = field(default_factory=lambda: SafetyFile())
     local_module_names: frozenset[str] = frozenset()
     """Top-level names that are almost always the project's own code (``src``), never a PyPI package."""
+    fallback: Fallback = field(default_factory=lambda: Fallback())
 
 
 def _load_yaml(path: Path) -> object:
@@ -223,4 +249,4 @@ def load_rulebook(prompts_dir: Path | None = None) -> RuleBook:
         for s in sorted(fixes.rules, key=lambda r: -r.precedence)
     )
     return RuleBook(rules, dict(fixes.strategies), dict(aliases.python), dict(aliases.node), safety,
-                    frozenset(aliases.python_local))
+                    frozenset(aliases.python_local), fixes.fallback)

@@ -177,3 +177,22 @@ def test_real_log_corpus_targets() -> None:
             misses.append((lab["file"], lab["category"], r.category))
     assert cat_ok / len(labels) >= 0.95, misses
     assert ent_ok / ent_n >= 0.90
+
+
+def test_keyword_fallback_names_a_category_only_when_the_error_lines_agree() -> None:
+    """No rule matched: the error lines' words may still point at one category (low confidence, flagged unsure)."""
+    import io
+
+    denied = b"Push the commit\n  remote: Permission to org/site.git was denied to deploy-bot.\n  fatal: unable to access: error 403\n"
+    r = analyze(io.BytesIO(denied), BOOK)
+    assert r.category == "permission_denied" and r.rule_id in ("git-push-denied", "keyword-fallback")
+    vague = b"Build step 3/7\nnpm ERR! Failed at the app@1.0.0 build script.\nExited with status 1 while building your code.\n"
+    r = analyze(io.BytesIO(vague), BOOK)
+    assert r.category == "unknown" and r.confidence <= 0.2
+    mixed = b"ERROR: the output directory is missing and the database is down\n"  # one word each: no clear lead
+    assert analyze(io.BytesIO(mixed), BOOK).category == "unknown"
+    nudged = b"fatal: the deploy directory 'site' does not exist (check your configuration)\n"
+    r = analyze(io.BytesIO(nudged), BOOK)
+    if r.rule_id == "keyword-fallback":
+        assert r.confidence == BOOK.fallback.confidence and "unsure" in r.summary
+    assert r.category == "config_error"
