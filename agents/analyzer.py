@@ -9,6 +9,7 @@ later errors are usually a cascade of the first. The report explains the choice.
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -186,6 +187,21 @@ def _entity(hit: _Hit, before: list[tuple[int, str]], after: list[tuple[int, str
     return None, spec.entity
 
 
+_CI_PROJECT = re.compile(r"/home/runner/work/[^/\s]+/(?P<a>[^/\s]+)/|/home/travis/build/[^/\s]+/(?P<b>[^/\s]+)/|/builds/[^/\s]+/(?P<c>[^/\s]+)/")
+
+
+def _ci_project_names(lines: list[tuple[int, str]]) -> set[str]:
+    """Python package names the project itself likely has, from the CI checkout folder in the log
+    (``/home/runner/work/telliot-feeds/telliot-feeds/`` → ``telliot_feeds``, ``telliot_feed``, ``telliot``)."""
+    names: set[str] = set()
+    for _, text in lines:
+        for m in _CI_PROJECT.finditer(text):
+            repo = (m.group("a") or m.group("b") or m.group("c") or "").lower().replace("-", "_").replace(".", "_")
+            if len(repo) >= 4:
+                names |= {repo, repo.rstrip("s")} - {""}
+    return names
+
+
 def analyze_numbered(
     numbered: Iterable[tuple[int, str]], book: RuleBook, *, local_modules: Iterable[str] = (),
     never_autofix: Iterable[str] = (), repo_files: Iterable[str] = (), context: ContextFn | None = None,
@@ -237,8 +253,12 @@ def analyze_numbered(
             reason = f"; reclassified as {alt.category}: {alt.why or hit.group(0)}"
             break
     entity = None
+    base = best.match.groupdict().get("base")
+    if raw and base and raw.startswith("./") or raw and base and raw.startswith("../"):
+        raw = posixpath.normpath(posixpath.join(base.replace("\\", "/"), raw))  # webpack: Can't resolve '../x' in '<dir>'
+    local = set(local_modules) | _ci_project_names(before + [(best.lineno, best.text)] + after) if kind == "python_module" else set(local_modules)
     if raw:
-        override, entity = normalise_entity(kind, raw, book, set(local_modules), list(repo_files))
+        override, entity = normalise_entity(kind, raw, book, local, list(repo_files))
         category = override or category
     category = forced or category
     others = sorted((c for c in seen if c != spec.category), key=lambda c: -seen[c])

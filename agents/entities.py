@@ -72,6 +72,8 @@ def python_module(module: str, book: RuleBook, local_modules: set[str]) -> tuple
     top = module.split(".")[0]
     if top in local_modules or top in book.local_module_names or top.lower() in {m.lower() for m in local_modules}:
         return "import_error", module  # a different letter case only works on a case-insensitive disk
+    if "." in module and any(len(n) >= 4 and top.lower().startswith(n) for n in local_modules):
+        return "import_error", module  # telliot_feed_examples.sources in the telliot-feeds checkout: the project's own
     if top in _STDLIB_ONLY:
         return "runtime_version", module
     for key in (module, top):
@@ -94,6 +96,8 @@ def node_module(spec: str, book: RuleBook) -> tuple[str, str]:
         return "import_error", spec
     if "/" in spec and not spec.startswith("@") and spec.split("/", 1)[0] in _LOCAL_ROOTS:
         return "import_error", spec
+    if not spec.startswith("@") and any(seg in _LOCAL_ROOTS for seg in spec.split("/")[1:-1]):
+        return "import_error", spec  # a path alias into the project's own folders (common/src/theme/agency)
     name = spec.removeprefix("node:")
     parts = name.split("/")
     pkg = "/".join(parts[:2]) if name.startswith("@") and len(parts) >= 2 else parts[0]

@@ -38,7 +38,7 @@ def same_entity(label: str, got: str | None) -> bool:
     """Entities compare case-insensitively; package names by PEP 503 normalisation; paths by their tail."""
     if not got:
         return False
-    a, b = label.strip().lower(), got.strip().lower()
+    a, b = label.strip().lower().removeprefix("./"), got.strip().lower().removeprefix("./")
     if a == b:
         return True
     canon = re.compile(r"[-_.]+")
