@@ -314,33 +314,28 @@ def test_fix_start_command_module_start_in_package_json(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "package.json").read_text())["scripts"]["start"] == "python -m tools.serve"
 
 
-def test_fix_start_command_follows_a_rename_in_git_history(tmp_path: Path) -> None:
+def commit_then_rename(tree: Path, old: str, new: str) -> None:
+    """A real git history: everything committed, then ``old`` renamed to ``new`` in a second commit."""
     import subprocess
 
+    git = ["git", "-C", str(tree), "-c", "user.name=t", "-c", "user.email=t@t"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "one"], ["mv", old, new], ["commit", "-qm", "rename"]):
+        subprocess.run([*git, *args], check=True)
+
+
+def test_fix_start_command_follows_a_rename_in_git_history(tmp_path: Path) -> None:
     server = "import http.server\nif __name__ == '__main__':\n    http.server.HTTPServer(('', 1), None).serve_forever()\n"
     write(tmp_path, {"Procfile": "web: python server.py\n", "server.py": server,
                      "app.py": server})  # app.py ranks first by name: only the history says server.py became api.py
-    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "one"], check=True)
-    subprocess.run([*git, "mv", "server.py", "api.py"], check=True)
-    subprocess.run([*git, "commit", "-qm", "rename"], check=True)
+    commit_then_rename(tmp_path, "server.py", "api.py")
     fix_start_command(FailureReport(category="start_command", entity="server.py"), tmp_path, tools())
     assert (tmp_path / "Procfile").read_text() == "web: python api.py\n"
 
 
 def test_fix_start_command_stale_gunicorn_module_after_rename(tmp_path: Path) -> None:
-    import subprocess
-
     write(tmp_path, {"Procfile": "web: gunicorn legacy:app\n", "legacy.py": "from flask import Flask\napp = Flask(__name__)\n",
                      "main.py": "from fastapi import FastAPI\napp = FastAPI()\n"})
-    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
-    subprocess.run([*git, "init", "-q"], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "one"], check=True)
-    subprocess.run([*git, "mv", "legacy.py", "website.py"], check=True)
-    subprocess.run([*git, "commit", "-qm", "rename"], check=True)
+    commit_then_rename(tmp_path, "legacy.py", "website.py")
     fix_start_command(FailureReport(category="start_command", entity="legacy"), tmp_path, tools())
     assert (tmp_path / "Procfile").read_text() == "web: gunicorn website:app\n"
 
