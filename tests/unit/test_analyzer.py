@@ -196,3 +196,18 @@ def test_keyword_fallback_names_a_category_only_when_the_error_lines_agree() -> 
     if r.rule_id == "keyword-fallback":
         assert r.confidence == BOOK.fallback.confidence and "unsure" in r.summary
     assert r.category == "config_error"
+
+
+def test_an_engine_warning_does_not_outrank_the_real_failure() -> None:
+    """npm only warns about a dependency's engines (the build succeeds); the health check is what failed.
+    Found by the generated fastify scenarios: fastify 5's cookie wants node >= 22 on node 20."""
+    import io
+
+    log = (b"==> $ npm install --no-audit --no-fund\nnpm warn EBADENGINE Unsupported engine {\n"
+           b"npm warn EBADENGINE   package: 'cookie@2.0.2',\nnpm warn EBADENGINE   required: { node: '>=22' },\n"
+           b"npm warn EBADENGINE }\nadded 48 packages in 2s\n==> build succeeded in 1.6s\n"
+           b"==> health check never passed: GET /healthz on $PORT=41234 did not answer 200 within 30s (last: [Errno 111] "
+           b"Connection refused); the process was running: is it listening on $PORT?\n")
+    assert analyze(io.BytesIO(log), BOOK).category == "port_binding"
+    strict = b"npm error code EBADENGINE\nnpm error engine Unsupported engine\nnpm error notsup Not compatible with your version of node/npm\n"
+    assert analyze(io.BytesIO(strict), BOOK).category == "runtime_version"
