@@ -3,21 +3,41 @@
 from __future__ import annotations
 
 from agents.context import AgentContext
-from memory.models import TERMINAL_STATUSES, DeployLogs, Deployment, ProbeResult
+from memory.models import REPLACED_STATUSES, TERMINAL_STATUSES, DeployLogs, Deployment, ProbeResult
+
+MAX_FOLLOW = 5
+"""How many replacements of the same commit's deploy are followed before the monitor gives up."""
 
 
 def wait_for(ctx: AgentContext, deploy: Deployment) -> Deployment:
-    """Poll with backoff until the deploy is terminal or the per-attempt timeout passes."""
+    """Poll with backoff until the deploy is terminal or the per-attempt timeout passes.
+
+    A deploy that ends replaced (an overlap policy canceled it, a newer deployment superseded it) is
+    not a result: it is followed to the newest deploy of the same commit. When a deploy of another
+    commit took over, the replaced deploy is returned with ``replaced_by`` set, for the graph to decide.
+    """
     opts = ctx.options
     start = ctx.clock.now()
     delay = opts.poll_initial_s
     last_status = None
+    followed = 0
     while True:
         current = ctx.platform.status(deploy.id)
-        current = current.model_copy(update={"kind": deploy.kind, "attempt": deploy.attempt})
+        current = current.model_copy(update={"kind": deploy.kind, "attempt": deploy.attempt,
+                                             "trigger": current.trigger or deploy.trigger})
         if current.status != last_status:
             ctx.emit("deploy_status", {"deploy": current.id, "sha": current.sha, "status": current.status})
             last_status = current.status
+        if current.status in REPLACED_STATUSES and followed < MAX_FOLLOW:
+            nxt = ctx.platform.successor(current)
+            if nxt is not None and nxt.sha == current.sha:
+                ctx.emit("deploy_followed", {"from": current.id, "to": nxt.id, "sha": nxt.sha, "why": current.status})
+                deploy = nxt.model_copy(update={"kind": deploy.kind, "attempt": deploy.attempt, "trigger": nxt.trigger or "push"})
+                followed, last_status, delay = followed + 1, None, opts.poll_initial_s
+                continue
+            if nxt is not None:
+                return current.model_copy(update={"replaced_by": nxt.id})
+            return current
         if current.status in TERMINAL_STATUSES:
             return current
         elapsed = ctx.clock.now() - start
@@ -45,6 +65,8 @@ def check_health(ctx: AgentContext, deploy: Deployment) -> ProbeResult:
 
 def watch(ctx: AgentContext, deploy: Deployment) -> tuple[Deployment, DeployLogs]:
     final = wait_for(ctx, deploy)
+    if final.status in REPLACED_STATUSES:  # another deploy took over: nothing of this one is analysed
+        return final.model_copy(update={"healthy": False}), DeployLogs()
     logs = ctx.platform.logs(final.id)
     if final.status == "live":
         health = check_health(ctx, final)

@@ -52,6 +52,11 @@ class Platform(Protocol):
         """The release that served before ``current`` (of another commit), if the platform can tell."""
         ...
 
+    def successor(self, current: Deployment) -> Deployment | None:
+        """The deploy that took over from ``current`` after it ended replaced (canceled by an overlap, superseded):
+        the newest later deploy of the same commit, else of a newer commit; None when nothing newer runs."""
+        ...
+
     def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
         """Restore the release of ``to`` with the platform's own rollback (no rebuild) and return the deploy to
         watch; idempotent per ``key``. None when the platform has no rollback of its own."""

@@ -50,7 +50,8 @@ def render(state: SwarmState, llm_note: str, usage: dict[str, float] | None = No
     lines += [
         f"- service: `{state.service}` (branch `{state.branch}`)",
         f"- commit watched: `{state.initial_sha[:12]}`",
-        f"- deploys used: {len(state.deploys)}; fix attempts: {state.attempt}",
+        f"- deploys used: {len(state.deploys)} ({sum(d.trigger == 'swarm' for d in state.deploys)} triggered by swarm, "
+        f"{sum(d.trigger == 'push' for d in state.deploys)} started by the platform on a push); fix attempts: {state.attempt}",
         f"- outcome: **{o.kind if o else 'unfinished'}**: {o.reason if o else ''}",
         f"- final commit: `{(o.final_sha or '')[:12] if o else ''}`",
         f"- LLM: {llm_note}" + (
@@ -77,11 +78,13 @@ def render(state: SwarmState, llm_note: str, usage: dict[str, float] | None = No
             *[f"{e.line:>6} | {e.text}" for e in r.evidence],
             "```", "",
         ]
-    lines += ["## Deploys", "", "| # | deploy | commit | kind | status | detail |", "|---|---|---|---|---|---|"]
+    lines += ["## Deploys", "", "| # | deploy | commit | kind | started by | status | detail |", "|---|---|---|---|---|---|---|"]
     for i, d in enumerate(state.deploys, 1):
         detail = (d.message or d.health_detail or "").replace("|", "\\|")[:120]
-        lines.append(f"| {i} | `{d.id}` | `{d.sha[:12]}` | {d.kind} | {d.status} | {detail} |")
+        lines.append(f"| {i} | `{d.id}` | `{d.sha[:12]}` | {d.kind} | {d.trigger or '-'} | {d.status} | {detail} |")
     lines.append("")
+    if state.platform_notes:
+        lines += ["## What the platform did", "", *[f"- {n}" for n in state.platform_notes], ""]
     if state.tried or state.candidates:
         lines += ["## What was tried", ""]
         for t in state.tried:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from memory.models import SwarmState
+from memory.models import REPLACED_STATUSES, SwarmState
 
 HARD_MAX_ATTEMPTS = 5
 
@@ -44,9 +44,11 @@ def stop_reason(state: SwarmState, limits: Limits, now: float) -> str | None:
 
 
 def after_monitor(state: SwarmState) -> Literal["verify", "analyze", "escalate"]:
-    if state.rolling_back:
+    if state.rolling_back or state.outcome is not None:
         return "escalate"
     current = state.current
+    if current is not None and current.status in REPLACED_STATUSES:
+        return "escalate"  # replaced by another deploy: never analysed as a failure of its commit
     if current is not None and current.status == "live" and current.healthy:
         return "verify"
     return "analyze"

@@ -25,7 +25,15 @@ from graph.deps import Deps, time_split
 from graph.routing import stop_reason
 from memory.artifacts import llm_usage
 from memory.errors import PushRefused, RemoteMoved
-from memory.models import Deployment, FixCandidate, Outcome, SwarmState, TriedFix, ValidationResult
+from memory.models import (
+    REPLACED_STATUSES,
+    Deployment,
+    FixCandidate,
+    Outcome,
+    SwarmState,
+    TriedFix,
+    ValidationResult,
+)
 from memory.redact import redact_obj
 
 log = logging.getLogger(__name__)
@@ -59,10 +67,40 @@ def monitor_step(state: SwarmState, deps: Deps) -> Update:
         deps.event("deploy_started", {"deploy": current.id, "sha": current.sha, "deploy_kind": "initial"})
         deps.session_fields({"status": "watching", "deploy": current.id})
     final, logs = monitor.watch(ctx, current)
+    notes = list(state.platform_notes)
+    deploys = list(state.deploys)
+    hops = 0
+    while final.status in REPLACED_STATUSES and final.replaced_by and not state.tried and hops < monitor.MAX_FOLLOW:
+        # nothing of swarm's is deploying yet: a newer push took over, and that commit is what the session verifies now
+        nxt = ctx.platform.status(final.replaced_by)
+        notes.append(f"deploy {final.id} of {final.sha[:12]} ended {final.status}: deploy {nxt.id} of a newer commit "
+                     f"{nxt.sha[:12]} took over, so the session verifies {nxt.sha[:12]} instead")
+        deps.event("deploy_followed", {"from": final.id, "to": nxt.id, "sha": nxt.sha, "why": final.status})
+        deploys = _replace(deploys, final)
+        final, logs = monitor.watch(ctx, nxt.model_copy(update={"kind": "initial", "trigger": nxt.trigger or "push"}))
+        hops += 1
+    if final.status in REPLACED_STATUSES:
+        if final.replaced_by:
+            nxt = ctx.platform.status(final.replaced_by)
+            why = (f"deploy {final.id} of swarm's commit {final.sha[:12]} ended {final.status}: deploy {nxt.id} of "
+                   f"{nxt.sha[:12]}, a newer push, took over. Swarm does not fight a newer push: it stopped without "
+                   f"pushing anything more. The newer commit contains swarm's fix if it was made on top of it.")
+            deploys = _replace(_replace(deploys, final), nxt)
+            up["outcome"] = Outcome(kind="superseded", reason=why, final_sha=nxt.sha, deploys=len(deploys),
+                                    action_required=f"Nothing for swarm's fix: follow deploy {nxt.id} of {nxt.sha[:12]} on the "
+                                                    f"platform, and run swarm again if it fails.")
+            deps.event("superseded", {"deploy": final.id, "by": nxt.id, "sha": nxt.sha})
+        else:
+            up["stop_reason"] = (f"deploy {final.id} of {final.sha[:12]} ended {final.status} outside swarm and no newer "
+                                 "deploy is running; a person canceled it, so swarm neither analyses nor redeploys it")
+    for refused in logs.refused:
+        deps.event("log_source_refused", {"deploy": final.id, "source": refused.split(":", 1)[0], "why": refused[:300]})
+        notes.append(f"deploy {final.id}: the platform refused the {refused}; the other logs were used")
+    up["platform_notes"] = notes
     # the app's output may print secrets: nothing unredacted enters the state (and so no checkpoint, store or prompt)
     logs = logs.model_copy(update={"build": deps.redact(logs.build), "runtime": deps.redact(logs.runtime)})
     final = final.model_copy(update={"message": deps.redact(final.message)})
-    up.update(current=final, logs=logs, deploys=_replace(state.deploys, final))
+    up.update(current=final, logs=logs, deploys=_replace(deploys, final) if "outcome" not in up else deploys)
     deps.publish("monitor", {"deploy": final.model_dump(), "build_log_tail": logs.build[-3000:], "runtime_log_tail": logs.runtime[-3000:]})
     deps.event("monitored", {"deploy": final.id, "status": final.status, "healthy": final.healthy})
     return up
@@ -279,6 +317,8 @@ def rollback_step(state: SwarmState, deps: Deps) -> Update:
 
 def escalate_step(state: SwarmState, deps: Deps) -> Update:
     cur = state.current
+    if state.outcome is not None:  # decided already (superseded by a newer push)
+        return {}
     if state.rolling_back:
         ok = bool(cur and cur.status == "live" and cur.healthy)
         outcome = Outcome(
@@ -296,7 +336,9 @@ def escalate_step(state: SwarmState, deps: Deps) -> Update:
 
 def learn_step(state: SwarmState, deps: Deps) -> Update:
     outcome = state.outcome or Outcome(kind="failed", reason="the session ended without an outcome", deploys=len(state.deploys))
-    outcome = outcome.model_copy(update={"deploys": len(state.deploys)})
+    outcome = outcome.model_copy(update={"deploys": len(state.deploys),
+                                         "deploys_by_swarm": sum(d.trigger == "swarm" for d in state.deploys),
+                                         "deploys_by_push": sum(d.trigger == "push" for d in state.deploys)})
     final = state.model_copy(update={"outcome": outcome, "done": True})
     deps.ctx.notifier.notify("outcome", {
         "session": state.session_id, "service": state.service, "outcome": outcome.model_dump(),
@@ -310,7 +352,8 @@ def learn_step(state: SwarmState, deps: Deps) -> Update:
                                                "steps": [{"node": n, "seconds": round(b - a, 3)} for n, a, b in deps.spans]})
     deps.artifacts.write_text("report.md", reporter.render(final, deps.llm_note, llm_usage(deps.artifacts.path("llm_calls.jsonl"))))
     deps.session_fields({"status": "done", "outcome": outcome.kind})
-    deps.event("done", {"outcome": outcome.kind, "reason": outcome.reason, "deploys": len(state.deploys)})
+    deps.event("done", {"outcome": outcome.kind, "reason": outcome.reason, "deploys": len(state.deploys),
+                        "by_swarm": outcome.deploys_by_swarm, "by_push": outcome.deploys_by_push})
     return {"outcome": outcome, "done": True}
 
 

@@ -17,7 +17,9 @@ CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 
 DeployStatus = Literal["queued", "building", "deploying", "live", "superseded", "build_failed", "failed", "canceled", "timed_out"]
 TERMINAL_STATUSES = frozenset({"live", "superseded", "build_failed", "failed", "canceled", "timed_out"})
-OutcomeKind = Literal["healthy", "healed", "escalated", "rolled_back", "failed"]
+OutcomeKind = Literal["healthy", "healed", "escalated", "rolled_back", "failed", "superseded"]
+REPLACED_STATUSES = frozenset({"canceled", "superseded"})
+"""A deploy that ended because another took over (an override, a newer deployment): never a failure of its commit."""
 
 
 class Model(BaseModel):
@@ -35,11 +37,17 @@ class Deployment(Model):
     build_seconds: float | None = None
     healthy: bool | None = None
     health_detail: str = ""
+    trigger: Literal["push", "swarm"] | None = None
+    """Who started it: the platform on a push (autodeploy), or swarm through the API (costs a build)."""
+    replaced_by: str | None = None
+    """When it ended replaced: the newer deploy of another commit that took over."""
 
 
 class DeployLogs(Model):
     build: str = ""
     runtime: str = ""
+    refused: list[str] = Field(default_factory=list)
+    """Log sources the platform refused, with what it said (the others were used)."""
 
 
 class EvidenceLine(Model):
@@ -122,6 +130,10 @@ class Outcome(Model):
     reason: str
     final_sha: str | None = None
     deploys: int = 0
+    deploys_by_swarm: int = 0
+    """Deploys swarm triggered through the platform's API (each costs build minutes)."""
+    deploys_by_push: int = 0
+    """Deploys the platform started by itself for a pushed commit."""
     action_required: str = ""
 
 
@@ -163,6 +175,8 @@ class SwarmState(Model):
     probes: list[ProbeResult] = Field(default_factory=list)
     baseline: list[ProbeResult] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    platform_notes: list[str] = Field(default_factory=list)
+    """What the platform did that the report must tell: a deploy followed to its successor, a log source refused."""
     rolling_back: bool = False
     stop_reason: str | None = None
     push_refused: str | None = None

@@ -20,7 +20,7 @@ from typing import Any
 
 from memory.errors import ConfigError, SwarmError
 
-EXIT = {"healthy": 0, "healed": 0, "failed": 1, "escalated": 2, "rolled_back": 2}
+EXIT = {"healthy": 0, "healed": 0, "superseded": 0, "failed": 1, "escalated": 2, "rolled_back": 2}
 log = logging.getLogger("swarm")
 
 

@@ -129,7 +129,8 @@ def _build_platform(name: str, repo: Path, state_dir: Path, cfg: FileConfig, env
         if not r.service_id or not r.owner_id:
             raise ConfigError("platform 'render' needs [render] service_id and owner_id in swarm.toml")
         return factory(client=httpx.Client(), api_key=env.RENDER_API_KEY.get_secret_value(), service_id=r.service_id,
-                       owner_id=r.owner_id, state_dir=state_dir, base_url=env.RENDER_API_URL, url=r.url)
+                       owner_id=r.owner_id, state_dir=state_dir, base_url=env.RENDER_API_URL, url=r.url,
+                       autodeploy=r.autodeploy, push_grace_s=r.push_grace_s)
     if name == "digitalocean":
         import httpx
 
@@ -139,7 +140,8 @@ def _build_platform(name: str, repo: Path, state_dir: Path, cfg: FileConfig, env
         if not do.app_id or not do.component:
             raise ConfigError("platform 'digitalocean' needs [digitalocean] app_id and component in swarm.toml")
         return factory(client=httpx.Client(), token=env.DIGITALOCEAN_TOKEN.get_secret_value(), app_id=do.app_id,
-                       component=do.component, state_dir=state_dir, base_url=env.DIGITALOCEAN_API_URL, url=do.url)
+                       component=do.component, state_dir=state_dir, base_url=env.DIGITALOCEAN_API_URL, url=do.url,
+                       autodeploy=do.autodeploy, push_grace_s=do.push_grace_s)
     if name == "vercel":
         import httpx
 
@@ -150,14 +152,16 @@ def _build_platform(name: str, repo: Path, state_dir: Path, cfg: FileConfig, env
             raise ConfigError("platform 'vercel' needs [vercel] project, org and repo (the GitHub repository) in swarm.toml")
         return factory(client=httpx.Client(), token=env.VERCEL_TOKEN.get_secret_value(), project=v.project, org=v.org,
                        repo=v.repo, branch=cfg.service.branch or "main", state_dir=state_dir, team_id=env.VERCEL_TEAM_ID,
-                       base_url=env.VERCEL_API_URL, url=v.url)
+                       base_url=env.VERCEL_API_URL, url=v.url, autodeploy=v.autodeploy, push_grace_s=v.push_grace_s,
+                       runtime_log_s=v.runtime_log_s, runtime_log_idle_s=v.runtime_log_idle_s)
     if name == "command":
         c = cfg.command
         missing = [k for k in ("deploy", "status", "logs") if getattr(c, k) is None]
         if missing:
             raise ConfigError(f"platform 'command' needs [command] {', '.join(missing)} in swarm.toml")
         return factory(repo=repo, state_dir=state_dir, deploy_cmd=c.deploy, status_cmd=c.status, logs_cmd=c.logs,
-                       url=c.url, rollback_cmd=c.rollback, cancel_cmd=c.cancel, live_cmd=c.live, service=service_name(cfg, repo),
+                       url=c.url, rollback_cmd=c.rollback, cancel_cmd=c.cancel, live_cmd=c.live, find_cmd=c.find,
+                       push_grace_s=c.push_grace_s, service=service_name(cfg, repo),
                        timeout_s=c.timeout_s, env=dict(cfg.deploy.env))
     return factory(
         repo=repo, state_dir=state_dir, health_path=cfg.deploy.health_path, health_timeout_s=cfg.deploy.health_timeout_s,

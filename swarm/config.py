@@ -90,28 +90,42 @@ class CommandSection(_S):
     cancel: str | None = None
     live: str | None = None
     """Prints the id and commit of the deploy serving now ("<deploy_id> <sha>"): the baseline and rollback target."""
+    find: str | None = None
+    """Prints the id of the deploy of {sha} the platform started by itself (autodeploy), or nothing."""
+    push_grace_s: float | None = Field(None, ge=0)
     url: str | None = None
     timeout_s: float = Field(300.0, gt=0)
 
 
-class RenderSection(_S):
+class VendorSection(_S):
+    autodeploy: Literal["auto", "on", "off"] = "auto"
+    """Does a push deploy by itself? "auto" asks the vendor where it can (see swarm/platforms/deploymodel.py)."""
+    push_grace_s: float | None = Field(None, ge=0)
+    """How long to wait for a push's own deploy before swarm triggers one (default: the vendor's model)."""
+
+
+class RenderSection(VendorSection):
     service_id: str | None = None
     owner_id: str | None = None
     url: str | None = None
     """The service's public URL, for health checks."""
 
 
-class DigitalOceanSection(_S):
+class DigitalOceanSection(VendorSection):
     app_id: str | None = None
     component: str | None = None
     url: str | None = None
 
 
-class VercelSection(_S):
+class VercelSection(VendorSection):
     project: str | None = None
     org: str | None = None
     repo: str | None = None
     url: str | None = None
+    runtime_log_s: float = Field(10.0, gt=0)
+    """The most time spent reading a deployment's runtime-log stream (it stays open for up to 5 minutes)."""
+    runtime_log_idle_s: float = Field(2.0, gt=0)
+    """The stream is closed when no record came for this long."""
 
 
 class FaultsSection(_S):

@@ -66,10 +66,17 @@ def describe(kind: str, d: dict[str, Any]) -> str | None:
             return f"rollback: deploy {d.get('deploy')} of {str(d.get('sha'))[:12]}"
         case "escalated":
             return f"escalated: {d.get('reason')}"
+        case "deploy_followed":
+            return f"monitor: deploy {d.get('from')} ended {d.get('why')}; following deploy {d.get('to')} of {str(d.get('sha'))[:12]}"
+        case "superseded":
+            return f"monitor: deploy {d.get('deploy')} was replaced by {d.get('by')} of a newer push {str(d.get('sha'))[:12]}; stopping"
+        case "log_source_refused":
+            return f"monitor: the platform refused the {d.get('source')} logs ({d.get('why')}); using the others"
         case "fallback":
             return f"the swarm failed ({d.get('error')}); finishing with the single-threaded heal loop"
         case "resumed":
             return f"resuming at {', '.join(d.get('next') or []) or 'the end'}"
         case "done":
-            return f"done: {d.get('outcome')} after {d.get('deploys')} deploys: {d.get('reason')}"
+            return (f"done: {d.get('outcome')} after {d.get('deploys')} deploys ({d.get('by_swarm', 0)} triggered by swarm, "
+                    f"{d.get('by_push', 0)} by pushes): {d.get('reason')}")
     return None

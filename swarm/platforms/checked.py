@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from memory.errors import PlatformError, SwarmError
+from swarm.platforms.deploymodel import MODELS
 
 FOREIGN = (ValueError, KeyError, TypeError, IndexError, AttributeError, httpx.HTTPError, OSError)
 
@@ -18,6 +19,8 @@ class CheckedPlatform:
     def __init__(self, inner: Any) -> None:
         self._inner = inner
         self.name = getattr(inner, "name", type(inner).__name__)
+        model = MODELS.get(self.name)
+        self.label = model.vendor if model else self.name
 
     @property
     def inner(self) -> Any:
@@ -36,7 +39,7 @@ class CheckedPlatform:
                 raise
             except FOREIGN as exc:
                 what = ", ".join([*(repr(a)[:40] for a in args), *(f"{k}={v!r}"[:40] for k, v in kwargs.items())])
-                raise PlatformError(f"{self.name} {attr}({what}) got an answer swarm cannot use: "
+                raise PlatformError(f"{self.label} {attr}({what}) got an answer swarm cannot use: "
                                     f"{type(exc).__name__}: {str(exc)[:300]}") from exc
 
         return call

@@ -7,6 +7,11 @@ Optional: `live` prints "<deploy_id> <sha>" of the release serving now (the veri
 and the rollback target); `rollback` restores {deploy_id} (of commit {sha}) and may print the id of
 the deploy it started (else the restored deploy is watched); `cancel`. Deploys and rollbacks are
 idempotent per key (state kept in a JSON file).
+
+`find` (optional) prints the id of the deploy of {sha} the platform started by itself, or nothing: a
+platform that deploys pushes (autodeploy) then gets the vendor semantics of
+:mod:`swarm.platforms.deploymodel`: swarm waits up to `push_grace_s` for that deploy and runs `deploy`
+only when none appears, so a commit is never deployed twice.
 """
 
 from __future__ import annotations
@@ -22,7 +27,10 @@ from pathlib import Path
 from memory.atomic import write_atomic
 from memory.errors import ConfigError, PlatformError
 from memory.models import DeployLogs, Deployment
+from swarm.platforms.deploymodel import find_or_trigger, grace
 from swarm.procs import run_command
+
+DEPLOY_ID = re.compile(r"[\w.:/@-]{1,200}")
 
 STATUS_WORDS = {
     "live": "live", "success": "live", "succeeded": "live", "ready": "live", "active": "live", "healthy": "live",
@@ -45,6 +53,8 @@ class CommandPlatform:
     rollback_cmd: str | None = None
     cancel_cmd: str | None = None
     live_cmd: str | None = None
+    find_cmd: str | None = None
+    push_grace_s: float | None = None
     service: str = "service"
     timeout_s: float = 300.0
     env: dict[str, str] = field(default_factory=dict)
@@ -86,14 +96,28 @@ class CommandPlatform:
         known = next((d for d, meta in data.items() if meta.get("key") == key), None)
         if known:
             return self.status(known)
-        out = self._run(self.deploy_cmd, sha=sha)
-        lines = [line.strip() for line in out.splitlines() if line.strip()]
-        if not lines or not re.fullmatch(r"[\w.:/@-]{1,200}", lines[-1]):
-            raise PlatformError(f"[command] deploy printed no deploy id on its last line (got {lines[-1:]!r})")
-        deploy_id = lines[-1]
-        data[deploy_id] = {"key": key, "sha": sha, "kind": kind, "attempt": attempt}
+        deploy_id, trigger = find_or_trigger(sha, kind, lambda: self.find_cmd is not None, grace("command", self.push_grace_s),
+                                             self._find, self._trigger)
+        data[deploy_id] = {"key": key, "sha": sha, "kind": kind, "attempt": attempt, "trigger": trigger}
         self._save(data)
-        return Deployment(id=deploy_id, sha=sha, kind=kind, attempt=attempt)  # type: ignore[arg-type]
+        return Deployment(id=deploy_id, sha=sha, kind=kind, attempt=attempt, trigger=trigger)  # type: ignore[arg-type]
+
+    def _trigger(self, sha: str) -> str:
+        lines = [line.strip() for line in self._run(self.deploy_cmd, sha=sha).splitlines() if line.strip()]
+        if not lines or not DEPLOY_ID.fullmatch(lines[-1]):
+            raise PlatformError(f"[command] deploy printed no deploy id on its last line (got {lines[-1:]!r})")
+        return lines[-1]
+
+    def _find(self, sha: str) -> str | None:
+        """The deploy of ``sha`` the platform started by itself (``[command] find``), if any."""
+        if self.find_cmd is None:
+            return None
+        lines = [line.strip() for line in self._run(self.find_cmd, retries=2, sha=sha).splitlines() if line.strip()]
+        if not lines:
+            return None
+        if not DEPLOY_ID.fullmatch(lines[-1]):
+            raise PlatformError(f"[command] find printed {lines[-1][:100]!r}; expected a deploy id or nothing")
+        return lines[-1]
 
     def status(self, deploy_id: str) -> Deployment:
         meta = self._load().get(deploy_id, {})
@@ -103,7 +127,7 @@ class CommandPlatform:
             raise PlatformError(f"[command] status printed {word!r}; expected one of {', '.join(sorted(STATUS_WORDS))}")
         return Deployment(id=deploy_id, sha=str(meta.get("sha", "")), status=STATUS_WORDS[word],  # type: ignore[arg-type]
                           kind=meta.get("kind", "initial"), attempt=int(str(meta.get("attempt", 0))), url=self.url,  # type: ignore[arg-type]
-                          message=out[:300])
+                          message=out[:300], trigger=meta.get("trigger"))  # type: ignore[arg-type]
 
     def logs(self, deploy_id: str) -> DeployLogs:
         return DeployLogs(build=self._run(self.logs_cmd, retries=2, deploy_id=deploy_id)[-2_000_000:])
@@ -121,7 +145,7 @@ class CommandPlatform:
         words = self._run(self.live_cmd, retries=2).split()
         if not words:
             return None
-        if len(words) < 2 or not re.fullmatch(r"[0-9a-f]{7,64}", words[1]) or not re.fullmatch(r"[\w.:/@-]{1,200}", words[0]):
+        if len(words) < 2 or not re.fullmatch(r"[0-9a-f]{7,64}", words[1]) or not DEPLOY_ID.fullmatch(words[0]):
             raise PlatformError(f"[command] live should print '<deploy_id> <sha>'; got {' '.join(words)[:200]!r}")
         data = self._load()
         data.setdefault(words[0], {"sha": words[1], "kind": "initial", "attempt": 0})
@@ -131,6 +155,16 @@ class CommandPlatform:
     def previous(self, current: Deployment) -> Deployment | None:
         return None
 
+    def successor(self, current: Deployment) -> Deployment | None:
+        """The deploy that took over from a replaced one: with ``find``, a newer deploy of the same commit."""
+        found = self._find(current.sha) if current.sha else None
+        if found is None or found == current.id:
+            return None
+        data = self._load()
+        data.setdefault(found, {"sha": current.sha, "kind": current.kind, "attempt": current.attempt, "trigger": "push"})
+        self._save(data)
+        return self.status(found)
+
     def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
         if not self.rollback_cmd:
             return None
@@ -139,7 +173,7 @@ class CommandPlatform:
         if known:
             return self.status(known)
         lines = [line.strip() for line in self._run(self.rollback_cmd, deploy_id=to.id, sha=to.sha).splitlines() if line.strip()]
-        deploy_id = lines[-1] if lines and re.fullmatch(r"[\w.:/@-]{1,200}", lines[-1]) else to.id
+        deploy_id = lines[-1] if lines and DEPLOY_ID.fullmatch(lines[-1]) else to.id
         data[deploy_id] = {"key": key, "sha": to.sha, "kind": "rollback", "attempt": attempt}
         self._save(data)
         return Deployment(id=deploy_id, sha=to.sha, kind="rollback", attempt=attempt)

@@ -140,7 +140,7 @@ class LocalPlatform:
         return Deployment(
             id=meta["id"], sha=meta["sha"], status=meta["status"], kind=meta.get("kind", "initial"),
             attempt=meta.get("attempt", 0), url=f"http://127.0.0.1:{meta['port']}" if meta.get("port") else None,
-            message=meta.get("message", ""), build_seconds=meta.get("build_seconds"),
+            message=meta.get("message", ""), build_seconds=meta.get("build_seconds"), trigger="swarm",
         )
 
     def logs(self, deploy_id: str) -> DeployLogs:
@@ -169,6 +169,9 @@ class LocalPlatform:
 
     def previous(self, current: Deployment) -> Deployment | None:
         return None
+
+    def successor(self, current: Deployment) -> Deployment | None:
+        return None  # nothing here deploys by itself: only swarm (or swarm stop) replaces a deploy
 
     def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
         return None  # a release's processes are gone once superseded: the revert commit is built instead

@@ -7,6 +7,10 @@ GET /logs (paged with nextStartTime/nextEndTime); cancel; the live deploy from t
 rollback with POST /services/{id}/rollback {deployId} (a new deploy of the old build, no rebuild;
 Render keeps autodeploy on, which is why swarm also pushes a commit restoring the same tree). 429/5xx are retried, honouring Retry-After and
 Ratelimit-Reset (a delta when small, an epoch otherwise). Vendor errors become one PlatformError.
+
+When the service auto-deploys (``autoDeploy: "yes"`` on ``GET /services/{id}``), a pushed commit is deployed by
+Render itself: swarm waits for that deploy instead of creating a second one (see
+:mod:`swarm.platforms.deploymodel`). A deploy an overlap canceled is followed to its successor.
 """
 
 from __future__ import annotations
@@ -20,7 +24,10 @@ import httpx
 
 from memory.errors import PlatformError
 from memory.models import DeployLogs, Deployment
+from swarm.platforms.deploymodel import MODELS, autodeploy_setting, find_or_trigger, grace, newest_after
 from swarm.platforms.vendor import VendorClient
+
+REPLACED = MODELS["render"].replaced
 
 STATUS = {
     "created": "queued", "queued": "queued", "build_in_progress": "building", "update_in_progress": "deploying",
@@ -39,9 +46,12 @@ class RenderPlatform:
     base_url: str = "https://api.render.com/v1"
     url: str | None = None
     sleep: Any = time.sleep
+    autodeploy: str = "auto"
+    push_grace_s: float | None = None
     name: str = "render"
 
     def __post_init__(self) -> None:
+        self._auto: bool | None = None
         self.state_dir = Path(self.state_dir)
         self._api = VendorClient("Render", self.client, self.base_url,
                                  {"Authorization": f"Bearer {self.api_key}", "Accept": "application/json"},
@@ -53,7 +63,7 @@ class RenderPlatform:
         status = STATUS.get(str(d.get("status", "queued")), "queued")
         return Deployment(id=d["id"], sha=str((d.get("commit") or {}).get("id") or meta.get("sha", "")), status=status,  # type: ignore[arg-type]
                           kind=meta.get("kind", "initial"), attempt=int(meta.get("attempt", 0)), url=self.url,
-                          message=f"render status {d.get('status')}")
+                          message=f"render status {d.get('status')}", trigger=meta.get("trigger"))
 
     def _list(self, pages: int = 5, limit: int = 20, **params: Any) -> list[dict[str, Any]]:
         """Deploys, newest first, following Render's cursors for up to ``pages`` pages."""
@@ -73,21 +83,40 @@ class RenderPlatform:
     def deploy(self, sha: str, key: str, kind: str = "initial", attempt: int = 0) -> Deployment:
         if (known := self._api.keys().get(key)) is not None:
             return self.status(known["id"])
-        found = None
-        if kind == "initial":  # the push usually triggered Render already: watch that deploy
-            found = next((d for d in self._list() if (d.get("commit") or {}).get("id") == sha), None)
-        if found is None:
-            resp = self._request("POST", f"/services/{self.service_id}/deploys",
-                                 json={"clearCache": "do_not_clear", "commitId": sha})
-            if resp.status_code == 201 and resp.content:
-                found = resp.json()
-            else:  # 202 Queued: no body; find it in the list
-                found = next((d for d in self._list() if (d.get("commit") or {}).get("id") == sha), None)
-                if found is None:
-                    raise PlatformError(f"Render queued a deploy of {sha[:12]} but it is not in the deploy list")
-        meta = {"id": found["id"], "sha": sha, "kind": kind, "attempt": attempt}
+        found, trigger = find_or_trigger(sha, kind, self._autodeploys, grace("render", self.push_grace_s),
+                                         self._find, self._trigger, self.sleep)
+        meta = {"id": found["id"], "sha": sha, "kind": kind, "attempt": attempt, "trigger": trigger}
         self._api.remember(key, meta)
         return self._to_deployment(found, meta)
+
+    def _autodeploys(self) -> bool:
+        if self._auto is None:
+            self._auto = autodeploy_setting(self.autodeploy, lambda: self._request(
+                "GET", f"/services/{self.service_id}").json().get("autoDeploy") == "yes")
+        return self._auto
+
+    def _find(self, sha: str) -> dict[str, Any] | None:
+        """The newest deploy of ``sha`` that was not replaced."""
+        return next((d for d in self._list() if (d.get("commit") or {}).get("id") == sha
+                     and d.get("status") not in REPLACED), None)
+
+    def _trigger(self, sha: str) -> dict[str, Any]:
+        resp = self._request("POST", f"/services/{self.service_id}/deploys", json={"clearCache": "do_not_clear", "commitId": sha})
+        if resp.status_code == 201 and resp.content:
+            return dict(resp.json())
+        found = self._find(sha)  # 202 Queued: no body; find it in the list
+        if found is None:
+            raise PlatformError(f"Render queued a deploy of {sha[:12]} but it is not in the deploy list")
+        return found
+
+    def successor(self, current: Deployment) -> Deployment | None:
+        """The deploy that took over from a replaced one: the newest later deploy of the same commit, else the newest
+        later deploy of any commit (a newer push)."""
+        later = [d for d in newest_after(self._list(pages=2), current.id, lambda d: str(d.get("id")))
+                 if d.get("status") not in REPLACED]
+        same = next((d for d in later if (d.get("commit") or {}).get("id") == current.sha), None)
+        pick = same or (later[0] if later else None)
+        return self._to_deployment(pick, {"trigger": "push"}) if pick else None
 
     def status(self, deploy_id: str) -> Deployment:
         meta = self._api.meta_for(deploy_id)
@@ -98,7 +127,9 @@ class RenderPlatform:
         d = self._request("GET", f"/services/{self.service_id}/deploys/{deploy_id}").json()
         start = d.get("startedAt") or d.get("createdAt")
         end = d.get("finishedAt") or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        return DeployLogs(build=self._logs("build", start, end), runtime=self._logs("app", start, end))
+        refused: list[str] = []
+        return DeployLogs(build=self._api.source("build logs", lambda: self._logs("build", start, end), refused),
+                          runtime=self._api.source("app logs", lambda: self._logs("app", start, end), refused), refused=refused)
 
     def _logs(self, kind: str, start: str | None, end: str) -> str:
         params: dict[str, Any] = {"ownerId": self.owner_id, "resource": self.service_id, "type": kind,

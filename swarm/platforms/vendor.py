@@ -47,6 +47,48 @@ class VendorClient:
             return resp
         raise PlatformError(f"{self.vendor} {method} {path} failed after retries: {last}")
 
+    def stream_records(self, path: str, deadline_s: float, idle_s: float,
+                       end: Callable[[dict[str, Any]], bool] = lambda _r: False, **kw: Any) -> list[dict[str, Any]]:
+        """Read a stream of JSON lines (``application/stream+json``) for at most ``deadline_s``, closing it when
+        no record came for ``idle_s`` or a record satisfies ``end``. A stream is never awaited to its end: a
+        vendor may keep it open for minutes. One try: a refusal is a PlatformError for the caller to note."""
+        params = {**kw.pop("params", {}), **self.params}
+        started = time.monotonic()
+        out: list[dict[str, Any]] = []
+        timeout = httpx.Timeout(10.0, read=max(0.1, min(idle_s, deadline_s)))
+        try:
+            with self.client.stream("GET", f"{self.base_url}{path}", headers=self.headers, params=params or None,
+                                    timeout=timeout, **kw) as resp:
+                if resp.status_code >= 400:
+                    resp.read()
+                    raise PlatformError(f"{self.vendor} GET {path} → {resp.status_code}: {self.message(resp)}")
+                for raw in resp.iter_lines():
+                    try:
+                        record = json.loads(raw) if raw.strip() else None
+                    except json.JSONDecodeError:
+                        record = None
+                    if isinstance(record, dict):
+                        if end(record):
+                            break
+                        out.append(record)
+                    if time.monotonic() - started >= deadline_s:
+                        break
+        except httpx.ReadTimeout:
+            pass  # idle: the vendor holds the stream open with nothing more to say
+        except httpx.HTTPError as exc:
+            if not out:
+                raise PlatformError(f"{self.vendor} GET {path}: {type(exc).__name__}: {exc}") from exc
+        return out
+
+    @staticmethod
+    def source(name: str, read: Callable[[], str], refused: list[str]) -> str:
+        """One log source: what the vendor refuses is noted in ``refused`` and read as empty, so the others count."""
+        try:
+            return read()
+        except PlatformError as exc:
+            refused.append(f"{name}: {str(exc)[:300]}")
+            return ""
+
     def wait(self, resp: httpx.Response, attempt: int) -> float:
         """Retry-After seconds; else a reset header (a delta when small, an epoch otherwise); else backoff."""
         for header in ("retry-after", *self.reset_headers):

@@ -12,11 +12,17 @@ pinned by a rollback) is promoted with `POST /v10/projects/{projectId}/promote/{
 counts as deploying until it serves production; a pushed deployment left STAGED is checked on its
 own URL, and its message says production does not serve it. Every call carries `teamId` when configured. 429/5xx are retried
 honouring `Retry-After` / `X-RateLimit-Reset`.
+
+The git integration deploys every push, so a commit swarm pushed is awaited (matched by `meta.githubCommitSha`)
+instead of deployed twice (:mod:`swarm.platforms.deploymodel`). Build events come in two shapes (`payload.text`, and
+`text` at the top level as Vercel's CLI reads them); both are read. Runtime logs are `application/stream+json`,
+"a stream of logs" that Vercel keeps open for up to 5 minutes: they are read only for a deployment that reached
+READY, with a deadline and an idle gap, and closed at the runtime-limit delimiter row, as Vercel's CLI does
+(vercel/vercel packages/cli/src/util/logs.ts: ``isRuntimeLimitDelimiter``).
 """
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,10 +31,12 @@ from typing import Any
 import httpx
 
 from memory.models import DeployLogs, Deployment
+from swarm.platforms.deploymodel import MODELS, autodeploy_setting, find_or_trigger, grace, newest_after
 from swarm.platforms.vendor import VendorClient
 
-STATES = {"QUEUED": "queued", "INITIALIZING": "queued", "BUILDING": "building", "READY": "live",
+STATES = {"QUEUED": "queued", "BUILDING": "building", "INITIALIZING": "deploying", "READY": "live",
           "ERROR": "failed", "CANCELED": "canceled", "DELETED": "superseded"}
+REPLACED = MODELS["vercel"].replaced
 
 
 @dataclass
@@ -44,6 +52,10 @@ class VercelPlatform:
     base_url: str = "https://api.vercel.com"
     url: str | None = None
     sleep: Any = time.sleep
+    autodeploy: str = "auto"
+    push_grace_s: float | None = None
+    runtime_log_s: float = 10.0
+    runtime_log_idle_s: float = 2.0
     name: str = "vercel"
 
     def __post_init__(self) -> None:
@@ -65,7 +77,7 @@ class VercelPlatform:
                           kind=meta.get("kind", "initial"), attempt=int(meta.get("attempt", 0)),
                           url=(own if staged else self.url or own),
                           message=f"readyState {state}" + (f": {d.get('errorMessage')}" if d.get("errorMessage") else "")
-                          + (f"; {meta['note']}" if meta.get("note") else ""))
+                          + (f"; {meta['note']}" if meta.get("note") else ""), trigger=meta.get("trigger"))
 
     def _list(self, pages: int = 5, **params: Any) -> list[dict[str, Any]]:
         """The project's deployments, newest first, for up to ``pages`` pages."""
@@ -83,19 +95,31 @@ class VercelPlatform:
     def deploy(self, sha: str, key: str, kind: str = "initial", attempt: int = 0) -> Deployment:
         if (known := self._api.keys().get(key)) is not None:
             return self.status(known["id"])
-        if kind == "initial":  # the git integration usually started one for the push: watch that one
-            pushed = [d for d in self._list(sha=sha, target="production") if d.get("state") not in ("CANCELED", "DELETED")]
-            if pushed:
-                d = pushed[0]
-                meta = {"id": d["uid"], "sha": sha, "kind": kind, "attempt": attempt, "project_id": d.get("projectId")}
-                self._api.remember(key, meta)
-                return self.status(d["uid"])
+        # Vercel's API in swarm's spec subset cannot say whether the git integration is connected: "auto" assumes it is
+        found, trigger = find_or_trigger(sha, kind, lambda: autodeploy_setting(self.autodeploy, lambda: True), grace("vercel", self.push_grace_s), self._find, self._trigger, self.sleep)
+        meta = {"id": found.get("uid") or found["id"], "sha": sha, "kind": kind, "attempt": attempt,
+                "project_id": found.get("projectId"), "trigger": trigger}
+        self._api.remember(key, meta)
+        return self.status(meta["id"]) if "uid" in found else self._to_deployment(found, meta)
+
+    def _find(self, sha: str) -> dict[str, Any] | None:
+        return next((d for d in self._list(pages=1, sha=sha, target="production") if d.get("state") not in REPLACED), None)
+
+    def _trigger(self, sha: str) -> dict[str, Any]:
         body = {"name": self.project, "project": self.project, "target": "production",
                 "gitSource": {"type": "github", "org": self.org, "repo": self.repo, "ref": self.branch, "sha": sha}}
-        d = self._request("POST", "/v13/deployments", json=body).json()
-        meta = {"id": d["id"], "sha": sha, "kind": kind, "attempt": attempt, "project_id": d.get("projectId")}
-        self._api.remember(key, meta)
-        return self._to_deployment(d, meta)
+        return dict(self._request("POST", "/v13/deployments", json=body).json())
+
+    def successor(self, current: Deployment) -> Deployment | None:
+        """The newest later production deployment of the same commit, else of any commit (a newer push)."""
+        later = [d for d in newest_after(self._list(pages=2, target="production"), current.id, lambda d: str(d.get("uid")))
+                 if d.get("state") not in REPLACED]
+        same = next((d for d in later if (d.get("meta") or {}).get("githubCommitSha") == current.sha), None)
+        pick = same or (later[0] if later else None)
+        if pick is None:
+            return None
+        sha = (pick.get("meta") or {}).get("githubCommitSha") or ""
+        return self._to_deployment({**pick, "id": pick["uid"]}, {"project_id": pick.get("projectId"), "sha": sha, "trigger": "push"})
 
     def status(self, deploy_id: str) -> Deployment:
         meta = self._api.meta_for(deploy_id)
@@ -111,20 +135,32 @@ class VercelPlatform:
         return self._to_deployment(d, meta)
 
     def logs(self, deploy_id: str) -> DeployLogs:
+        refused: list[str] = []
+        build = self._api.source("build events", lambda: self._events(deploy_id), refused)
+        d = self._request("GET", f"/v13/deployments/{deploy_id}").json()
+        project_id = self._api.meta_for(deploy_id).get("project_id") or d.get("projectId")
+        runtime = ""
+        if d.get("readyState") == "READY" and project_id:  # a deployment that never ran has no runtime logs
+            runtime = self._api.source("runtime logs", lambda: self._runtime(str(project_id), deploy_id), refused)
+        return DeployLogs(build=build, runtime=runtime, refused=refused)
+
+    def _events(self, deploy_id: str) -> str:
+        """Build output, from either event shape: ``payload.text`` or ``text`` at the top level."""
         events = self._request("GET", f"/v3/deployments/{deploy_id}/events", params={"builds": 1, "limit": -1}).json()
-        lines = [str((e.get("payload") or {}).get("text", "")) for e in events or [] if isinstance(e, dict)]
-        meta = self._api.meta_for(deploy_id)
-        runtime = []
-        if meta.get("project_id"):
-            resp = self._request("GET", f"/v1/projects/{meta['project_id']}/deployments/{deploy_id}/runtime-logs")
-            for raw in resp.text.splitlines():  # application/stream+json: one JSON object per line
-                try:
-                    entry = json.loads(raw)
-                except json.JSONDecodeError:
-                    continue
-                if isinstance(entry, dict) and entry.get("message"):
-                    runtime.append(str(entry["message"]))
-        return DeployLogs(build="\n".join(line for line in lines if line), runtime="\n".join(runtime))
+        lines = []
+        for e in events or []:
+            if isinstance(e, dict):
+                payload = e.get("payload")
+                text = e.get("text") if isinstance(e.get("text"), str) else (payload or {}).get("text") if isinstance(payload, dict) else None
+                if text:
+                    lines.append(str(text))
+        return "\n".join(lines)
+
+    def _runtime(self, project_id: str, deploy_id: str) -> str:
+        records = self._api.stream_records(
+            f"/v1/projects/{project_id}/deployments/{deploy_id}/runtime-logs", self.runtime_log_s, self.runtime_log_idle_s,
+            end=lambda r: r.get("source") == "delimiter")
+        return "\n".join(str(r["message"]) for r in records if r.get("message"))
 
     def cancel(self, deploy_id: str) -> None:
         self._request("PATCH", f"/v12/deployments/{deploy_id}/cancel")

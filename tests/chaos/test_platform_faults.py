@@ -13,7 +13,7 @@ import pytest
 from swarm.cli import main
 from tests.capture_server import CaptureServer
 from tests.conftest import ROOT, git, make_app, swarm_commits
-from tests.fake_render import FakeRender, sample_on_render
+from tests.fakes.render import FakeRender, sample_on_render
 
 pytestmark = pytest.mark.slow
 

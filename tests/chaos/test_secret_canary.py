@@ -17,7 +17,7 @@ import pytest
 from swarm.cli import main
 from tests.capture_server import CaptureServer
 from tests.conftest import make_app, swarm_commits
-from tests.fake_anthropic import FakeAnthropic, tool_reply
+from tests.fakes.anthropic import FakeAnthropic, tool_reply
 from tests.unit.test_secrets import CANARIES
 
 pytestmark = pytest.mark.slow

@@ -9,7 +9,7 @@ import pytest
 from swarm.cli import main
 from tests.capture_server import CaptureServer
 from tests.conftest import git, sample_app, swarm_commits
-from tests.fake_digitalocean import FakeDigitalOcean
+from tests.fakes.digitalocean import FakeDigitalOcean
 
 pytestmark = pytest.mark.slow
 

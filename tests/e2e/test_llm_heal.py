@@ -11,7 +11,7 @@ import pytest
 
 from swarm.cli import main
 from tests.conftest import git, make_app, swarm_commits
-from tests.fake_anthropic import FakeAnthropic, tool_reply
+from tests.fakes.anthropic import FakeAnthropic, tool_reply
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import pytest
 from swarm.cli import main
 from tests.capture_server import CaptureServer
 from tests.conftest import git, swarm_commits
-from tests.fake_render import sample_on_render
+from tests.fakes.render import sample_on_render
 
 pytestmark = pytest.mark.slow
 

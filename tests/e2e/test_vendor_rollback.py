@@ -15,9 +15,9 @@ import pytest
 from swarm.cli import main
 from tests.capture_server import LiveSite
 from tests.conftest import git, make_app, swarm_commits
-from tests.fake_digitalocean import FakeDigitalOcean
-from tests.fake_render import FakeRender
-from tests.fake_vercel import FakeVercel
+from tests.fakes.digitalocean import FakeDigitalOcean
+from tests.fakes.render import FakeRender
+from tests.fakes.vercel import FakeVercel
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +43,7 @@ def _setup(monkeypatch: pytest.MonkeyPatch, vendor: str, origin: Path) -> tuple[
         fake = FakeVercel(lambda sha: ("READY", ["Build Completed in /vercel/output [3s]"]))
         monkeypatch.setenv("VERCEL_TOKEN", fake.token)
         monkeypatch.setenv("VERCEL_API_URL", fake.url)
-        return fake, '[service]\nplatform = "vercel"\n[vercel]\nproject = "greeting"\norg = "acme"\nrepo = "greeting"\n', fake.live_sha
+        return fake, '[service]\nplatform = "vercel"\n[vercel]\nproject = "greeting"\norg = "acme"\nrepo = "greeting"\nautodeploy = "off"\n', fake.live_sha
     fake = FakeDigitalOcean(lambda: git(origin, "rev-parse", "main"), lambda sha: ("ACTIVE", "build ok", "booted"))
     monkeypatch.setenv("DIGITALOCEAN_TOKEN", fake.token)
     monkeypatch.setenv("DIGITALOCEAN_API_URL", fake.url)

@@ -9,7 +9,7 @@ import pytest
 from swarm.cli import main
 from tests.capture_server import CaptureServer
 from tests.conftest import git, sample_app, swarm_commits
-from tests.fake_vercel import FakeVercel
+from tests.fakes.vercel import FakeVercel
 
 pytestmark = pytest.mark.slow
 
@@ -23,13 +23,13 @@ def test_heal_on_vercel(tmp_path: Path, site: CaptureServer, monkeypatch: pytest
         return "ERROR", ["Build Completed in /vercel/output [3s]", "Traceback (most recent call last):", '  File "/vercel/path0/app.py", line 6', "    import yaml",
                          "ModuleNotFoundError: No module named 'yaml'", "Error: Command \"python app.py\" exited with 1"]
 
-    fake = FakeVercel(verdict)  # build events get only the "Build ..." lines: the traceback is in the runtime logs
+    fake = FakeVercel(verdict)  # a failed build: its output, traceback included, is in the build events
     try:
         monkeypatch.setenv("VERCEL_TOKEN", fake.token)
         monkeypatch.setenv("VERCEL_TEAM_ID", "team_abc")
         monkeypatch.setenv("VERCEL_API_URL", fake.url)
         (repo / "swarm.toml").write_text(
-            f'[service]\nplatform = "vercel"\n[vercel]\nproject = "greeting"\norg = "acme"\nrepo = "greeting"\n'
+            f'[service]\nplatform = "vercel"\n[vercel]\nproject = "greeting"\norg = "acme"\nrepo = "greeting"\nautodeploy = "off"\n'
             f'url = "{site.url}"\n[heal]\nattempt_timeout_s = 120\n')
         git(repo, "add", "-A")
         git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qm", "vercel config")
@@ -71,7 +71,7 @@ def test_after_a_rollback_the_fix_is_promoted_to_production(tmp_path: Path, site
         monkeypatch.setenv("VERCEL_TOKEN", fake.token)
         monkeypatch.setenv("VERCEL_API_URL", fake.url)
         (repo / "swarm.toml").write_text(
-            f'[service]\nplatform = "vercel"\n[vercel]\nproject = "greeting"\norg = "acme"\nrepo = "greeting"\n'
+            f'[service]\nplatform = "vercel"\n[vercel]\nproject = "greeting"\norg = "acme"\nrepo = "greeting"\nautodeploy = "off"\n'
             f'url = "{site.url}"\n[heal]\nattempt_timeout_s = 120\n')
         git(repo, "add", "-A")
         git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qm", "vercel config")

@@ -16,7 +16,7 @@ from memory.errors import LLMError
 from memory.models import EvidenceLine, FailureReport
 from memory.redact import Redactor
 from swarm.llm import AnthropicLLM, TokenBudget
-from tests.fake_anthropic import FakeAnthropic, error_reply, tool_reply
+from tests.fakes.anthropic import FakeAnthropic, error_reply, tool_reply
 
 BOOK = load_rulebook()
 

@@ -79,7 +79,7 @@ def test_session_sends_exactly_one_message_per_target(cap: CaptureServer, tmp_pa
 
 def test_github_issue_deduplicated_by_fingerprint_all_traffic_valid(tmp_path: Path) -> None:
     from swarm.notify import GitHubTarget
-    from tests.fake_github import FakeGitHub
+    from tests.fakes.github import FakeGitHub
 
     gh = FakeGitHub()
     try:
@@ -97,7 +97,7 @@ def test_github_issue_deduplicated_by_fingerprint_all_traffic_valid(tmp_path: Pa
 
 
 def test_the_fake_github_really_validates_against_the_spec() -> None:
-    from tests.fake_github import FakeGitHub
+    from tests.fakes.github import FakeGitHub
 
     gh = FakeGitHub()
     try:

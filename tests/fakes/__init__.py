@@ -34,7 +34,7 @@ class FakePlatform:
         self.canceled: list[str] = []
 
     def deploy(self, sha: str, key: str, kind: str = "initial", attempt: int = 0) -> Deployment:
-        dep = Deployment(id=f"d{len(self.deploys) + 1}", sha=sha, kind=kind, attempt=attempt)  # type: ignore[arg-type]
+        dep = Deployment(id=f"d{len(self.deploys) + 1}", sha=sha, kind=kind, attempt=attempt, trigger="swarm")  # type: ignore[arg-type]
         self.deploys[dep.id] = dep
         return dep
 
@@ -60,6 +60,9 @@ class FakePlatform:
         return {"python": ["3.11.7", "3.12.1"], "node": ["20.20.2"]}
 
     def previous(self, current: Deployment) -> Deployment | None:
+        return None
+
+    def successor(self, current: Deployment) -> Deployment | None:
         return None
 
     def rollback(self, to: Deployment, key: str, attempt: int = 0) -> Deployment | None:
