@@ -112,7 +112,7 @@ class DigitalOceanPlatform:
         return False
 
     def _find(self, sha: str) -> dict[str, Any] | None:
-        return next((d for d in self._list() if self._sha(d) == sha and d.get("phase") not in REPLACED), None)
+        return next((d for d in self._list() if self._sha(d) == sha), None)  # any phase: the monitor follows a replaced one
 
     def _trigger(self, sha: str) -> dict[str, Any]:
         return dict(self._request("POST", f"/v2/apps/{self.app_id}/deployments", json={"force_build": True}).json()["deployment"])

@@ -96,9 +96,8 @@ class RenderPlatform:
         return self._auto
 
     def _find(self, sha: str) -> dict[str, Any] | None:
-        """The newest deploy of ``sha`` that was not replaced."""
-        return next((d for d in self._list() if (d.get("commit") or {}).get("id") == sha
-                     and d.get("status") not in REPLACED), None)
+        """The newest deploy of ``sha``, in any state: one an overlap replaced still counts (the monitor follows it)."""
+        return next((d for d in self._list() if (d.get("commit") or {}).get("id") == sha), None)
 
     def _trigger(self, sha: str) -> dict[str, Any]:
         resp = self._request("POST", f"/services/{self.service_id}/deploys", json={"clearCache": "do_not_clear", "commitId": sha})

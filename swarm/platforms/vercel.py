@@ -103,7 +103,7 @@ class VercelPlatform:
         return self.status(meta["id"]) if "uid" in found else self._to_deployment(found, meta)
 
     def _find(self, sha: str) -> dict[str, Any] | None:
-        return next((d for d in self._list(pages=1, sha=sha, target="production") if d.get("state") not in REPLACED), None)
+        return next(iter(self._list(pages=1, sha=sha, target="production")), None)  # any state: the monitor follows a replaced one
 
     def _trigger(self, sha: str) -> dict[str, Any]:
         body = {"name": self.project, "project": self.project, "target": "production",

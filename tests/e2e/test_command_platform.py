@@ -98,3 +98,35 @@ def test_rollback_and_live_through_shell_commands(tmp_path: Path) -> None:
         assert len(swarm_commits(origin, "cmd-rb")) == 1
     finally:
         site.close()
+
+
+def test_a_cli_platform_that_deploys_pushes_by_itself_is_never_deployed_twice(tmp_path: Path, site: CaptureServer) -> None:
+    """``[command] find`` gives the command platform the vendor semantics: the platform's own deploy of a pushed
+    commit (here a post-receive hook stands for the platform's git integration) is awaited and watched; ``deploy``
+    is never run."""
+    ops, state = tmp_path / "ops", tmp_path / "state"
+    ops.mkdir()
+    state.mkdir()
+    files = {p.name: p.read_text() for p in (ROOT / "scripts" / "sample_app").iterdir()}
+    repo, origin = make_app(tmp_path, files)
+    hook = origin / "hooks" / "post-receive"
+    hook.write_text(f'#!/bin/sh\nwhile read old new ref; do n=$(($(cat "{state}/n" 2>/dev/null || echo 0)+1)); '
+                    f'echo $n > "{state}/n"; echo "$new" > "{state}/sha-$n"; done\n')
+    hook.chmod(0o755)
+    broken = f'sha=$(cat "{state}/sha-${{1#dep-}}"); git -C "{origin}" show "$sha:requirements.txt" | grep -q PyYAML'
+    (ops / "find.sh").write_text(f'for f in "{state}"/sha-*; do [ -f "$f" ] && [ "$(cat "$f")" = "$1" ] && echo "dep-${{f##*sha-}}"; done; true\n')
+    (ops / "status.sh").write_text(f'{broken} && echo Live || echo FAILED\n')
+    (ops / "logs.sh").write_text(f'{broken} && echo booted || printf %s {json.dumps(TRACE)}\n')
+    (ops / "deploy.sh").write_text(f'echo called >> "{state}/deploy-called"; echo dep-99\n')
+    (repo / "swarm.toml").write_text(
+        f'[service]\nplatform = "command"\n[command]\ndeploy = "sh {ops}/deploy.sh {{sha}}"\n'
+        f'find = "sh {ops}/find.sh {{sha}}"\npush_grace_s = 60\nstatus = "sh {ops}/status.sh {{deploy_id}}"\n'
+        f'logs = "sh {ops}/logs.sh {{deploy_id}}"\nurl = "{site.url}"\n')
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qm", "platform config")
+    git(repo, "push", "-q", "origin", "main")
+    assert main(["deploy", "--session", "cmdfind", "--repo", str(repo), "--quiet"]) == 0
+    assert not (state / "deploy-called").exists() and (state / "n").read_text().strip() == "2"
+    assert (state / "sha-2").read_text().strip() == git(origin, "rev-parse", "main") and len(swarm_commits(origin, "cmdfind")) == 1
+    final = json.loads((Path(os.environ["SWARM_ARTIFACTS"]) / "sessions" / "cmdfind" / "final_state.json").read_text())
+    assert final["outcome"]["deploys_by_swarm"] == 0 and final["outcome"]["deploys_by_push"] == 2
