@@ -69,16 +69,19 @@ def monitor_step(state: SwarmState, deps: Deps) -> Update:
     final, logs = monitor.watch(ctx, current)
     notes = list(state.platform_notes)
     deploys = list(state.deploys)
-    hops = 0
-    while final.status in REPLACED_STATUSES and final.replaced_by and not state.tried and hops < monitor.MAX_FOLLOW:
-        # nothing of swarm's is deploying yet: a newer push took over, and that commit is what the session verifies now
+    for _ in range(monitor.MAX_FOLLOW):
+        if final.status not in REPLACED_STATUSES or not final.replaced_by:
+            break
         nxt = ctx.platform.status(final.replaced_by)
+        if state.tried and nxt.sha not in _own_commits(state, deps):
+            break  # a newer push by someone else: decided below
+        # nothing of swarm's is deploying yet, or swarm's own later commit (a revert) took over: follow it
         notes.append(f"deploy {final.id} of {final.sha[:12]} ended {final.status}: deploy {nxt.id} of a newer commit "
                      f"{nxt.sha[:12]} took over, so the session verifies {nxt.sha[:12]} instead")
         deps.event("deploy_followed", {"from": final.id, "to": nxt.id, "sha": nxt.sha, "why": final.status})
         deploys = _replace(deploys, final)
-        final, logs = monitor.watch(ctx, nxt.model_copy(update={"kind": "initial", "trigger": nxt.trigger or "push"}))
-        hops += 1
+        final, logs = monitor.watch(ctx, nxt.model_copy(update={"kind": current.kind, "attempt": current.attempt,
+                                                                "trigger": nxt.trigger or "push"}))
     if final.status in REPLACED_STATUSES:
         if final.replaced_by:
             nxt = ctx.platform.status(final.replaced_by)
@@ -104,6 +107,12 @@ def monitor_step(state: SwarmState, deps: Deps) -> Update:
     deps.publish("monitor", {"deploy": final.model_dump(), "build_log_tail": logs.build[-3000:], "runtime_log_tail": logs.runtime[-3000:]})
     deps.event("monitored", {"deploy": final.id, "status": final.status, "healthy": final.healthy})
     return up
+
+
+def _own_commits(state: SwarmState, deps: Deps) -> set[str]:
+    """The commits this session pushed (fixes and reverts), found by their trailers on the remote."""
+    found = (deps.ctx.workspace.find_commit(state.session_id, a) for a in range(1, state.attempt + 1))
+    return {sha for sha in found if sha}
 
 
 def verify_step(state: SwarmState, deps: Deps) -> Update:

@@ -21,7 +21,7 @@ import pytest
 
 from swarm.cli import main
 from tests.capture_server import CaptureServer
-from tests.conftest import git, sample_app, swarm_commits
+from tests.conftest import git, make_app, sample_app, swarm_commits
 from tests.fakes.deploysim import VendorFake
 from tests.fakes.digitalocean import FakeDigitalOcean
 from tests.fakes.render import FakeRender
@@ -113,6 +113,20 @@ def test_heal_across_the_matrix(tmp_path: Path, site: CaptureServer, monkeypatch
         assert outcome["kind"] == "healed" and outcome["deploys_by_swarm"] == by_swarm
         assert outcome["deploys_by_push"] == 2 - by_swarm
         assert fake.violations == [], fake.violations[:2]
+    finally:
+        fake.close()
+
+
+def test_a_session_started_before_the_autodeploy_appears_waits_for_it(tmp_path: Path, site: CaptureServer,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The push's deploy shows up only after Render has received the webhook and queued it (here 3 s). A session
+    that looks earlier (``--after-push`` right after the push) waits for it, matched by commit, instead of
+    triggering a deploy that the autodeploy would then cancel (Render's default override policy)."""
+    code, repo, origin, fake = run_heal(tmp_path, site, monkeypatch, "render", "slow", autodeploy=True, push_latency_s=3.0)
+    try:
+        assert code == 0 and fake.sim.triggered_by_api() == 0 and len(fake.sim.deploys) == 2
+        one_deploy_per_commit(fake)
+        assert not any(d.state == "canceled" for d in fake.sim.deploys)
     finally:
         fake.close()
 
@@ -213,3 +227,55 @@ def test_digitalocean_run_logs_refused_the_build_logs_are_used(tmp_path: Path, s
         assert fake.violations == [], fake.violations[:2]
     finally:
         fake.close()
+
+
+def test_a_rollback_with_autodeploy_on_follows_swarms_own_revert_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Render keeps autodeploy on after a rollback (https://render.com/docs/rollbacks), so the revert commit swarm
+    pushes to keep the branch in step is deployed by Render itself and, under the default override policy, cancels
+    the rollback deploy still in progress. That replacement is swarm's own commit: it is followed, not taken for a
+    teammate's push, and the session ends rolled back on the good tree."""
+    from tests.capture_server import LiveSite
+
+    app = {"app.py": "print('greeting service')\n", "requirements.txt": "PyYAML==6.0.3\n", "greetings.yaml": "en: hello\n"}
+    repo, origin = make_app(tmp_path, app, "render-rb-auto")
+    fake = FakeRender(lambda sha: ("live", ["greeting service on 0.0.0.0:10000"]), autodeploy=True, build_s=1.0)
+
+    def answer(path: str) -> int:
+        sha = fake.live_sha()
+        broken = bool(sha) and "BROKEN" in git(origin, "show", f"{sha}:greetings.yaml")
+        return 500 if broken and path.startswith("/api/greeting") else 200
+
+    site = LiveSite(answer)
+    try:
+        monkeypatch.setenv("RENDER_API_KEY", fake.key)
+        monkeypatch.setenv("RENDER_API_URL", fake.url)
+        fake.watch_pushes(origin)
+        (repo / "swarm.toml").write_text(f'[service]\nplatform = "render"\n[render]\nservice_id = "srv-abc"\nowner_id = "tea-xyz"\n'
+                                         f'url = "{site.url}"\n[verify]\nprobe_paths = ["/api/greeting"]\n[heal]\nattempt_timeout_s = 120\n')
+        git(repo, "add", "-A")
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qm", "platform config")
+        git(repo, "push", "-q", "origin", "main")
+        good = git(origin, "rev-parse", "main")
+        until(lambda: fake.live_sha() == good)  # Render's own deploy of the good commit went live
+        (repo / "greetings.yaml").write_text("en: BROKEN\n")
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qam", "new greeting")
+        git(repo, "push", "-q", "origin", "main")
+        assert main(["deploy", "--session", "rb-auto", "--repo", str(repo), "--quiet"]) == 2
+        final = json.loads((session_dir("rb-auto") / "final_state.json").read_text())
+        assert final["outcome"]["kind"] == "rolled_back", final["outcome"]
+        revert = git(origin, "rev-parse", "main")
+        assert any("took over" in n and revert[:12] in n for n in final["platform_notes"]), final["platform_notes"]
+        assert git(origin, "rev-parse", f"{revert}^{{tree}}") == git(origin, "rev-parse", f"{good}^{{tree}}")
+        assert fake.live_sha() in (good, revert) and fake.sim.triggered_by_api() == 0
+        one_deploy_per_commit(fake)
+        assert fake.violations == [], fake.violations[:2]
+    finally:
+        site.close()
+        fake.close()
+
+
+def until(cond: Any, timeout: float = 60.0) -> None:
+    end = time.monotonic() + timeout
+    while not cond():
+        assert time.monotonic() < end, "condition not reached"
+        time.sleep(0.05)

@@ -156,6 +156,7 @@ class DeploySim:
         return [d for d in self.deploys if d.sha == sha]
 
     def live_sha(self) -> str | None:
+        self.tick()  # time passes for a test that asks, as it does for the API
         d = self.get(self.production)
         return d.sha if d else None
 
