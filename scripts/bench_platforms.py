@@ -25,13 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from swarm.cli import main  # noqa: E402
 from tests.capture_server import CaptureServer  # noqa: E402
-from tests.conftest import git, sample_app  # noqa: E402
-from tests.fakes.digitalocean import FakeDigitalOcean  # noqa: E402
-from tests.fakes.render import FakeRender  # noqa: E402
-from tests.fakes.vercel import FakeVercel  # noqa: E402
+from tests.fakes.matrix import prepare  # noqa: E402
 
-TRACE = ["Traceback (most recent call last):", '  File "/app/app.py", line 6', "    import yaml",
-         "ModuleNotFoundError: No module named 'yaml'"]
 ROWS: list[tuple[str, bool, str, dict[str, Any]]] = [
     ("render", True, "override", {}), ("render", True, "wait", {}), ("render", False, "override", {}),
     ("render", False, "wait", {}), ("vercel", True, "both", {}), ("vercel", False, "both", {}),
@@ -43,35 +38,9 @@ ROWS: list[tuple[str, bool, str, dict[str, Any]]] = [
 
 
 def heal(base: Path, site: CaptureServer, vendor: str, autodeploy: bool, policy: str, extra: dict[str, Any]) -> dict[str, Any]:
-    repo, origin = sample_app(base, f"{vendor}-app")
-
-    def fixed(sha: str) -> bool:
-        return "PyYAML" in git(origin, "show", f"{sha}:requirements.txt")
-
-    fake: Any
-    if vendor == "render":
-        fake = FakeRender(lambda s: ("live", ["listening"]) if fixed(s) else ("update_failed", TRACE), autodeploy=autodeploy,
-                          overlap=policy)  # type: ignore[arg-type]
-        section, env = '[render]\nservice_id = "srv-abc"\nowner_id = "tea-xyz"\n', {"RENDER_API_KEY": fake.key, "RENDER_API_URL": fake.url}
-    elif vendor == "vercel":
-        fake = FakeVercel(lambda s: ("READY", ["Build Completed"]) if fixed(s) else ("ERROR", ["Build Completed", *TRACE]),
-                          autodeploy=autodeploy, **extra)
-        section = f'[vercel]\nproject = "greeting"\norg = "acme"\nrepo = "greeting"\nautodeploy = "{"on" if autodeploy else "off"}"\n'
-        env = {"VERCEL_TOKEN": fake.token, "VERCEL_API_URL": fake.url}
-    else:
-        fake = FakeDigitalOcean(lambda: git(origin, "rev-parse", "main"),
-                                lambda s: ("ACTIVE", "build ok", "listening") if fixed(s) else ("ERROR", "build ok", "\n".join(TRACE)),
-                                autodeploy=autodeploy)
-        section, env = '[digitalocean]\napp_id = "app-1"\ncomponent = "web"\n', {"DIGITALOCEAN_TOKEN": fake.token,
-                                                                              "DIGITALOCEAN_API_URL": fake.url}
+    kw = {**extra, **({"overlap": policy} if vendor == "render" else {})}
+    repo, _, fake = prepare(base, site.url, vendor, os.environ.__setitem__, autodeploy=autodeploy, **kw)
     try:
-        os.environ.update(env)
-        fake.watch_pushes(origin)
-        (repo / "swarm.toml").write_text(f'[service]\nplatform = "{vendor}"\n{section}url = "{site.url}"\npush_grace_s = 60\n'
-                                         "[heal]\nattempt_timeout_s = 120\n")
-        git(repo, "add", "-A")
-        git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qm", "platform config")
-        git(repo, "push", "-q", "origin", "main")
         started = time.monotonic()
         code = main(["deploy", "--session", "bench", "--repo", str(repo), "--quiet"])
         seconds = time.monotonic() - started

@@ -87,6 +87,14 @@ def make_app(tmp_path: Path, files: dict[str, str], name: str = "app") -> tuple[
     return repo, origin
 
 
+def push_config(repo: Path, text: str, message: str = "platform config") -> None:
+    """Write ``swarm.toml`` and push it (the push the session will watch)."""
+    (repo / "swarm.toml").write_text(text)
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qm", message)
+    git(repo, "push", "-q", "origin", "main")
+
+
 def sample_app(tmp_path: Path, name: str = "app") -> tuple[Path, Path]:
     files = {p.name: p.read_text() for p in (ROOT / "scripts" / "sample_app").iterdir() if p.is_file()}
     return make_app(tmp_path, files, name)

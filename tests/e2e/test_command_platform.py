@@ -10,7 +10,7 @@ import pytest
 
 from swarm.cli import main
 from tests.capture_server import CaptureServer
-from tests.conftest import ROOT, git, make_app, swarm_commits
+from tests.conftest import ROOT, git, make_app, push_config, swarm_commits
 
 pytestmark = pytest.mark.slow
 
@@ -118,13 +118,10 @@ def test_a_cli_platform_that_deploys_pushes_by_itself_is_never_deployed_twice(tm
     (ops / "status.sh").write_text(f'{broken} && echo Live || echo FAILED\n')
     (ops / "logs.sh").write_text(f'{broken} && echo booted || printf %s {json.dumps(TRACE)}\n')
     (ops / "deploy.sh").write_text(f'echo called >> "{state}/deploy-called"; echo dep-99\n')
-    (repo / "swarm.toml").write_text(
+    push_config(repo,
         f'[service]\nplatform = "command"\n[command]\ndeploy = "sh {ops}/deploy.sh {{sha}}"\n'
         f'find = "sh {ops}/find.sh {{sha}}"\npush_grace_s = 60\nstatus = "sh {ops}/status.sh {{deploy_id}}"\n'
-        f'logs = "sh {ops}/logs.sh {{deploy_id}}"\nurl = "{site.url}"\n')
-    git(repo, "add", "-A")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qm", "platform config")
-    git(repo, "push", "-q", "origin", "main")
+        f'logs = "sh {ops}/logs.sh {{deploy_id}}"\nurl = "{site.url}"\n', "platform config")
     assert main(["deploy", "--session", "cmdfind", "--repo", str(repo), "--quiet"]) == 0
     assert not (state / "deploy-called").exists() and (state / "n").read_text().strip() == "2"
     assert (state / "sha-2").read_text().strip() == git(origin, "rev-parse", "main") and len(swarm_commits(origin, "cmdfind")) == 1

@@ -14,6 +14,7 @@ import os
 import subprocess
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,49 +22,17 @@ import pytest
 
 from swarm.cli import main
 from tests.capture_server import CaptureServer
-from tests.conftest import git, make_app, sample_app, swarm_commits
-from tests.fakes.deploysim import VendorFake
+from tests.conftest import git, make_app, push_config, sample_app, swarm_commits
 from tests.fakes.digitalocean import FakeDigitalOcean
+from tests.fakes.matrix import TRACE, fixed, prepare
 from tests.fakes.render import FakeRender
-from tests.fakes.vercel import FakeVercel
 
 pytestmark = pytest.mark.slow
-TRACE = ["Traceback (most recent call last):", '  File "/app/app.py", line 6', "    import yaml",
-         "ModuleNotFoundError: No module named 'yaml'"]
-
-
-def fixed(origin: Path, sha: str) -> bool:
-    return "PyYAML" in git(origin, "show", f"{sha}:requirements.txt")
-
-
-def make_fake(vendor: str, origin: Path, **kw: Any) -> tuple[VendorFake, str, dict[str, str]]:
-    """The vendor's fake for the sample app (missing PyYAML), its swarm.toml section and its environment."""
-    if vendor == "render":
-        render = FakeRender(lambda sha: ("live", ["listening"]) if fixed(origin, sha) else ("update_failed", TRACE), **kw)
-        return render, '[render]\nservice_id = "srv-abc"\nowner_id = "tea-xyz"\n', {"RENDER_API_KEY": render.key,
-                                                                                      "RENDER_API_URL": render.url}
-    if vendor == "vercel":
-        vercel = FakeVercel(lambda sha: ("READY", ["Build Completed"]) if fixed(origin, sha) else ("ERROR", ["Build Completed", *TRACE]), **kw)
-        section = f'[vercel]\nproject = "greeting"\norg = "acme"\nrepo = "greeting"\nautodeploy = "{"on" if kw.get("autodeploy") else "off"}"\n'
-        return vercel, section, {"VERCEL_TOKEN": vercel.token, "VERCEL_API_URL": vercel.url}
-    do = FakeDigitalOcean(lambda: git(origin, "rev-parse", "main"),
-                          lambda sha: ("ACTIVE", "build ok", "listening") if fixed(origin, sha) else ("ERROR", "build ok", "\n".join(TRACE)), **kw)
-    return do, '[digitalocean]\napp_id = "6f4e1c2a-app"\ncomponent = "web"\n', {"DIGITALOCEAN_TOKEN": do.token,
-                                                                                "DIGITALOCEAN_API_URL": do.url}
 
 
 def run_heal(tmp_path: Path, site: CaptureServer, monkeypatch: pytest.MonkeyPatch, vendor: str, session: str,
              **kw: Any) -> tuple[int, Path, Path, Any]:
-    repo, origin = sample_app(tmp_path, f"{vendor}-app")
-    fake, section, env = make_fake(vendor, origin, **kw)
-    for k, v in env.items():
-        monkeypatch.setenv(k, v)
-    fake.watch_pushes(origin)  # type: ignore[attr-defined]
-    (repo / "swarm.toml").write_text(f'[service]\nplatform = "{vendor}"\n{section}url = "{site.url}"\n'
-                                     "push_grace_s = 60\n[heal]\nattempt_timeout_s = 120\n")
-    git(repo, "add", "-A")
-    git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qm", "platform config")
-    git(repo, "push", "-q", "origin", "main")
+    repo, origin, fake = prepare(tmp_path, site.url, vendor, monkeypatch.setenv, **kw)
     code = main(["deploy", "--session", session, "--repo", str(repo), "--quiet"])
     return code, repo, origin, fake
 
@@ -131,7 +100,7 @@ def test_a_session_started_before_the_autodeploy_appears_waits_for_it(tmp_path: 
         fake.close()
 
 
-def push_on_top(origin: Path, tmp: Path) -> Any:
+def push_on_top(origin: Path, tmp: Path) -> Callable[[str], None]:
     """Someone else pushes a commit on top of swarm's fix, once, right after swarm's push."""
     done: list[str] = []
 
@@ -160,17 +129,9 @@ def test_someone_elses_push_mid_session_is_never_fought(tmp_path: Path, site: Ca
     DigitalOcean supersedes it; Vercel builds both and gives production to the newer. Swarm never pushes again and
     never deploys anything itself: it ends ``superseded`` (exit 0) when its deploy was replaced, or verifies its own
     deploy when the vendor let it finish."""
-    repo, origin = sample_app(tmp_path, f"{vendor}-app")
-    fake, section, env = make_fake(vendor, origin, autodeploy=True, build_s=3.0, on_push=push_on_top(origin, tmp_path), **kw)
+    repo, origin, fake = prepare(tmp_path, site.url, vendor, monkeypatch.setenv, autodeploy=True, build_s=3.0,
+                                 on_push=lambda origin: push_on_top(origin, tmp_path), **kw)
     try:
-        for k, v in env.items():
-            monkeypatch.setenv(k, v)
-        fake.watch_pushes(origin)  # type: ignore[attr-defined]
-        (repo / "swarm.toml").write_text(f'[service]\nplatform = "{vendor}"\n{section}url = "{site.url}"\n'
-                                         "push_grace_s = 60\n[heal]\nattempt_timeout_s = 120\n")
-        git(repo, "add", "-A")
-        git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qm", "platform config")
-        git(repo, "push", "-q", "origin", "main")
         assert main(["deploy", "--session", "race", "--repo", str(repo), "--quiet"]) == 0
         final = json.loads((session_dir("race") / "final_state.json").read_text())
         assert final["outcome"]["kind"] == outcome, final["outcome"]
@@ -216,11 +177,8 @@ def test_digitalocean_run_logs_refused_the_build_logs_are_used(tmp_path: Path, s
         monkeypatch.setenv("DIGITALOCEAN_TOKEN", fake.token)
         monkeypatch.setenv("DIGITALOCEAN_API_URL", fake.url)
         fake.watch_pushes(origin)
-        (repo / "swarm.toml").write_text(f'[service]\nplatform = "digitalocean"\n[digitalocean]\napp_id = "app-1"\n'
-                                         f'component = "web"\nurl = "{site.url}"\n[heal]\nattempt_timeout_s = 120\n')
-        git(repo, "add", "-A")
-        git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qm", "do config")
-        git(repo, "push", "-q", "origin", "main")
+        push_config(repo, f'[service]\nplatform = "digitalocean"\n[digitalocean]\napp_id = "app-1"\n'
+                      f'component = "web"\nurl = "{site.url}"\n[heal]\nattempt_timeout_s = 120\n', "do config")
         assert main(["deploy", "--session", "runlogs", "--repo", str(repo), "--quiet"]) == 0
         report = (session_dir("runlogs") / "report.md").read_text()
         assert "refused the RUN logs" in report and "final_cleanup" in report
@@ -250,11 +208,8 @@ def test_a_rollback_with_autodeploy_on_follows_swarms_own_revert_commit(tmp_path
         monkeypatch.setenv("RENDER_API_KEY", fake.key)
         monkeypatch.setenv("RENDER_API_URL", fake.url)
         fake.watch_pushes(origin)
-        (repo / "swarm.toml").write_text(f'[service]\nplatform = "render"\n[render]\nservice_id = "srv-abc"\nowner_id = "tea-xyz"\n'
-                                         f'url = "{site.url}"\n[verify]\nprobe_paths = ["/api/greeting"]\n[heal]\nattempt_timeout_s = 120\n')
-        git(repo, "add", "-A")
-        git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qm", "platform config")
-        git(repo, "push", "-q", "origin", "main")
+        push_config(repo, f'[service]\nplatform = "render"\n[render]\nservice_id = "srv-abc"\nowner_id = "tea-xyz"\n'
+                      f'url = "{site.url}"\n[verify]\nprobe_paths = ["/api/greeting"]\n[heal]\nattempt_timeout_s = 120\n', "platform config")
         good = git(origin, "rev-parse", "main")
         until(lambda: fake.live_sha() == good)  # Render's own deploy of the good commit went live
         (repo / "greetings.yaml").write_text("en: BROKEN\n")

@@ -274,6 +274,17 @@ class VendorFake:
         return {"Retry-After": "1"}
 
     # -- shared behaviour ---------------------------------------------------------------------------
+    def live_sha(self) -> str | None:
+        return self.sim.live_sha()
+
+    def watch_pushes(self, bare: Any) -> None:
+        """Pushes to ``bare`` reach this fake as the vendor's git webhook."""
+        install_push_hook(bare, self.root)
+
+    @staticmethod
+    def _public(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in d.items() if not k.startswith("_")}
+
     def fault(self, handler: Any, req: MockRequest, kind: str) -> None:
         """A documented failure instead of the real answer: ``429`` with the vendor's rate-limit headers, ``500`` or
         ``503`` with its error body. ``malformed`` (a body cut short) and ``wrong-shape`` are hostile input for the

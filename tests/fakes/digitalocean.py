@@ -26,7 +26,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from tests.fakes.deploysim import DeploySim, SimDeploy, VendorFake, install_push_hook
+from tests.fakes.deploysim import DeploySim, SimDeploy, VendorFake
 
 NOW = "2026-11-22T10:00:00Z"
 PHASE = {"queued": "PENDING_BUILD", "building": "BUILDING", "deploying": "DEPLOYING", "live": "ACTIVE",
@@ -66,10 +66,6 @@ class FakeDigitalOcean(VendorFake):
                 "phase": PHASE[d.state], "created_at": NOW, "updated_at": NOW,
                 "services": [{"name": "web", "source_commit_hash": d.sha}], "_sha": d.sha}
 
-    @staticmethod
-    def _public(d: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in d.items() if not k.startswith("_")}
-
     @property
     def deployments(self) -> list[dict[str, Any]]:
         return [self._json(d) for d in self.sim.deploys]
@@ -80,12 +76,6 @@ class FakeDigitalOcean(VendorFake):
         d = self.sim.create(sha, "push" if cause == "push" else "api", state=generic)
         d.extra["cause"] = cause
         return self._json(d)
-
-    def live_sha(self) -> str | None:
-        return self.sim.live_sha()
-
-    def watch_pushes(self, bare: Any) -> None:
-        install_push_hook(bare, self.root)
 
     def raw_route(self, handler: BaseHTTPRequestHandler, path: str) -> bool:
         if not path.startswith("/archive/"):  # pre-signed log files: not part of the API

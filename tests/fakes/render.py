@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.conftest import git, sample_app
-from tests.fakes.deploysim import DeploySim, Overlap, SimDeploy, VendorFake, install_push_hook
+from tests.fakes.deploysim import DeploySim, Overlap, SimDeploy, VendorFake
 
 T0 = 1795341600  # 2026-11-22T10:00:00Z
 Verdict = Callable[[str], tuple[str, list[str]]]
@@ -92,12 +92,6 @@ class FakeRender(VendorFake):
         d = self.sim.create(sha, {v: k for k, v in TRIGGER.items()}.get(trigger, "api"),
                             state="queued" if generic == "queued" else generic)
         return self._json(d)  # seeded building with no start time: it stays building
-
-    def live_sha(self) -> str | None:
-        return self.sim.live_sha()
-
-    def watch_pushes(self, bare: Any) -> None:
-        install_push_hook(bare, self.root)
 
     def _logs(self) -> list[dict[str, Any]]:
         out = []

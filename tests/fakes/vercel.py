@@ -34,7 +34,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from tests.conftest import SPECS
-from tests.fakes.deploysim import DeploySim, Overlap, SimDeploy, Stream, VendorFake, install_push_hook
+from tests.fakes.deploysim import DeploySim, Overlap, SimDeploy, Stream, VendorFake
 
 T0 = 1795400000000
 STATE = {"queued": "QUEUED", "building": "BUILDING", "deploying": "INITIALIZING", "live": "READY", "superseded": "READY",
@@ -85,10 +85,6 @@ class FakeVercel(VendorFake):
             out["readySubstate"] = "PROMOTED" if self.sim.production == d.n else "STAGED"
         return out
 
-    @staticmethod
-    def _public(d: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in d.items() if not k.startswith("_")}
-
     @property
     def deployments(self) -> list[dict[str, Any]]:
         return [self._json(d) for d in self.sim.deploys]
@@ -110,12 +106,6 @@ class FakeVercel(VendorFake):
         d = self.sim.seed(sha)
         d.extra["name"] = name
         return self._json(d)
-
-    def live_sha(self) -> str | None:
-        return self.sim.live_sha()
-
-    def watch_pushes(self, bare: Any) -> None:
-        install_push_hook(bare, self.root)
 
     def _list_item(self, d: dict[str, Any]) -> dict[str, Any]:
         return {"uid": d["id"], "name": d["name"], "projectId": d["projectId"], "url": d["url"], "created": d["createdAt"],
