@@ -144,16 +144,33 @@ class VercelPlatform:
             runtime = self._api.source("runtime logs", lambda: self._runtime(str(project_id), deploy_id), refused)
         return DeployLogs(build=build, runtime=runtime, refused=refused)
 
-    def _events(self, deploy_id: str) -> str:
-        """Build output, from either event shape: ``payload.text`` or ``text`` at the top level."""
-        events = self._request("GET", f"/v3/deployments/{deploy_id}/events", params={"builds": 1, "limit": -1}).json()
-        lines = []
-        for e in events or []:
-            if isinstance(e, dict):
-                payload = e.get("payload")
-                text = e.get("text") if isinstance(e.get("text"), str) else (payload or {}).get("text") if isinstance(payload, dict) else None
+    def _events(self, deploy_id: str, page: int = 1000) -> str:
+        """Build output, from either event shape (``payload.text`` or ``text`` at the top level), read forward page by
+        page with ``since`` (an event at the page boundary may come twice: it is kept once)."""
+        lines: list[str] = []
+        seen: set[str] = set()
+        since: Any = None
+        for _ in range(100):
+            params: dict[str, Any] = {"builds": 1, "limit": page, "direction": "forward", **({"since": since} if since else {})}
+            events = [e for e in self._request("GET", f"/v3/deployments/{deploy_id}/events", params=params).json() or []
+                      if isinstance(e, dict)]
+            fresh = 0
+            for e in events:
+                raw_payload = e.get("payload")
+                payload: dict[str, Any] = raw_payload if isinstance(raw_payload, dict) else {}
+                key = str(e.get("id") or payload.get("id") or e.get("serial") or payload.get("serial") or
+                          (e.get("created"), e.get("text") or payload.get("text")))
+                if key in seen:
+                    continue
+                seen.add(key)
+                fresh += 1
+                text = e.get("text") if isinstance(e.get("text"), str) else payload.get("text")
                 if text:
                     lines.append(str(text))
+            created = [float(e["created"]) for e in events if isinstance(e.get("created"), int | float)]
+            if len(events) < page or not fresh or not created:
+                break
+            since = max(created)
         return "\n".join(lines)
 
     def _runtime(self, project_id: str, deploy_id: str) -> str:

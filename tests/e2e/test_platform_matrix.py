@@ -88,7 +88,8 @@ def test_heal_across_the_matrix(tmp_path: Path, site: CaptureServer, monkeypatch
 
 def test_a_session_started_before_the_autodeploy_appears_waits_for_it(tmp_path: Path, site: CaptureServer,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """The push's deploy shows up only after Render has received the webhook and queued it (here 3 s). A session
+    """The push's deploy shows up only after Render has received the git host's webhook and queued it (here 3 s;
+    https://render.com/docs/deploys#automatic-deploys). A session
     that looks earlier (``--after-push`` right after the push) waits for it, matched by commit, instead of
     triggering a deploy that the autodeploy would then cancel (Render's default override policy)."""
     code, repo, origin, fake = run_heal(tmp_path, site, monkeypatch, "render", "slow", autodeploy=True, push_latency_s=3.0)
@@ -125,8 +126,10 @@ def push_on_top(origin: Path, tmp: Path) -> Callable[[str], None]:
 ])
 def test_someone_elses_push_mid_session_is_never_fought(tmp_path: Path, site: CaptureServer, monkeypatch: pytest.MonkeyPatch,
                                                         vendor: str, kw: dict[str, Any], outcome: str) -> None:
-    """A teammate pushes right after swarm's fix. Render (override) cancels the fix's deploy for the newer one;
-    DigitalOcean supersedes it; Vercel builds both and gives production to the newer. Swarm never pushes again and
+    """A teammate pushes right after swarm's fix. Render (override) cancels the fix's deploy for the newer one
+    (https://render.com/changelog/wait-for-an-in-progress-service-deploy-to-finish-before-starting-a-new-one);
+    DigitalOcean supersedes it (https://docs.digitalocean.com/products/app-platform/how-to/manage-deployments/);
+    Vercel builds both and gives production to the newer (https://vercel.com/docs/builds/build-queues). Swarm never pushes again and
     never deploys anything itself: it ends ``superseded`` (exit 0) when its deploy was replaced, or verifies its own
     deploy when the vendor let it finish."""
     repo, origin, fake = prepare(tmp_path, site.url, vendor, monkeypatch.setenv, autodeploy=True, build_s=3.0,
@@ -167,7 +170,8 @@ def test_a_vercel_runtime_log_stream_held_open_for_5_minutes_does_not_hold_the_h
 def test_digitalocean_run_logs_refused_the_build_logs_are_used(tmp_path: Path, site: CaptureServer,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """DigitalOcean refuses the RUN logs of a deployment that never ran with a 400 ("cannot get running logs from
-    deployment … in phase final_cleanup"). The refusal is noted in the report and the BUILD logs are analysed."""
+    deployment … in phase final_cleanup", as users report it on https://www.digitalocean.com/community/questions;
+    the logs endpoint's 400 in digitalocean.openapi.json). The refusal is noted in the report and the BUILD logs are analysed."""
     repo, origin = sample_app(tmp_path, "do-app")
     fake = FakeDigitalOcean(lambda: git(origin, "rev-parse", "main"),
                             lambda sha: ("ACTIVE", "build ok", "listening") if fixed(origin, sha)

@@ -12,7 +12,8 @@ Vercel's behaviour it models, and where Vercel documents it:
   (https://vercel.com/docs/deployments/promoting-a-deployment);
 - **states**: ``QUEUED`` → ``BUILDING`` → ``INITIALIZING`` (the deploy phase after a build that passed) → ``READY``, or
   ``ERROR``/``CANCELED`` (the spec's ``readyState`` enum);
-- **build events** ``GET /v3/deployments/{id}/events`` in either of the spec's two shapes: ``payload.text``, or ``text``
+- **build events** ``GET /v3/deployments/{id}/events``, at most ``limit`` (the spec: "Provide -1 to return all
+  available logs"; 100 when absent) from ``since``, in either of the spec's two shapes: ``payload.text``, or ``text``
   at the top level, which Vercel's CLI reads (vercel/vercel packages/cli/src/util/logs.ts, ``BuildLog.text``);
   a failed build's output is in its events;
 - **runtime logs** ``GET /v1/projects/{p}/deployments/{d}/runtime-logs`` are ``application/stream+json``, "a stream
@@ -194,8 +195,10 @@ class FakeVercel(VendorFake):
         d = self._find(parts[2]) if len(parts) > 2 else None
         if d is None:
             return 404, {"error": {"code": "not_found", "message": "deployment not found"}}
-        if parts[0] == "v3" and parts[3:] == ["events"]:
-            return 200, self._events(d)
+        if parts[0] == "v3" and parts[3:] == ["events"]:  # forward from ``since``, at most ``limit`` (-1: all)
+            events = [e for e in self._events(d) if not query.get("since") or e["created"] >= float(query["since"])]
+            limit = int(float(query.get("limit", 100)))
+            return 200, events if limit < 0 else events[:limit]
         if parts[0] == "v12" and parts[3:] == ["cancel"]:
             self.sim.cancel(d)
             return 200, self._public(self._json(d))

@@ -134,3 +134,19 @@ def test_vercel_reads_build_output_from_both_event_shapes(tmp_path: Path) -> Non
             assert "Cannot find module 'express'" in logs.build and logs.runtime == "" and fake.violations == []
         finally:
             fake.close()
+
+
+def test_vercel_build_events_are_read_page_by_page(tmp_path: Path) -> None:
+    """``GET /v3/deployments/{id}/events`` returns at most ``limit`` events from ``since`` (vercel.openapi.json): a
+    long build log is read forward to its end, an event at a page boundary kept once."""
+    lines = [f"Build step {i}" for i in range(2500)] + ["Error: Cannot find module 'express'"]
+    fake = FakeVercel(lambda s: ("ERROR", lines))
+    try:
+        p = VercelPlatform(httpx.Client(), fake.token, "app", "acme", "app", "main", tmp_path, base_url=fake.url, autodeploy="off")
+        dep = p.deploy(sha(6), key="s:0")
+        until(lambda: p.status(dep.id).status == "failed")
+        build = p.logs(dep.id).build.splitlines()
+        assert build == lines
+        assert sum(1 for m, path in fake.requests if path.endswith("/events")) == 3 and fake.violations == []
+    finally:
+        fake.close()
