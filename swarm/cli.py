@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--mode", choices=["swarm", "loop", "both"], default="swarm",
                    help="both: run each scenario in swarm and loop mode and compare deploys")
     b.add_argument("--only", action="append", default=[], help="run only this scenario id (repeatable)")
+    b.add_argument("--deploy-cost", type=float, default=180.0, metavar="SECONDS",
+                   help="the cost model: seconds one deploy takes on a hosted platform (build + release); modelled time "
+                        "= the swarm's own seconds + deploys x this (default 180)")
 
     a = sub.add_parser("analyze", help="diagnose failure logs (files, or - for stdin)")
     a.add_argument("files", nargs="+")

@@ -20,7 +20,12 @@ def test_swarm_beats_the_loop_when_the_first_plausible_fix_is_wrong(tmp_path: Pa
     assert row["pass"] and row["outcome"] == "healed" and row["deploys"] == 2
     assert row["loop"]["deploys"] == 3 and row["swarm_le_loop"]
     assert 0 < row["swarm_share"] < 1
+    # the cost model: the swarm's own seconds plus 180 s a deploy; one deploy fewer wins on a hosted platform
+    assert row["modelled_seconds"] == round(row["swarm_seconds"] + 2 * 180, 1)
+    assert row["modelled_seconds"] < row["loop"]["modelled_seconds"] and row["wins_under_model"]
+    assert all("wins_under_model" in r and r["loop"]["modelled_seconds"] > 0 for r in rows)
     learned = json.loads((Path(os.environ["SWARM_ARTIFACTS"]) / "deploy_learning_state.json").read_text())
     assert learned["strategy_stats"]["start_command"]["fix_start_command"]["successes"] >= 1
     assert any(label.startswith("py-two-entry-points:Procfile+") or "Procfile" in label for label in learned["performance_map"])
-    assert "swarm used fewer deploys" in capsys.readouterr().out
+    out_text = capsys.readouterr().out
+    assert "swarm used fewer deploys" in out_text and "cost model (180 s a deploy)" in out_text
