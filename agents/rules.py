@@ -5,13 +5,24 @@ An error names the file and the entry, so a user editing a table knows what to f
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from memory.errors import ConfigError
 from memory.models import CATEGORIES
@@ -24,6 +35,12 @@ class _M(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _trusted(info: ValidationInfo) -> bool:
+    """These exact table bytes were validated before (see :func:`load_rulebook`): their regexes compile, so they are
+    compiled when a rule is first used, not all at start-up."""
+    return bool(info.context and info.context.get("trusted"))
+
+
 class EntityContext(_M):
     """Where to find the entity when the matched line does not hold it (a traceback's file line, a stack frame)."""
 
@@ -34,7 +51,9 @@ class EntityContext(_M):
 
     @field_validator("pattern")
     @classmethod
-    def _compiles(cls, v: str) -> str:
+    def _compiles(cls, v: str, info: ValidationInfo) -> str:
+        if _trusted(info):
+            return v
         try:
             if "entity" not in re.compile(v).groupindex:
                 raise ValueError("entity_context.pattern needs a named group (?P<entity>...)")
@@ -68,9 +87,9 @@ class Reclassify(_M):
 
     @field_validator("pattern", "unless")
     @classmethod
-    def _regex(cls, v: str | None) -> str | None:
+    def _regex(cls, v: str | None, info: ValidationInfo) -> str | None:
         try:
-            if v is not None:
+            if v is not None and not _trusted(info):
                 re.compile(v)
         except re.error as exc:
             raise ValueError(f"pattern does not compile: {exc}") from exc
@@ -125,7 +144,9 @@ class RuleSpec(_M):
 
     @field_validator("pattern")
     @classmethod
-    def _compiles(cls, v: str) -> str:
+    def _compiles(cls, v: str, info: ValidationInfo) -> str:
+        if _trusted(info):
+            return v
         try:
             re.compile(v)
         except re.error as exc:
@@ -181,9 +202,23 @@ class SafetyFile(_M):
 @dataclass(frozen=True)
 class Rule:
     spec: RuleSpec
-    regex: re.Pattern[str]
-    context: re.Pattern[str] | None = None
     anchors: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        """Compiled on first use: most rules' anchors never occur in a given log."""
+        return _compile_rule(self.spec.id, self.spec.pattern, re.IGNORECASE if self.spec.flags == "ignorecase" else 0)
+
+    @functools.cached_property
+    def context(self) -> re.Pattern[str] | None:
+        return _compile_rule(self.spec.id, self.spec.entity_context.pattern) if self.spec.entity_context else None
+
+
+def _compile_rule(rule_id: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:  # only a tampered cache gets here: the tables themselves were validated
+        raise ConfigError(f"rule {rule_id!r}: pattern does not compile: {exc}; run `python -m swarm fixes check`") from exc
 
 
 @dataclass(frozen=True)
@@ -199,17 +234,21 @@ class RuleBook:
 
 
 def _load_yaml(path: Path) -> object:
+    import yaml  # only when the tables are not cached (about 10 ms of a start)
+
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's safe loader where PyYAML was built with it (about 10x faster on the rulebook), else the Python one
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: table not found; restore it from the repository") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
 
 
-def _validate(path: Path, model: type[_M], data: object) -> _M:
+def _validate(path: Path, model: type[_M], data: object, trusted: bool = False) -> _M:
     try:
-        return model.model_validate(data)
+        return model.model_validate(data, context={"trusted": trusted})
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -224,10 +263,44 @@ def _validate(path: Path, model: type[_M], data: object) -> _M:
         raise ConfigError(f"{path}: invalid entry: " + "; ".join(problems[:5])) from exc
 
 
-def load_rulebook(prompts_dir: Path | None = None) -> RuleBook:
+def _cache_file(paths: list[Path]) -> Path | None:
+    """The per-user cache entry for the exact bytes of the tables (and of this module); None when a table cannot be
+    read (the loader then says why). It holds the parsed tables as JSON, written only after they validated
+    completely, so its existence says "these bytes are valid" and its content spares the YAML parse."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    try:
+        for path in paths:
+            digest.update(path.read_bytes())
+    except OSError:
+        return None
+    try:
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "swarm"
+    except RuntimeError:  # no home directory to be found: no cache
+        return None
+    return cache / f"rulebook-{digest.hexdigest()[:32]}.json"
+
+
+def _read_cache(entry: Path | None) -> dict[str, object] | None:
+    if entry is None:
+        return None
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # absent, or damaged: the tables are read and validated again
+    return data if isinstance(data, dict) and set(data) == {"fixes", "aliases", "safety"} else None
+
+
+def load_rulebook(prompts_dir: Path | None = None, full: bool = False) -> RuleBook:
+    """The tables, validated. Tables whose exact bytes validated before come from the cache and skip compiling every
+    regex up front (each is compiled when its rule is first used); ``full`` reads and validates everything regardless
+    (``fixes check``, ``doctor``)."""
     base = Path(prompts_dir or PROMPTS_DIR)
-    fixes_path = base / "known_fixes.yaml"
-    fixes = _validate(fixes_path, KnownFixesFile, _load_yaml(fixes_path))
+    fixes_path, aliases_path, safety_path = base / "known_fixes.yaml", base / "package_aliases.yaml", base / "safety.yaml"
+    entry = _cache_file([fixes_path, aliases_path, safety_path])
+    cached = None if full else _read_cache(entry)
+    trusted = cached is not None
+    raw = cached or {"fixes": _load_yaml(fixes_path), "aliases": _load_yaml(aliases_path), "safety": _load_yaml(safety_path)}
+    fixes = _validate(fixes_path, KnownFixesFile, raw["fixes"], trusted)
     assert isinstance(fixes, KnownFixesFile)
     seen: set[str] = set()
     for spec in fixes.rules:
@@ -237,16 +310,17 @@ def load_rulebook(prompts_dir: Path | None = None) -> RuleBook:
     for category in fixes.strategies:
         if category not in CATEGORIES:
             raise ConfigError(f"{fixes_path}: strategies.{category}: unknown category")
-    aliases_path = base / "package_aliases.yaml"
-    aliases = _validate(aliases_path, AliasesFile, _load_yaml(aliases_path))
-    safety_path = base / "safety.yaml"
-    safety = _validate(safety_path, SafetyFile, _load_yaml(safety_path))
+    aliases = _validate(aliases_path, AliasesFile, raw["aliases"], trusted)
+    safety = _validate(safety_path, SafetyFile, raw["safety"], trusted)
     assert isinstance(aliases, AliasesFile) and isinstance(safety, SafetyFile)
-    rules = tuple(
-        Rule(s, re.compile(s.pattern, re.IGNORECASE if s.flags == "ignorecase" else 0),
-             re.compile(s.entity_context.pattern) if s.entity_context else None,
-             tuple(a.lower() for a in s.anchors))
-        for s in sorted(fixes.rules, key=lambda r: -r.precedence)
-    )
+    if entry is not None and not trusted:
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(raw), encoding="utf-8")
+            tmp.replace(entry)
+        except (OSError, TypeError, ValueError):
+            pass  # no writable cache (or a table with values JSON cannot hold): every start validates everything
+    rules = tuple(Rule(s, tuple(a.lower() for a in s.anchors)) for s in sorted(fixes.rules, key=lambda r: -r.precedence))
     return RuleBook(rules, dict(fixes.strategies), dict(aliases.python), dict(aliases.node), safety,
                     frozenset(aliases.python_local), fixes.fallback)

@@ -279,9 +279,9 @@ def _record_pid(session: str, env: Any) -> Path:
 
 def cmd_sessions(args: argparse.Namespace) -> int:
     from memory.artifacts import SessionArtifacts, check_session_id, list_sessions
-    from swarm.config import artifacts_root, load_env
+    from swarm.paths import artifacts_root_from_environ
 
-    root = artifacts_root(load_env())
+    root = artifacts_root_from_environ()
     if args.sessions_command == "list":
         rows = list_sessions(root)
         if not rows:

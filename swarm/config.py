@@ -14,8 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from memory.errors import ConfigError
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from swarm.paths import PROJECT_ROOT  # re-exported
 
 
 class _S(BaseModel):

@@ -51,7 +51,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     runtimes = LocalPlatform(repo=Path.cwd(), state_dir=artifacts_root(env) / "platform" / ".doctor").runtimes()
     rows.append(("local platform", "ok", f"python {', '.join(runtimes['python']) or 'none'}; node {', '.join(runtimes['node']) or 'none'}"))
     try:
-        errors, warnings = problems(load_rulebook())
+        errors, warnings = problems(load_rulebook(full=True))
         rows.append(("tables", "ok" if not errors else "errors", f"{len(errors)} errors, {len(warnings)} warnings (swarm fixes check)"))
     except SwarmError as exc:
         rows.append(("tables", "errors", str(exc)))

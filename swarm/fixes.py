@@ -61,7 +61,7 @@ def problems(book: RuleBook) -> tuple[list[str], list[str]]:
 
 
 def cmd_fixes(args: argparse.Namespace) -> int:
-    book = load_rulebook()  # a ConfigError names the file and the entry
+    book = load_rulebook(full=True)  # a ConfigError names the file and the entry
     if args.fixes_command == "list":
         for rule in book.rules:
             s = rule.spec

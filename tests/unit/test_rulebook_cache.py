@@ -1,0 +1,64 @@
+"""The parsed rulebook is cached per user, keyed by the tables' bytes: a later start skips the YAML parse and the
+up-front regex compile, an edited table is read and validated again, a damaged cache entry is ignored."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from agents.rules import PROMPTS_DIR, load_rulebook
+from memory.errors import ConfigError
+
+
+@pytest.fixture
+def tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "prompts"
+    shutil.copytree(PROMPTS_DIR, folder)
+    return folder
+
+
+def entries(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "cache" / "swarm").glob("rulebook-*.json"))
+
+
+def test_the_first_load_caches_the_parsed_tables_and_the_next_uses_them(tables: Path, tmp_path: Path) -> None:
+    first = load_rulebook(tables)
+    [entry] = entries(tmp_path)
+    assert set(json.loads(entry.read_text())) == {"fixes", "aliases", "safety"}
+    second = load_rulebook(tables)
+    assert [r.spec.id for r in second.rules] == [r.spec.id for r in first.rules]
+    assert "regex" not in vars(second.rules[0])  # not compiled until a rule is used
+    assert second.rules[0].regex.pattern == first.rules[0].regex.pattern
+
+
+def test_an_edited_table_is_validated_again(tables: Path, tmp_path: Path) -> None:
+    load_rulebook(tables)
+    text = (tables / "known_fixes.yaml").read_text()
+    (tables / "known_fixes.yaml").write_text(text.replace("pattern: ", "pattern: '(unclosed' #", 1))
+    with pytest.raises(ConfigError, match="does not compile"):
+        load_rulebook(tables)
+
+
+def test_a_damaged_cache_entry_is_ignored(tables: Path, tmp_path: Path) -> None:
+    load_rulebook(tables)
+    [entry] = entries(tmp_path)
+    entry.write_text("{not json")
+    assert load_rulebook(tables).rules  # read from the YAML again
+    assert json.loads(entry.read_text())  # and cached again
+
+
+def test_a_tampered_cache_entry_is_a_clear_error_not_a_traceback(tables: Path, tmp_path: Path) -> None:
+    load_rulebook(tables)
+    [entry] = entries(tmp_path)
+    data = json.loads(entry.read_text())
+    data["fixes"]["rules"][0]["pattern"] = "(unclosed"
+    entry.write_text(json.dumps(data))
+    book = load_rulebook(tables)
+    broken = next(r for r in book.rules if r.spec.pattern == "(unclosed")
+    with pytest.raises(ConfigError, match="fixes check"):
+        _ = broken.regex
+    assert load_rulebook(tables, full=True).rules  # `fixes check` reads the tables themselves
