@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from memory.models import CheckResult
-from swarm.platforms.local_worker import BuildFailed, Worker, free_port, probe
+from swarm.platforms.local_worker import BuildFailed, Worker, free_port, health_never_passed, wait_healthy
 from swarm.procs import kill_group, track, track_dir, untrack, untrack_dir
 
 TAIL = 4000
@@ -59,22 +59,14 @@ class LocalSandbox:
             proc = subprocess.Popen(command, shell=True, cwd=src, env={**env, "PORT": str(port)}, stdin=subprocess.DEVNULL,
                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
             track(proc.pid, f"sandboxed app: {command}")
-            ok, detail = False, "no answer"
             try:
-                while time.monotonic() - start < limit:
-                    if proc.poll() is not None:
-                        detail = f"the web process exited with code {proc.returncode} before answering"
-                        break
-                    ok, detail = probe(f"http://127.0.0.1:{port}{path}")
-                    if ok:
-                        break
-                    time.sleep(0.25)
+                result, detail = wait_healthy(proc, port, path, limit)
             finally:
                 kill_group(proc.pid)
                 untrack(proc.pid)
-            if not ok and proc.returncode is None:
-                log.write(f"==> health check never passed: GET {path} on $PORT={port} did not answer 200 within {limit:.0f}s "
-                          f"(last: {detail}); the process was running: is it listening on $PORT?\n".encode())
+            ok = result == "ok"
+            if result in ("wrong_port", "timeout"):
+                log.write(health_never_passed(path, port, limit, result, detail).encode())
         output = log_path.read_text(errors="replace")[-TAIL:]
         name = "start-and-health"
         return CheckResult(name=name, ok=ok, seconds=round(time.monotonic() - start, 2),

@@ -181,24 +181,18 @@ class Worker:
                                 stdout=runtime, stderr=subprocess.STDOUT, start_new_session=True)
         self.update(pid=proc.pid)
         path, limit = self.cfg["health_path"], float(self.cfg["health_timeout_s"])
-        deadline = time.monotonic() + limit
-        last = "no answer"
-        while time.monotonic() < deadline:
-            code = proc.poll()
-            if code is not None:
-                runtime.write(f"==> web process exited with code {code} before passing the health check\n".encode())
-                self.update(status="failed", message=f"the web process exited with code {code} during start-up")
-                return
-            ok, last = probe(f"http://127.0.0.1:{port}{path}")
-            if ok:
-                self.go_live(proc.pid)
-                return
-            time.sleep(0.25)
+        result, detail = wait_healthy(proc, port, path, limit)
+        if result == "ok":
+            self.go_live(proc.pid)
+            return
+        if result == "exited":
+            runtime.write(f"==> web process exited with code {proc.returncode} before passing the health check\n".encode())
+            self.update(status="failed", message=f"the web process exited with code {proc.returncode} during start-up")
+            return
         kill_group(proc.pid)
-        runtime.write(
-            f"==> health check never passed: GET {path} on $PORT={port} did not answer 200 within {limit:.0f}s "
-            f"(last: {last}); the process was running: is it listening on $PORT?\n".encode())
-        self.update(status="failed", message=f"health check timed out after {limit:.0f}s ({last})")
+        runtime.write(health_never_passed(path, port, limit, result, detail).encode())
+        self.update(status="failed", message=(f"health check failed: {detail}" if result == "wrong_port"
+                                              else f"health check timed out after {limit:.0f}s ({detail})"))
 
     def go_live(self, pid: int) -> None:
         state_dir = Path(self.cfg["state_dir"])
@@ -245,6 +239,15 @@ class Worker:
         return 0
 
 
+def health_never_passed(path: str, port: int, limit: float, result: str, detail: str) -> str:
+    """The log line for a web process that never answered health (what the analyzer's port_binding rule reads)."""
+    if result == "wrong_port":
+        return (f"==> health check never passed: GET {path} on $PORT={port}: {detail}; "
+                f"is it listening on $PORT?\n")
+    return (f"==> health check never passed: GET {path} on $PORT={port} did not answer 200 within {limit:.0f}s "
+            f"(last: {detail}); the process was running: is it listening on $PORT?\n")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -264,6 +267,35 @@ def probe(url: str) -> tuple[bool, str]:
         return False, f"HTTP {exc.code}"
     except (urllib.error.URLError, OSError) as exc:
         return False, str(getattr(exc, "reason", exc))
+
+
+def wait_healthy(proc: subprocess.Popen[bytes], port: int, path: str, limit: float,
+                 settle_s: float = 2.0) -> tuple[str, str]:
+    """Wait until ``GET path`` on ``port`` answers 200 with JSON. Returns (result, detail): ``ok``; ``exited`` (the
+    process ended first, said at its exit); ``wrong_port`` (its process tree listens, but not on ``port``, and has
+    for ``settle_s``: said as soon as that is plain, not at the end of the window); ``timeout``."""
+    from swarm.listeners import describe, listening
+
+    start = time.monotonic()
+    last, seen, since = "no answer", None, start
+    while time.monotonic() - start < limit:
+        code = proc.poll()
+        if code is not None:
+            return "exited", f"the web process exited with code {code} before answering"
+        ok, last = probe(f"http://127.0.0.1:{port}{path}")
+        if ok:
+            return "ok", last
+        ports = listening(proc.pid)
+        if ports and not any(p == port for _, p in ports):
+            if ports != seen:
+                seen, since = ports, time.monotonic()
+            elif time.monotonic() - since >= settle_s:
+                return "wrong_port", (f"the process listens on {describe(ports)}, not on $PORT={port} "
+                                      f"(after {time.monotonic() - start:.1f}s)")
+        else:
+            seen = None
+        time.sleep(0.1 if time.monotonic() - start < 5 else 0.25)
+    return "timeout", last
 
 
 def main(argv: list[str]) -> int:

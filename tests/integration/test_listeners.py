@@ -1,0 +1,64 @@
+"""A web process that binds the wrong port is diagnosed from the process tree's listening sockets (Linux /proc), as
+soon as that is plain, not at the end of the health window; real processes, real sockets."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from swarm.listeners import listening
+from swarm.platforms.local_worker import free_port, wait_healthy
+from swarm.procs import kill_group
+
+APP = '''
+import json, os, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+class H(BaseHTTPRequestHandler):
+    def do_GET(self):
+        data = json.dumps({"status": "ok"}).encode()
+        self.send_response(200); self.send_header("content-length", str(len(data))); self.end_headers(); self.wfile.write(data)
+    def log_message(self, *a): pass
+port = int(sys.argv[1]) if len(sys.argv) > 1 else int(os.environ["PORT"])
+HTTPServer(("127.0.0.1", port), H).serve_forever()
+'''
+
+pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc")
+
+
+def start(tmp_path: Path, port: int, args: str = "") -> subprocess.Popen[bytes]:
+    (tmp_path / "app.py").write_text(APP)
+    # through a shell, as the platform starts a Procfile command: the listener is a child of the started process
+    return subprocess.Popen(f"{sys.executable} app.py {args}", shell=True, cwd=tmp_path, env={"PORT": str(port)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def test_the_listening_ports_of_a_process_tree(tmp_path: Path) -> None:
+    port = free_port()
+    proc = start(tmp_path, port)
+    try:
+        assert wait_healthy(proc, port, "/healthz", 60)[0] == "ok"
+        assert (("127.0.0.1", port) in (listening(proc.pid) or set()))
+    finally:
+        kill_group(proc.pid)
+
+
+def test_a_process_on_the_wrong_port_is_diagnosed_before_the_window_ends(tmp_path: Path) -> None:
+    wanted, actual = free_port(), free_port()
+    proc = start(tmp_path, wanted, args=str(actual))
+    try:
+        result, detail = wait_healthy(proc, wanted, "/healthz", 120)
+        assert result == "wrong_port", detail
+        assert f"127.0.0.1:{actual}" in detail and f"$PORT={wanted}" in detail
+        assert proc.poll() is None  # still running: the diagnosis did not wait for it to die or for the window
+    finally:
+        kill_group(proc.pid)
+
+
+def test_a_crash_is_diagnosed_at_exit(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("import sys; sys.exit(3)\n")
+    proc = subprocess.Popen(f"{sys.executable} app.py", shell=True, cwd=tmp_path, start_new_session=True)
+    result, detail = wait_healthy(proc, free_port(), "/healthz", 120)
+    assert result == "exited" and "code 3" in detail
