@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -153,9 +154,46 @@ class Worker:
                 self.run(["npm", "run", "build"], env)
             return
         python = self.python_for_runtime()
-        self.run([python, "-m", "venv", ".venv"], env)
-        if (self.src / "requirements.txt").is_file():
-            self.run([".venv/bin/python", "-m", "pip", "install", "--disable-pip-version-check", "-r", "requirements.txt"], env)
+        # a build under a time limit (the build_timeout fault) must really install; so must one whose environment depends
+        # on more than the interpreter and the requirement files (an editable or local install, a VCS pin)
+        key = None if self.cfg.get("build_timeout_s") else env_key(self.src, python)
+        if key is None:
+            self.run([python, "-m", "venv", ".venv"], env)
+            if (self.src / "requirements.txt").is_file():
+                self.run([".venv/bin/python", "-m", "pip", "install", "--disable-pip-version-check", "-r", "requirements.txt"], env)
+            return
+        self.shared_env(python, key, env)
+
+    def shared_env(self, python: str, key: str, env: dict[str, str]) -> None:
+        """One environment per interpreter and dependency set, shared by the platform's builds and the validator's:
+        a build whose dependencies did not change reuses it instead of installing again. Built in place under a
+        per-key lock (a venv's scripts name their own path, so it cannot be built elsewhere and moved) and marked
+        complete only when the install succeeded; a failed or killed build leaves nothing that is reused."""
+        root = env_cache()
+        target = root / key
+        root.mkdir(parents=True, exist_ok=True)
+        with open(root / f"{key}.lock", "a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                if (target / ".swarm-complete").is_file():
+                    self.say(f"reusing the environment already built for these dependencies (env {key[:12]})")
+                    os.utime(target / ".swarm-complete")
+                else:
+                    shutil.rmtree(target, ignore_errors=True)
+                    self.run([python, "-m", "venv", str(target)], env)
+                    if (self.src / "requirements.txt").is_file():
+                        self.run([str(target / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check",
+                                  "-r", "requirements.txt"], env)
+                    (target / ".swarm-complete").write_text("ok\n")
+                    prune_envs(root, keep=target)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        venv = self.src / ".venv"
+        if venv.is_symlink() or venv.is_file():
+            venv.unlink()
+        elif venv.is_dir():
+            shutil.rmtree(venv)
+        venv.symlink_to(target, target_is_directory=True)
 
     def start_command(self) -> str:
         if self.cfg.get("start_command"):
@@ -237,6 +275,59 @@ class Worker:
             self.update(status="failed", message=str(exc))
             return 1
         return 0
+
+
+UNSHAREABLE = re.compile(r"^\s*(?:-e\b|--editable\b|-f\b|--find-links\b|-i\b|--index-url\b|--extra-index-url\b|\.|/|~)|"
+                         r"(?:git|hg|svn|bzr)\+|file:|@\s*(?:https?|file):", re.IGNORECASE)
+MAX_ENVS = 16
+
+
+def env_cache() -> Path:
+    base = os.environ.get("SWARM_ENV_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "swarm" / "envs"
+    return Path(base)
+
+
+def env_key(src: Path, python: str) -> str | None:
+    """What a Python environment built from ``src`` depends on: the interpreter and the requirement files' bytes
+    (with the files they include through ``-r``/``-c``). None when it also depends on something else: an editable or
+    local install, a VCS or file URL, another index."""
+    digest = hashlib.sha256()
+    real = os.path.realpath(python)
+    try:
+        digest.update(f"{real} {os.stat(real).st_mtime_ns}\n".encode())
+    except OSError:
+        return None
+    todo, seen = ["requirements.txt"], set()
+    while todo:
+        name = todo.pop()
+        path = (src / name).resolve()
+        if path in seen:
+            continue
+        seen.add(path)
+        if not path.is_relative_to(src.resolve()):
+            return None
+        if not path.is_file():
+            if name == "requirements.txt":
+                continue
+            return None
+        text = path.read_text(errors="replace")
+        digest.update(f"{name}\n".encode() + text.encode())
+        for line in text.splitlines():
+            line = line.split(" #", 1)[0].strip()
+            m = re.match(r"^(?:-r|--requirement|-c|--constraint)\s*=?\s*(\S+)$", line)
+            if m:
+                todo.append(str(Path(name).parent / m.group(1)))
+            elif line and not line.startswith("#") and UNSHAREABLE.search(line):
+                return None
+    return digest.hexdigest()[:40]
+
+
+def prune_envs(root: Path, keep: Path) -> None:
+    """Keep the most recently used environments only."""
+    done = sorted((d for d in root.iterdir() if (d / ".swarm-complete").is_file() and d != keep),
+                  key=lambda d: (d / ".swarm-complete").stat().st_mtime, reverse=True)
+    for old in done[MAX_ENVS - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def health_never_passed(path: str, port: int, limit: float, result: str, detail: str) -> str:

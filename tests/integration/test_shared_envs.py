@@ -1,0 +1,59 @@
+"""Builds on the local platform and in the validator's sandbox share one Python environment per interpreter and
+dependency set: a build whose requirements did not change reuses it (real venvs, real pip)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from swarm.platforms.local_worker import Worker, env_key
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SWARM_ENV_CACHE", str(tmp_path / "envs"))
+
+
+def build(tmp_path: Path, name: str, requirements: str, **cfg: object) -> str:
+    src = tmp_path / name / "src"
+    src.mkdir(parents=True)
+    (src / "requirements.txt").write_text(requirements)
+    worker = Worker(tmp_path / name, {"env": {}, **cfg}, src=src)
+    worker.build(worker.environment())
+    assert (src / ".venv" / "bin" / "python").exists()
+    return (tmp_path / name / "build.log").read_text()
+
+
+def test_the_same_requirements_reuse_one_environment(tmp_path: Path) -> None:
+    first = build(tmp_path, "a", "# nothing to install\n")
+    second = build(tmp_path, "b", "# nothing to install\n")
+    assert "reusing" not in first and "-m venv" in first
+    assert "reusing the environment" in second and "-m venv" not in second
+    assert (tmp_path / "a" / "src" / ".venv").resolve() == (tmp_path / "b" / "src" / ".venv").resolve()
+    third = build(tmp_path, "c", "# another set\n")
+    assert "reusing" not in third
+
+
+def test_what_a_shared_environment_cannot_stand_for_is_built_apart(tmp_path: Path) -> None:
+    src = tmp_path / "x"
+    src.mkdir()
+    py = sys.executable
+    for text in ("-e .\n", "./libs/thing\n", "git+https://example.invalid/x.git\n", "pkg @ file:///tmp/pkg\n",
+                 "--index-url https://mirror.invalid/simple\npkg\n"):
+        (src / "requirements.txt").write_text(text)
+        assert env_key(src, py) is None, text
+    (src / "requirements.txt").write_text("-r base.txt\n")
+    (src / "base.txt").write_text("six==1.16.0\n")
+    before = env_key(src, py)
+    (src / "base.txt").write_text("six==1.17.0\n")
+    assert before is not None and env_key(src, py) not in (None, before)  # an included file is part of the key
+    (src / "requirements.txt").write_text("-r ../outside.txt\n")
+    assert env_key(src, py) is None
+
+
+def test_a_build_under_a_time_limit_really_installs(tmp_path: Path) -> None:
+    build(tmp_path, "a", "# nothing\n")
+    log = build(tmp_path, "b", "# nothing\n", build_timeout_s=300)
+    assert "reusing" not in log and "-m venv" in log
