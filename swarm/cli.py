@@ -193,6 +193,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     if args.no_push:
         over.setdefault("heal", {})["push"] = False
     cfg = load_file_config(Path(args.repo), over)
+    _refuse_used_session(args.session, env, args.resume)
     progress = Progress(quiet=args.quiet)
     signal.signal(signal.SIGTERM, _terminate)  # `swarm stop` → clean shutdown (processes, lock, status)
     pid_files = [_record_pid(args.session, env)]
@@ -265,6 +266,32 @@ def _record_end(folder: Path, exc: BaseException) -> None:
         write_atomic(folder / "ended.json", json.dumps({"ended": round(time.time(), 3), "how": Redactor()(how)[:500]}))
     except OSError:
         pass
+
+
+def _refuse_used_session(session: str, env: Any, resume: bool) -> None:
+    """A session id names one run. A new run under an id that already ran is refused (its artifacts are never
+    overwritten); ``--resume`` is the only way to continue one."""
+    from swarm.config import artifacts_root
+
+    folder = artifacts_root(env) / "sessions" / session
+    if resume:
+        if not (folder / "checkpoints.sqlite").exists() and not (folder / "events.jsonl").exists():
+            raise ConfigError(f"session {session!r} has nothing to resume (no {folder}); start it without --resume")
+        return
+    ran = [name for name in ("final_state.json", "events.jsonl", "checkpoints.sqlite", "ended.json") if (folder / name).exists()]
+    if not ran:
+        return
+    how = "interrupted"
+    try:
+        how = json.loads((folder / "final_state.json").read_text())["outcome"]["kind"]
+    except (OSError, ValueError, KeyError, TypeError):
+        try:
+            how = json.loads((folder / "ended.json").read_text())["how"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    raise ConfigError(f"session {session!r} already ran ({how}); its artifacts in {folder} are kept. Start a new run "
+                      f"with another --session id" + ("" if (folder / "final_state.json").exists()
+                                                      else f", or continue this one with --session {session} --resume"))
 
 
 def _record_pid(session: str, env: Any) -> Path:

@@ -22,7 +22,7 @@ def artifacts() -> Path:
     return Path(os.environ["SWARM_ARTIFACTS"])
 
 
-def test_demo_heals_in_two_deploys_and_learns(tmp_path: Path) -> None:
+def test_demo_heals_in_two_deploys_and_learns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     repo, origin = sample_app(tmp_path)
     assert main(["deploy", "--session", "demo", "--repo", str(repo), "--quiet"]) == 0
     sdir = artifacts() / "sessions" / "demo"
@@ -37,6 +37,15 @@ def test_demo_heals_in_two_deploys_and_learns(tmp_path: Path) -> None:
     learned = json.loads((artifacts() / "deploy_learning_state.json").read_text())
     fp = final["report"]["fingerprint"]
     assert learned["known_fixes"][fp]["strategy"] == "add_dependency"
+
+    # a second run under the same session id is refused with a hint; the healed session's artifacts stay as they were
+    report = (sdir / "report.md").read_text()
+    capsys.readouterr()
+    assert main(["deploy", "--session", "demo", "--repo", str(repo), "--quiet"]) == 1
+    err = capsys.readouterr()
+    assert "already ran (healed)" in err.out + err.err and "another --session id" in err.out + err.err
+    assert (sdir / "report.md").read_text() == report
+    assert json.loads((sdir / "final_state.json").read_text())["outcome"]["kind"] == "healed"
 
     # the same failure again, in another repo: the recorded fix is proposed first, with the reason
     repo2, _ = sample_app(tmp_path, "app2")
