@@ -15,7 +15,8 @@ from memory.learning import LearningStore
 @dataclass(frozen=True)
 class Options:
     health_path: str = "/healthz"
-    health_timeout_s: float = 10.0
+    probe_timeout_s: float = 10.0
+    """Seconds one health or probe request may take ([deploy] health_timeout_s is the start-up window)."""
     attempt_timeout_s: float = 600.0
     poll_initial_s: float = 0.5
     poll_max_s: float = 5.0

@@ -12,7 +12,7 @@ TRAILER = "Swarm-Session"
 
 def commit_message(session_id: str, attempt: int, report: FailureReport, candidate: FixCandidate,
                    validation: ValidationResult | None, failed: Deployment | None, also: FailureReport | None = None) -> str:
-    summary = f"swarm: {candidate.summary}"[:72]
+    summary = subject(f"swarm: {candidate.summary}")
     checks = ", ".join(f"{c.name} {'ok' if c.ok else 'FAILED'}" for c in (validation.checks if validation else []))
     lines = [
         summary,
@@ -30,6 +30,18 @@ def commit_message(session_id: str, attempt: int, report: FailureReport, candida
         f"Swarm-Attempt: {attempt}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def subject(text: str, limit: int = 72) -> str:
+    """A commit subject of at most ``limit`` characters, cut at a word and never inside a parenthesis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    hard = text[: limit - 1]
+    cut = hard[: hard.rfind(" ")] if hard.rfind(" ") > limit // 2 else hard
+    while cut.count("(") > cut.count(")") and cut.rfind("(") > limit // 2:
+        cut = cut[: cut.rfind("(")].rstrip()
+    return cut.rstrip(" ,;:-") + "…"
 
 
 def root_cause(report: FailureReport) -> str:

@@ -55,7 +55,7 @@ def probe(ctx: AgentContext, deploy: Deployment, path: str) -> ProbeResult:
     url = ctx.platform.health_url(deploy.id, path)
     if url is None:
         return ProbeResult(path=path, ok=False, detail="the platform gives no URL for this deploy")
-    return ctx.prober.get(url, timeout=ctx.options.health_timeout_s)
+    return ctx.prober.get(url, timeout=ctx.options.probe_timeout_s)
 
 
 def check_health(ctx: AgentContext, deploy: Deployment) -> ProbeResult:
@@ -102,4 +102,7 @@ def verify(ctx: AgentContext, deploy: Deployment, baseline: list[ProbeResult] | 
         return False, probes, f"error rate {rate:.0%} vs {base_rate:.0%} on the previous release"
     if not probes[0].ok:
         return False, probes, f"health check failed: {probes[0].detail}"
+    if not baseline:  # nothing served before: there is no "as before" to compare with
+        return True, probes, ("health answers 200" + (f" and {len(probes) - 1} probe path(s) answer without a 5xx"
+                                                       if len(probes) > 1 else "") + " (no earlier release to compare with)")
     return True, probes, "health and probes answer as before"

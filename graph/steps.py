@@ -263,7 +263,8 @@ def select_step(state: SwarmState, deps: Deps) -> Update:
         up["chosen"] = None
     elif not deps.ctx.options.push:
         patch = deps.artifacts.write_text(f"fix-attempt-{attempt}.patch", chosen.diff)
-        up["stop_reason"] = f"push is disabled (--no-push/--dry-run): the validated fix {chosen.id} is saved as {patch}"
+        up["stop_reason"] = (f"push is disabled (--no-push/--dry-run): the validated fix {chosen.id} is saved as {patch}; "
+                             f"apply it with `git apply {patch}` (or `git am` after committing), then commit and push")
         up["chosen"] = None
     return up
 

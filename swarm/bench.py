@@ -121,7 +121,7 @@ def run_scenario(folder: Path, run_id: str, mode: str, progress: Progress) -> di
         if platform is not None:
             platform.close()
         row["seconds"] = round(time.monotonic() - start, 1)
-        progress.line(f"{row['id']}: {row['outcome']} in {row['deploys']} deploys, {row['seconds']}s: "
+        progress.line(f"{row['id']}: {row['outcome']} in {row['deploys']} deploy{'' if row['deploys'] == 1 else 's'}, {row['seconds']}s: "
                       f"{'PASS' if row['pass'] else 'FAIL ' + row['reason']}")
 
 
@@ -177,9 +177,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
     root = Path(args.dir)
     if not root.is_dir():
         raise ConfigError(f"bench: {root} is not a folder of scenarios")
-    folders = sorted(p for p in root.iterdir() if (p / "scenario.toml").is_file() and (not args.only or p.name in args.only))
-    if not folders:
+    every = sorted(p for p in root.iterdir() if (p / "scenario.toml").is_file())
+    if not every:
         raise ConfigError(f"bench: no scenario folders (with scenario.toml) under {root}")
+    unknown = [name for name in args.only if name not in {p.name for p in every}]
+    if unknown:
+        raise ConfigError(f"bench: no scenario named {', '.join(map(repr, unknown))} under {root}; there are: "
+                          + ", ".join(p.name for p in every[:20]) + (" ..." if len(every) > 20 else ""))
+    folders = [p for p in every if not args.only or p.name in args.only]
     progress = Progress()
     run_id = time.strftime("%Y%m%d-%H%M%S")
     modes = ["swarm", "loop"] if args.mode == "both" else [args.mode]

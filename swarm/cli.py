@@ -27,7 +27,8 @@ log = logging.getLogger("swarm")
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="swarm", description="Heals failed deployments: watch, diagnose, fix, validate, push, verify.")
     p.add_argument("-v", "--verbose", action="store_true", help="more log output on the console")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True,
+                           metavar="{deploy,sessions,bench,analyze,hook,stop,doctor,fixes}")
 
     d = sub.add_parser("deploy", help="watch the deploy of the pushed commit and heal it if it fails")
     d.add_argument("--session", required=True, help="session id (a folder under artifacts/sessions/)")
@@ -70,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
         hp.add_argument("--repo", default=".")
         hp.add_argument("--branch", help="deploy branch (default: the current branch)")
         hp.add_argument("--force", action="store_true", help="replace an existing chained hook")
-    t = sub.add_parser("trigger", help=argparse.SUPPRESS)
+    t = sub.add_parser("trigger")  # internal (the pre-push hook's entry): no help line, so not listed
     t.add_argument("--repo", default=".")
     t.add_argument("--sha", required=True)
     st = sub.add_parser("stop", help="stop a running session cleanly")
@@ -86,8 +87,15 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+USAGE_EXIT = 64
+"""A command-line usage error (sysexits' EX_USAGE): not 2, which means "escalated"."""
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse printed the usage and the error (or the help)
+        return USAGE_EXIT if exc.code == 2 else int(exc.code or 0)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
     try:
@@ -125,7 +133,9 @@ def main(argv: list[str] | None = None) -> int:
 
             return cmd_fixes(args)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        session = getattr(args, "session", None)
+        print("interrupted" + (f": continue with `swarm deploy --session {session} --resume`" if args.command == "deploy" and session
+                               else ""), file=sys.stderr)
         return 130
     except BrokenPipeError:  # `swarm ... | head`: the reader left; not an error of ours
         import os
@@ -360,6 +370,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                 path = Path(name)
                 if path.is_dir():
                     raise IsADirectoryError(21, "is a directory")
+                problem = _not_a_log(path)
+                if problem:
+                    print(f"swarm: error: {name}: {problem}; nothing analysed", file=sys.stderr)
+                    status = 1
+                    continue
                 with _progress_bar(path) as progress:
                     report = analyze_path(path, book, progress=progress, never_autofix=never)
         except OSError as exc:
@@ -375,9 +390,29 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             print(f"{name}: {r.category}" + (f" ({r.entity})" if r.entity else "")
                   + f", {r.ecosystem}, confidence {r.confidence:.2f}, auto-fixable {'yes' if r.auto_fixable else 'no'}")
             print(f"  why: {r.summary}")
-            print(f"  root cause (line {r.root_line}): {r.root_cause}")
+            if r.root_line is not None:
+                print(f"  root cause (line {r.root_line}): {_printable(r.root_cause)}")
+            else:
+                print("  root cause: no line of the log names one")
             print(f"  fingerprint: {r.fingerprint}")
     return status
+
+
+def _not_a_log(path: Path) -> str | None:
+    """Why a file cannot be a failure log (empty, or binary data), or None."""
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    if not head:
+        return "the file is empty"
+    if b"\0" in head:
+        return "the file holds binary data, not a text log"
+    text = head.decode("utf-8", errors="replace")
+    odd = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\x1b"))
+    return "the file holds binary data, not a text log" if odd > len(text) // 10 else None
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() or ch == "\t" else "\ufffd" for ch in text)
 
 
 class _NoBar:

@@ -252,6 +252,10 @@ class Session:
                 log.warning("cleanup step failed: %s", exc)
         if stop_platform and hasattr(self.platform, "close"):
             self.platform.close()
+        try:  # the scratch checkouts' folder, when nothing is left in it
+            (self.deps.artifacts.dir / "work").rmdir()
+        except OSError:
+            pass
 
 
 def open_session(
@@ -311,7 +315,7 @@ def open_session(
         platform = build_platform(cfg.service.platform, repo, state_dir, cfg, env)
         prober = HttpProber()
         options = Options(
-            health_path=cfg.deploy.health_path, health_timeout_s=10.0, attempt_timeout_s=cfg.heal.attempt_timeout_s,
+            health_path=cfg.deploy.health_path, probe_timeout_s=10.0, attempt_timeout_s=cfg.heal.attempt_timeout_s,
             validate_commands=tuple(cfg.validate_.commands), validate_timeout_s=cfg.validate_.timeout_s,
             probe_paths=tuple(cfg.verify.probe_paths), candidates=cfg.heal.candidates if mode == "swarm" else 1,
             push=cfg.heal.push and not dry_run, error_rate_threshold=cfg.verify.error_rate_threshold,
@@ -369,6 +373,7 @@ def open_session(
             "session": session_id, "service": service, "repo": str(repo), "remote": cfg.service.remote,
             "branch": branch, "commit": head, "platform": cfg.service.platform, "mode": mode, "dry_run": dry_run,
             "limits": limits.__dict__, "options": {k: v for k, v in options.__dict__.items()},
+            "health_window_s": cfg.deploy.health_timeout_s,
             "policy": {"protected": list(policy.protected), "never_autofix": sorted(policy.never_autofix),
                        "max_changed_lines": policy.max_changed_lines},
             "store": "redis" if env.REDIS_URL else "in-process (fakeredis)", "llm": llm_note,

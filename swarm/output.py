@@ -77,6 +77,7 @@ def describe(kind: str, d: dict[str, Any]) -> str | None:
         case "resumed":
             return f"resuming at {', '.join(d.get('next') or []) or 'the end'}"
         case "done":
-            return (f"done: {d.get('outcome')} after {d.get('deploys')} deploys ({d.get('by_swarm', 0)} triggered by swarm, "
+            n = d.get("deploys")
+            return (f"done: {d.get('outcome')} after {n} deploy{'' if n == 1 else 's'} ({d.get('by_swarm', 0)} triggered by swarm, "
                     f"{d.get('by_push', 0)} by pushes): {d.get('reason')}")
     return None

@@ -32,6 +32,9 @@ def test_demo_heals_in_two_deploys_and_learns(tmp_path: Path, capsys: pytest.Cap
         assert (sdir / "agents" / f"{agent}_output.json").is_file(), agent
     final = json.loads((sdir / "final_state.json").read_text())
     assert final["outcome"]["kind"] == "healed" and len(final["deploys"]) == 2
+    plan = json.loads((sdir / "deployment_plan.json").read_text())
+    assert plan["health_window_s"] == 30 and plan["options"]["probe_timeout_s"] == 10
+    assert not (sdir / "work").exists()  # no empty scratch folder left behind
     assert len(swarm_commits(origin, "demo")) == 1
     assert "PyYAML" in git(origin, "show", "main:requirements.txt")
     learned = json.loads((artifacts() / "deploy_learning_state.json").read_text())
