@@ -20,6 +20,25 @@ def _version(cmd: list[str]) -> str | None:
     return (out.stdout or out.stderr).strip().splitlines()[0] if out.returncode == 0 else None
 
 
+def _llm_row(key: str, base_url: str | None) -> tuple[str, str, str]:
+    """One cheap real call: list one model (GET /v1/models?limit=1 costs no tokens). A key set for a server that cannot
+    be reached, or that refuses it, is not "configured"."""
+    import anthropic
+
+    where = base_url or "the default API"
+    try:
+        client = anthropic.Anthropic(api_key=key, base_url=base_url, max_retries=0, timeout=10.0)
+        page = client.models.list(limit=1)
+        first = next(iter(page.data), None)
+        return "llm", "ok", f"{where} answers" + (f" (e.g. model {first.id})" if first else "")
+    except anthropic.AuthenticationError:
+        return "llm", "refused", f"{where} refuses the ANTHROPIC_API_KEY (401): check the key"
+    except anthropic.APIStatusError as exc:
+        return "llm", "unreachable", f"{where} answered HTTP {exc.status_code}: {str(exc.message)[:160]}"
+    except anthropic.APIError as exc:
+        return "llm", "unreachable", f"{where} cannot be reached: {type(exc).__name__}: {str(exc)[:160]}"
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from agents.rules import load_rulebook
     from memory.redact import Redactor
@@ -45,7 +64,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     else:
         rows.append(("store", "ok", "in-process fakeredis (set REDIS_URL to share sessions across processes)"))
     if env.ANTHROPIC_API_KEY:
-        rows.append(("llm", "configured", f"Anthropic API key set; base URL {env.ANTHROPIC_BASE_URL or 'default'}"))
+        rows.append(_llm_row(env.ANTHROPIC_API_KEY.get_secret_value(), env.ANTHROPIC_BASE_URL))
     else:
         rows.append(("llm", "off", "no ANTHROPIC_API_KEY: the swarm runs on rules alone"))
     runtimes = LocalPlatform(repo=Path.cwd(), state_dir=artifacts_root(env) / "platform" / ".doctor").runtimes()
@@ -60,4 +79,4 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     rows.append(("artifacts", "ok" if os.access(root, os.W_OK) else "not writable", str(root)))
     for name, status, detail in rows:
         print(f"{name:15} {status:12} {detail}")
-    return 0 if not any(s in ("missing", "unreachable", "errors", "not writable") for _, s, _ in rows) else 1
+    return 0 if not any(s in ("missing", "unreachable", "refused", "errors", "not writable") for _, s, _ in rows) else 1

@@ -37,6 +37,21 @@ class FakeAnthropic:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                """``GET /v1/models``: the models the key may use, newest first, paged with ``limit``/``after_id``
+                (https://docs.anthropic.com/en/api/models-list)."""
+                auth = self.headers.get("authorization", "")
+                ok = auth == f"Bearer {fake.key}" or self.headers.get("x-api-key") == fake.key
+                fake.requests.append({"path": self.path, "body": None, "auth_ok": ok})
+                if not ok:
+                    return self._send(error_reply(401, "invalid x-api-key"))
+                if not self.path.startswith("/v1/models"):
+                    return self._send(error_reply(404, "not found"))
+                models = [{"type": "model", "id": "claude-sonnet-5", "display_name": "Claude Sonnet 5",
+                           "created_at": "2026-09-01T00:00:00Z"}]
+                return self._send({"status": 200, "body": {"data": models, "has_more": False, "first_id": models[0]["id"],
+                                                           "last_id": models[0]["id"]}})
+
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("content-length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
