@@ -50,9 +50,9 @@ def root_cause(report: FailureReport) -> str:
 
 def ship(ctx: AgentContext, session_id: str, attempt: int, report: FailureReport, candidate: FixCandidate,
          validation: ValidationResult | None, failed: Deployment, also: FailureReport | None = None,
-         onto: str | None = None) -> tuple[Deployment, str | None]:
+         onto: str | None = None) -> tuple[Deployment, str | None, str]:
     """Publish the candidate (idempotent per session+attempt) on ``onto`` (default: the failed commit) and deploy
-    it. Returns (deploy, commit). Raises RemoteMoved when the branch moved past ``onto``, PushRefused when the
+    it. Returns (deploy, commit, what happened to the user's checkout). Raises RemoteMoved when the branch moved past ``onto``, PushRefused when the
     remote refuses."""
     if candidate.strategy in NO_CHANGE:
         delay = float(candidate.params.get("delay_s", 0) or 0)
@@ -60,16 +60,16 @@ def ship(ctx: AgentContext, session_id: str, attempt: int, report: FailureReport
             ctx.emit("cooldown", {"seconds": delay, "why": candidate.summary})
             ctx.clock.sleep(delay)
         dep = ctx.platform.deploy(failed.sha, key=f"{session_id}:{attempt}", kind="redeploy", attempt=attempt)
-        return dep, None
+        return dep, None, ""
     message = commit_message(session_id, attempt, report, candidate, validation, failed, also)
     published = ctx.workspace.publish(candidate.diff, message, onto or failed.sha, session_id, attempt)
-    ctx.emit("pushed", {"sha": published.sha, "reused": published.reused, "attempt": attempt})
+    ctx.emit("pushed", {"sha": published.sha, "reused": published.reused, "attempt": attempt, "checkout": published.checkout})
     dep = ctx.platform.deploy(published.sha, key=f"{session_id}:{attempt}", kind="fix", attempt=attempt)
-    return dep, published.sha
+    return dep, published.sha, published.checkout
 
 
 def rollback(ctx: AgentContext, session_id: str, attempt: int, good_sha: str, bad: Deployment, why: str,
-             good_deploy: Deployment | None = None) -> tuple[Deployment, str]:
+             good_deploy: Deployment | None = None) -> tuple[Deployment, str, str]:
     """Restore the last healthy release.
 
     A commit restoring the last good tree is always pushed, so the branch matches what serves (a
@@ -91,7 +91,8 @@ def rollback(ctx: AgentContext, session_id: str, attempt: int, good_sha: str, ba
         f"Swarm-Attempt: {attempt}",
     ]) + "\n"
     published = ctx.workspace.revert_to(good_sha, message, session_id, attempt, expect_head=bad.sha)
-    ctx.emit("pushed", {"sha": published.sha, "reused": published.reused, "attempt": attempt, "rollback": True})
+    ctx.emit("pushed", {"sha": published.sha, "reused": published.reused, "attempt": attempt, "rollback": True,
+                        "checkout": published.checkout})
     if native and good_deploy is not None:
         try:
             dep = ctx.platform.rollback(good_deploy, key=f"{session_id}:{attempt}", attempt=attempt)
@@ -100,6 +101,6 @@ def rollback(ctx: AgentContext, session_id: str, attempt: int, good_sha: str, ba
             dep = None
         if dep is not None:
             ctx.emit("platform_rollback", {"to": good_deploy.id, "deploy": dep.id})
-            return dep, published.sha
+            return dep, published.sha, published.checkout
     dep = ctx.platform.deploy(published.sha, key=f"{session_id}:{attempt}", kind="rollback", attempt=attempt)
-    return dep, published.sha
+    return dep, published.sha, published.checkout

@@ -27,6 +27,8 @@ class Published:
     sha: str
     reused: bool
     """True when the remote already held this session's commit (a resumed session)."""
+    checkout: str = ""
+    """What happened to the user's own checkout of the branch, and what to run (empty when nothing is to be said)."""
 
 
 class Platform(Protocol):

@@ -20,6 +20,14 @@ DEFAULT_ACTION = "Fix the cause shown in the evidence (category `{category}`), t
 
 
 def action_required(state: SwarmState) -> str:
+    text = _action(state)
+    if state.checkout_note:  # a person's own working tree: always say what swarm's push did to it
+        note = state.checkout_note[0].upper() + state.checkout_note[1:]
+        text = (f"{note}." if text == "Nothing." else f"{text} {note}.")
+    return text
+
+
+def _action(state: SwarmState) -> str:
     if state.outcome and state.outcome.kind in ("healthy", "healed"):
         return "Nothing."
     if state.push_refused is not None:

@@ -277,7 +277,7 @@ def deploy_step(state: SwarmState, deps: Deps) -> Update:
     first, also = (state.stack_report, state.report) if state.stack_report else (state.report, None)
     try:
         try:
-            dep, sha = deploy.ship(deps.ctx, state.session_id, attempt, first, state.chosen, validation, state.current, also)
+            dep, sha, checkout = deploy.ship(deps.ctx, state.session_id, attempt, first, state.chosen, validation, state.current, also)
         except RemoteMoved as moved:
             # someone pushed after validation: the fix is checked again on their head before anything is pushed
             deps.event("remote_moved", {"from": state.current.sha, "to": moved.head})
@@ -290,7 +290,7 @@ def deploy_step(state: SwarmState, deps: Deps) -> Update:
                 return {"validations": [validation], "stop_reason": (
                     f"{moved} The fix was checked again on the new head {moved.head[:12]} and failed there "
                     f"({_failed_checks(validation)}); nothing was pushed. The fix is saved as {patch}.")}
-            dep, sha = deploy.ship(deps.ctx, state.session_id, attempt, first, state.chosen, validation, state.current, also,
+            dep, sha, checkout = deploy.ship(deps.ctx, state.session_id, attempt, first, state.chosen, validation, state.current, also,
                                    onto=moved.head)
     except (PushRefused, RemoteMoved) as exc:
         patch = deps.artifacts.write_text(f"fix-attempt-{attempt}.patch", state.chosen.diff)
@@ -306,14 +306,14 @@ def deploy_step(state: SwarmState, deps: Deps) -> Update:
     deps.event("deploy_started", {"deploy": dep.id, "sha": dep.sha, "deploy_kind": dep.kind, "attempt": attempt})
     deps.session_fields({"status": "deploying", "attempt": attempt, "deploy": dep.id})
     return {"attempt": attempt, "current": dep, "deploys": _replace(state.deploys, dep), "tried": tried, "logs": None,
-            "stack": None, "stack_report": None, "stack_depth": 0}
+            "stack": None, "stack_report": None, "stack_depth": 0, "checkout_note": checkout or state.checkout_note}
 
 
 def rollback_step(state: SwarmState, deps: Deps) -> Update:
     assert state.current is not None and state.last_good_sha is not None
     attempt = state.attempt + 1
     try:
-        dep, sha = deploy.rollback(deps.ctx, state.session_id, attempt, state.last_good_sha, state.current,
+        dep, sha, checkout = deploy.rollback(deps.ctx, state.session_id, attempt, state.last_good_sha, state.current,
                                    state.stop_reason or "", state.last_good_deploy)
     except (PushRefused, RemoteMoved) as exc:
         deps.event("push_refused", {"why": str(exc)[:500], "rollback": True})
@@ -322,7 +322,8 @@ def rollback_step(state: SwarmState, deps: Deps) -> Update:
     deps.publish("deploy", {"attempt": attempt, "commit": sha, "deploy": dep.model_dump(), "rollback_to": state.last_good_sha})
     deps.event("rollback_started", {"deploy": dep.id, "sha": sha, "to": state.last_good_sha,
                                     "native": dep.sha != sha})
-    return {"attempt": attempt, "current": dep, "deploys": _replace(state.deploys, dep), "rolling_back": True, "logs": None}
+    return {"attempt": attempt, "current": dep, "deploys": _replace(state.deploys, dep), "rolling_back": True, "logs": None,
+            "checkout_note": checkout or state.checkout_note}
 
 
 def escalate_step(state: SwarmState, deps: Deps) -> Update:

@@ -175,6 +175,8 @@ class SwarmState(Model):
     probes: list[ProbeResult] = Field(default_factory=list)
     baseline: list[ProbeResult] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    checkout_note: str = ""
+    """What swarm's last push did to the user's own checkout of the branch, and what to run."""
     platform_notes: list[str] = Field(default_factory=list)
     """What the platform did that the report must tell: a deploy followed to its successor, a log source refused."""
     rolling_back: bool = False

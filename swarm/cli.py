@@ -228,6 +228,8 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     print(f"{kind}: {outcome.reason if outcome else 'no outcome'}")
     if outcome and outcome.action_required and kind not in ("healed", "healthy"):
         print(f"action required: {outcome.action_required}")
+    elif final.checkout_note:
+        print(f"your checkout: {final.checkout_note}")
     print(f"report: {report}")
     return EXIT.get(kind, 1)
 

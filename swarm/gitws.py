@@ -33,6 +33,8 @@ class GitWorkspace:
             raise WorkspaceError(f"{root} is not a git repository; pass --repo with the path of your app's clone") from exc
         self.root = Path(self.repo.working_tree_dir or root)
         self.remote, self.branch = remote, branch
+        self.last_checkout = ""
+        """What the last push did to the user's checkout (see :meth:`_sync_checkout`)."""
         self.work_dir = Path(work_dir)
         self.author = author
         if remote not in [r.name for r in self.repo.remotes]:
@@ -222,7 +224,8 @@ class GitWorkspace:
         tree = self.checkout(f"{session_id}-publish-{attempt}", head)
         try:
             self.apply(tree, diff)
-            return Published(self._commit_and_push(tree, message), reused=False)
+            sha = self._commit_and_push(tree, message)
+            return Published(sha, reused=False, checkout=self.last_checkout)
         finally:
             self.discard(tree)
 
@@ -254,22 +257,44 @@ class GitWorkspace:
         try:
             self._git("read-tree", "--reset", "-u", good_sha, cwd=tree)
             self._git("clean", "-fdq", cwd=tree)
-            return Published(self._commit_and_push(tree, message), reused=False)
+            sha = self._commit_and_push(tree, message)
+            return Published(sha, reused=False, checkout=self.last_checkout)
         finally:
             self.discard(tree)
 
     def _sync_checkout(self, sha: str) -> None:
-        """Fast-forward the user's checkout of the branch when that is safe; otherwise leave it."""
+        """Fast-forward the user's checkout of the branch when that is safe; otherwise leave it. Either way, say what
+        happened and what to run (``last_checkout``): a person's working tree is never changed silently."""
+        self.last_checkout = ""
+        short = sha[:12]
         try:
-            if self.current_branch() != self.branch:
+            current = self.current_branch()
+            if current != self.branch:
+                self.last_checkout = (f"your checkout is on {current or 'a detached HEAD'}, not {self.branch}: it was not "
+                                      f"changed; `git fetch {self.remote}` brings swarm's commit {short}")
                 return
             if self.repo.is_dirty(untracked_files=False):
-                log.info("your checkout has local changes; run `git pull` to get the fix %s", sha[:12])
+                dirty = {str(d.a_path) for d in [*self.repo.index.diff(None), *self.repo.index.diff("HEAD")] if d.a_path}
+                touched = set(self._git("diff", "--name-only", f"{sha}~1", sha).split())
+                both = sorted(dirty & touched)
+                self.last_checkout = (
+                    f"your checkout of {self.branch} has uncommitted changes ({', '.join(sorted(dirty)[:5])}"
+                    f"{', ...' if len(dirty) > 5 else ''}), so it was left at {self.repo.head.commit.hexsha[:12]}, behind "
+                    f"{self.remote}/{self.branch} ({short}). To get the fix: `git stash && git pull --ff-only && git stash pop`"
+                    + (f"; {', '.join(both)} {'is' if len(both) == 1 else 'are'} changed by both you and swarm: expect a "
+                       "conflict there" if both else ""))
                 return
             if self.is_ancestor("HEAD", sha):
+                before = self.repo.head.commit.hexsha
                 self._git("merge", "--ff-only", "-q", sha)
-        except (WorkspaceError, TypeError, ValueError) as exc:
-            log.info("left your checkout as it is (%s); run `git pull` to get %s", exc, sha[:12])
+                if before != sha:
+                    self.last_checkout = (f"your checkout of {self.branch} was fast-forwarded from {before[:12]} to "
+                                          f"swarm's commit {short} (it had no local changes)")
+                return
+            self.last_checkout = (f"your checkout of {self.branch} has commits that are not on {self.remote}: it was left "
+                                  f"as it is; `git pull --rebase` puts them on top of swarm's commit {short}")
+        except (WorkspaceError, TypeError, ValueError, OSError) as exc:
+            self.last_checkout = f"your checkout was left as it is ({exc}); `git pull` brings swarm's commit {short}"
 
 
 def _remote_said(output: str) -> str:

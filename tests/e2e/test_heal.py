@@ -32,6 +32,8 @@ def test_demo_heals_in_two_deploys_and_learns(tmp_path: Path, capsys: pytest.Cap
         assert (sdir / "agents" / f"{agent}_output.json").is_file(), agent
     final = json.loads((sdir / "final_state.json").read_text())
     assert final["outcome"]["kind"] == "healed" and len(final["deploys"]) == 2
+    assert "fast-forwarded" in (sdir / "report.md").read_text()  # the user's clean checkout: said, not silent
+    assert git(repo, "rev-parse", "HEAD") == git(origin, "rev-parse", "main")
     plan = json.loads((sdir / "deployment_plan.json").read_text())
     assert plan["health_window_s"] == 30 and plan["options"]["probe_timeout_s"] == 10
     assert not (sdir / "work").exists()  # no empty scratch folder left behind
@@ -58,6 +60,19 @@ def test_demo_heals_in_two_deploys_and_learns(tmp_path: Path, capsys: pytest.Cap
     assert any("healed this exact failure before" in r for r in opt["reasons"])
     assert not list((artifacts() / "platform").rglob("meta.json")) or all(
         json.loads(p.read_text())["status"] != "live" for p in (artifacts() / "platform").rglob("meta.json"))
+
+
+def test_a_checkout_with_uncommitted_edits_is_left_and_told_what_to_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo, origin = sample_app(tmp_path)
+    (repo / "requirements.txt").write_text((repo / "requirements.txt").read_text() + "# my local note\n")
+    before = git(repo, "rev-parse", "HEAD")
+    assert main(["deploy", "--session", "dirty", "--repo", str(repo), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert git(repo, "rev-parse", "HEAD") == before and "# my local note" in (repo / "requirements.txt").read_text()
+    assert "your checkout: your checkout of main has uncommitted changes (requirements.txt)" in out
+    assert "git stash && git pull --ff-only && git stash pop" in out and "expect a conflict" in out
+    report = (artifacts() / "sessions" / "dirty" / "report.md").read_text()
+    assert "uncommitted changes" in report and "Nothing." not in report
 
 
 def test_missing_env_var_escalates_without_pushing(tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ def test_rollback_paths(tmp_path: Path, mode: str, refuse: bool, native: bool) -
     c.workspace = ws  # type: ignore[assignment]
     events: list[tuple[str, dict[str, object]]] = []
     c.emit = lambda kind, data: events.append((kind, data))
-    dep, pushed = deploy.rollback(c, "s1", 2, GOOD.sha, BAD, "GET /items → 500", GOOD)
+    dep, pushed, _ = deploy.rollback(c, "s1", 2, GOOD.sha, BAD, "GET /items → 500", GOOD)
     assert pushed == "r" * 40 and len(ws.messages) == 1  # the branch always gets the restoring commit
     assert "Swarm-Session: s1" in ws.messages[0] and "Swarm-Attempt: 2" in ws.messages[0]
     if native:
@@ -69,5 +69,5 @@ def test_no_known_good_deploy_builds_the_revert_commit(tmp_path: Path) -> None:
     plat = NativePlatform()
     c = ctx(tmp_path, plat)
     c.workspace = RevertingWorkspace()  # type: ignore[assignment]
-    dep, _ = deploy.rollback(c, "s1", 1, GOOD.sha, BAD, "regression", None)
+    dep, _, _ = deploy.rollback(c, "s1", 1, GOOD.sha, BAD, "regression", None)
     assert dep.sha == "r" * 40 and plat.rollbacks == []
