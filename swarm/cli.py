@@ -116,7 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "trigger":
             from swarm.hooks import trigger
 
-            print(trigger(Path(args.repo), args.sha))
+            session = trigger(Path(args.repo), args.sha)
+            print(session)  # for scripts: the session id alone on stdout
+            print(f"swarm: heal session {session} started in the background for {args.sha[:7]}; follow it with "
+                  f"`swarm sessions show {session}` (log: {Path(args.repo).resolve() / '.swarm' / (session + '.log')})",
+                  file=sys.stderr)
             return 0
         if args.command == "stop":
             from swarm.config import artifacts_root, load_env
@@ -133,8 +137,8 @@ def main(argv: list[str] | None = None) -> int:
 
             return cmd_fixes(args)
     except KeyboardInterrupt:
-        session = getattr(args, "session", None)
-        print("interrupted" + (f": continue with `swarm deploy --session {session} --resume`" if args.command == "deploy" and session
+        sid = getattr(args, "session", None)
+        print("interrupted" + (f": continue with `swarm deploy --session {sid} --resume`" if args.command == "deploy" and sid
                                else ""), file=sys.stderr)
         return 130
     except BrokenPipeError:  # `swarm ... | head`: the reader left; not an error of ours
@@ -250,7 +254,7 @@ def _run_deploy(args: argparse.Namespace, cfg: Any, env: Any, progress: Any) -> 
     session = open_session(repo=Path(args.repo), session_id=args.session, cfg=cfg, env=env, mode=args.mode,
                            wait_lock_s=args.wait, dry_run=args.dry_run, console=progress, resume=args.resume)
     progress.line(f"session {args.session}: watching {session.initial.service} @ {session.initial.initial_sha[:12]} "
-                  f"on {cfg.service.platform} ({args.mode} mode)")
+                  f"on {cfg.service.platform} ({args.mode} mode); artifacts in {session.deps.artifacts.dir}")
     try:
         if args.after_push:
             write_status(Path(args.repo), args.session, state="running", sha=args.after_push, pid=os.getpid())

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from memory.errors import ConfigError
-from swarm.paths import PROJECT_ROOT  # re-exported
+from swarm.paths import default_artifacts
 
 
 class _S(BaseModel):
@@ -241,7 +241,7 @@ def env_overrides(env: EnvSettings) -> dict[str, Any]:
 
 
 def artifacts_root(env: EnvSettings) -> Path:
-    return Path(env.SWARM_ARTIFACTS or PROJECT_ROOT / "artifacts").resolve()
+    return Path(env.SWARM_ARTIFACTS or default_artifacts()).resolve()
 
 
 def service_name(cfg: FileConfig, repo: Path) -> str:

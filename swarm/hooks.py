@@ -43,7 +43,8 @@ remote="$1"
 [ -x "$(dirname "$0")/pre-push.local" ] && {{ "$(dirname "$0")/pre-push.local" "$@" || exit $?; }}
 while read local_ref local_sha remote_ref remote_sha; do
   if [ "$remote_ref" = "refs/heads/{branch}" ] && [ "$local_sha" != "0000000000000000000000000000000000000000" ]; then
-    PYTHONPATH={root}${{PYTHONPATH:+:$PYTHONPATH}} {py} -m swarm trigger --repo {shlex.quote(str(repo))} --sha "$local_sha" >/dev/null 2>&1 || true
+    # one line on the pusher's terminal (stderr): the session id and how to follow it
+    PYTHONPATH={root}${{PYTHONPATH:+:$PYTHONPATH}} {py} -m swarm trigger --repo {shlex.quote(str(repo))} --sha "$local_sha" >/dev/null || true
   fi
 done
 exit 0

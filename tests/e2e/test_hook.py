@@ -44,6 +44,8 @@ def test_push_starts_a_background_heal_session(tmp_path: Path) -> None:
     git(repo, "-c", "user.name=t", "-c", "user.email=t@l", "commit", "-qm", "greeting service")
     push = subprocess.run(["git", "push", "-q", "origin", "main"], cwd=repo, capture_output=True, text=True)
     assert push.returncode == 0, push.stderr
+    said = [line for line in push.stderr.splitlines() if line.startswith("swarm: heal session push-")]
+    assert len(said) == 1 and "swarm sessions show push-" in said[0] and ".swarm/push-" in said[0]  # one line, how to follow
     assert ".swarm" not in git(repo, "status", "--porcelain")  # excluded locally, never committed
     st = _wait(repo, lambda s: s.get("state") == "done")
     assert st["outcome"] == "healed" and Path(st["report"]).exists()

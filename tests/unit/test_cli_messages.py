@@ -57,3 +57,15 @@ def test_the_first_deploy_is_not_said_to_answer_as_before(tmp_path: Path) -> Non
 
     ok, _, why = verify(ctx(tmp_path), Deployment(id="d1", sha="a" * 40, status="live"), baseline=[])
     assert ok and "as before" not in why and "no earlier release" in why
+
+
+def test_an_installed_swarm_keeps_artifacts_out_of_site_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import swarm.paths as paths
+
+    monkeypatch.setattr(paths, "PROJECT_ROOT", tmp_path / "lib" / "python3.11" / "site-packages")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    assert paths.default_artifacts() == tmp_path / "state" / "swarm"
+    monkeypatch.setattr(paths, "PROJECT_ROOT", tmp_path / "checkout")
+    (tmp_path / "checkout").mkdir()
+    (tmp_path / "checkout" / "pyproject.toml").write_text("[project]\nname = 'swarm-heal'\n")
+    assert paths.default_artifacts() == tmp_path / "checkout" / "artifacts"  # a source checkout: the demo's artifacts/
