@@ -138,7 +138,8 @@ def scan(numbered: Iterable[tuple[int, str]], book: RuleBook,
             found = match(line)
             if found is not None:
                 rule, m = found
-                seen[rule.spec.category] = max(seen.get(rule.spec.category, 0), rule.spec.precedence)
+                if not rule.spec.consequence:
+                    seen[rule.spec.category] = max(seen.get(rule.spec.category, 0), rule.spec.precedence)
                 if best is None or rule.spec.precedence > best.rule.spec.precedence:
                     best = _Hit(rule, lineno, line, m, list(window))
             tail.append((lineno, line))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from memory.models import SwarmState
+from memory.models import SwarmState, TriedFix
 
 ACTIONS = {
     "missing_env_var": "Set the environment variable `{entity}` on the platform for service `{service}` "
@@ -52,6 +52,17 @@ def _action(state: SwarmState) -> str:
     return text
 
 
+def _shipped_together(tried: list[TriedFix]) -> list[list[TriedFix]]:
+    """Fixes stacked into one commit are one story: one section, the combined diff once."""
+    groups: list[list[TriedFix]] = []
+    for t in tried:
+        if groups and t.commit and groups[-1][-1].commit == t.commit and groups[-1][-1].attempt == t.attempt:
+            groups[-1].append(t)
+        else:
+            groups.append([t])
+    return groups
+
+
 def render(state: SwarmState, llm_note: str, usage: dict[str, float] | None = None) -> str:
     o = state.outcome
     lines = [f"# swarm session `{state.session_id}`: {o.kind if o else 'unfinished'}", ""]
@@ -71,8 +82,9 @@ def render(state: SwarmState, llm_note: str, usage: dict[str, float] | None = No
         action_required(state),
         "",
     ]
-    if state.report:
-        r = state.report
+    shown = state.platform_report or state.report
+    if shown:
+        r = shown
         lines += [
             "## What failed", "",
             f"- category: `{r.category}`" + (f", entity: `{r.entity}`" if r.entity else ""),
@@ -86,6 +98,16 @@ def render(state: SwarmState, llm_note: str, usage: dict[str, float] | None = No
             *[f"{e.line:>6} | {e.text}" for e in r.evidence],
             "```", "",
         ]
+        revealed = state.report if state.report and state.report.fingerprint != r.fingerprint else None
+        if revealed is not None and state.platform_report is not None:
+            lines += [
+                "### Found by the start-up check of the first fix", "",
+                f"The first fix cured the failure above; starting the fixed app in the sandbox then showed "
+                f"`{revealed.category}`" + (f" (`{revealed.entity}`)" if revealed.entity else "")
+                + f": {revealed.summary}. Both fixes went out in one commit.", "", "```",
+                *[f"{e.line:>6} | {e.text}" for e in revealed.evidence],
+                "```", "",
+            ]
     lines += ["## Deploys", "", "| # | deploy | commit | kind | started by | status | detail |", "|---|---|---|---|---|---|---|"]
     for i, d in enumerate(state.deploys, 1):
         detail = (d.message or d.health_detail or "").replace("|", "\\|")[:120]
@@ -95,10 +117,11 @@ def render(state: SwarmState, llm_note: str, usage: dict[str, float] | None = No
         lines += ["## What the platform did", "", *[f"- {n}" for n in state.platform_notes], ""]
     if state.tried or state.candidates:
         lines += ["## What was tried", ""]
-        for t in state.tried:
-            v = t.validation
+        for group in _shipped_together(state.tried):
+            t, v = group[-1], next((g.validation for g in reversed(group) if g.validation), None)
+            strategies = " + ".join(f"`{g.candidate.strategy}`" for g in group)
             lines += [
-                f"### attempt {t.attempt}: `{t.candidate.strategy}`: {t.result}", "",
+                f"### attempt {t.attempt}: {strategies}: {t.result}", "",
                 f"{t.candidate.summary}", "",
                 f"- commit: `{(t.commit or '-')[:12]}`, deploy: `{t.deploy_id or '-'}`",
             ]

@@ -104,6 +104,9 @@ class RuleSpec(_M):
     entity: EntityKind = "raw"
     precedence: int = Field(50, ge=0, le=100)
     confidence: float = Field(0.7, ge=0, le=1)
+    consequence: bool = False
+    """The line follows any failure (a platform's "the process exited"): it diagnoses a log where nothing else
+    matched, and never counts against another rule's diagnosis."""
     flags: Literal["ignorecase"] | None = None
     anchors: list[str] = Field(min_length=1)
     """Literal strings, one of which every matching line contains (case-insensitive): the fast pre-filter."""

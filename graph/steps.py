@@ -158,7 +158,8 @@ def analyze_step(state: SwarmState, deps: Deps) -> Update:
     deps.publish("analyzer", report.model_dump())
     deps.event("analyzed", {"category": report.category, "entity": report.entity, "fingerprint": report.fingerprint,
                             "auto_fixable": report.auto_fixable, "stop": reason})
-    up: Update = {"report": report, "fingerprints": [*state.fingerprints, report.fingerprint], "stop_reason": reason,
+    up: Update = {"report": report, "platform_report": report, "fingerprints": [*state.fingerprints, report.fingerprint],
+                  "stop_reason": reason,
                   "candidates": [], "chosen": None, "plan": []}
     tried = list(state.tried)
     for i, t in enumerate(tried):
@@ -202,7 +203,9 @@ def validate_one(payload: dict[str, Any], deps: Deps) -> Update:
     result = validator.validate(deps.ctx, candidate, payload["category"], payload["base_sha"], payload["checkout"],
                                 payload.get("fingerprint", ""), payload.get("entity"))
     result = ValidationResult.model_validate(redact_obj(result.model_dump(), deps.artifacts.redact))  # the app ran: its output is redacted
-    deps.event("validated", {"candidate": candidate.id, "passed": result.passed, "policy": result.policy_reasons})
+    nxt = result.next_failure if result.progress else None
+    deps.event("validated", {"candidate": candidate.id, "passed": result.passed, "policy": result.policy_reasons,
+                             **({"next": nxt.category, "next_entity": nxt.entity} if nxt is not None else {})})
     return {"validations": [result]}
 
 
@@ -225,7 +228,7 @@ def select_step(state: SwarmState, deps: Deps) -> Update:
     tried = list(state.tried)
     for c in state.candidates:
         r = by_id.get(c.id)
-        if r is not None and not r.passed:
+        if r is not None and not r.passed and not (r.progress and r.next_failure is not None):  # progress ships later
             tried.append(TriedFix(attempt=attempt, fingerprint=state.report.fingerprint, category=state.report.category,
                                   candidate=c, validation=r, result="rejected"))
     deps.publish("validator", {"attempt": attempt, "results": [r.model_dump() for r in results],

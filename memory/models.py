@@ -175,6 +175,8 @@ class SwarmState(Model):
     probes: list[ProbeResult] = Field(default_factory=list)
     baseline: list[ProbeResult] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    platform_report: FailureReport | None = None
+    """The diagnosis of the last failure seen on the platform (a stacked fix's report is what validation revealed)."""
     checkout_note: str = ""
     """What swarm's last push did to the user's own checkout of the branch, and what to run."""
     platform_notes: list[str] = Field(default_factory=list)

@@ -49,6 +49,9 @@ def describe(kind: str, d: dict[str, Any]) -> str | None:
             notes = d.get("notes") or []
             return f"fixer: candidates {', '.join(d.get('candidates') or []) or '(none)'}" + (f"; {'; '.join(notes)}" if notes else "")
         case "validated":
+            if not d.get("passed") and d.get("next"):
+                return (f"validator: {d.get('candidate')} cures its failure; its start-up check found the next one: "
+                        f"{d.get('next')}" + (f" ({d.get('next_entity')})" if d.get("next_entity") else ""))
             return f"validator: {d.get('candidate')} {'passed' if d.get('passed') else 'FAILED'}" + (
                 f" ({'; '.join(d['policy'])})" if d.get("policy") else "")
         case "pushed":

@@ -190,3 +190,23 @@ def test_pr_mode_pushes_a_branch_and_opens_a_pull_request(tmp_path: Path, monkey
         assert "pull/7" in (artifacts() / "sessions" / "prs" / "report.md").read_text()
     finally:
         cap.close()
+
+
+def test_a_stacked_fix_tells_one_story(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A missing package, and behind it a hard-coded port that only the fixed app's start-up reveals (issue 14,
+    defect 2): the report shows the platform's failure, what the first fix's start-up check found, and one shipped
+    section with the combined diff; the progress never calls the first fix FAILED."""
+    app = ROOT / "scripts" / "scenarios-dev" / "py-yaml-missing-port-5000" / "app"
+    repo, origin = make_app(tmp_path, {p.name: p.read_text() for p in app.iterdir() if p.is_file()}, "stacked")
+    assert main(["deploy", "--session", "stacked", "--repo", str(repo)]) == 0
+    captured = capsys.readouterr()
+    out = captured.out + captured.err
+    assert "cures its failure; its start-up check found the next one: port_binding" in out
+    assert "a1-add_dependency FAILED" not in out
+    report = (artifacts() / "sessions" / "stacked" / "report.md").read_text()
+    failed = report.split("## What failed", 1)[1].split("## Deploys", 1)[0]
+    assert "`missing_dependency`, entity: `PyYAML`" in failed and "ModuleNotFoundError" in failed
+    assert "### Found by the start-up check of the first fix" in failed and "`port_binding`" in failed
+    tried = report.split("## What was tried", 1)[1]
+    assert tried.count("### attempt") == 1 and "`add_dependency` + `bind_port`: healed" in tried and "rejected" not in tried
+    assert len(swarm_commits(origin, "stacked")) == 1
