@@ -7,7 +7,6 @@ Status and pid files live under `.swarm/` in the repository (excluded from git v
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shlex
@@ -159,9 +158,3 @@ def stop(session: str, repo: Path, artifacts: Path, grace: float = 30.0) -> str:
     for record in records:
         record.unlink(missing_ok=True)
     return f"stopped session {session}"
-
-
-def cmd_hook(args: argparse.Namespace) -> int:
-    repo = Path(args.repo)
-    print(install(repo, args.branch, args.force) if args.hook_command == "install" else uninstall(repo))
-    return 0

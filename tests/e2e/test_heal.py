@@ -210,3 +210,27 @@ def test_a_stacked_fix_tells_one_story(tmp_path: Path, capsys: pytest.CaptureFix
     tried = report.split("## What was tried", 1)[1]
     assert tried.count("### attempt") == 1 and "`add_dependency` + `bind_port`: healed" in tried and "rejected" not in tried
     assert len(swarm_commits(origin, "stacked")) == 1
+
+
+def test_sessions_stats_and_clean_after_real_heals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo, _ = sample_app(tmp_path)
+    assert main(["deploy", "--session", "one", "--repo", str(repo), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["sessions", "list", "--json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["session"] == "one" and row["outcome"] == "healed" and row["deploys"] == 2 and row["seconds"] > 0
+    assert row["category"] == "missing_dependency" and row["strategies"] == ["add_dependency"]
+    assert main(["sessions", "list"]) == 0
+    assert "one" in capsys.readouterr().out
+    assert main(["stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["heal_rate"] == 1.0 and stats["deploys_per_heal"] == 2 and stats["top_categories"] == {"missing_dependency": 1}
+    assert stats["strategies"]["missing_dependency/add_dependency"]["successes"] == 1
+    builds = sorted((artifacts() / "platform").glob("*/deploys/*"))
+    assert len(builds) == 2
+    assert main(["clean", "--keep-builds", "1", "--dry-run"]) == 0
+    assert "would remove" in capsys.readouterr().out and len(sorted((artifacts() / "platform").glob("*/deploys/*"))) == 2
+    assert main(["clean", "--keep-builds", "1", "--older-than", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "build beyond the last 1" in out and "finished session older than 0 days" in out
+    assert len(sorted((artifacts() / "platform").glob("*/deploys/*"))) == 1 and not (artifacts() / "sessions" / "one").exists()

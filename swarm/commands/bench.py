@@ -1,0 +1,25 @@
+"""``swarm bench``: run a folder of healing scenarios and score them (the runner is :mod:`swarm.bench`)."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "bench"
+HELP = "run a folder of healing scenarios and score them"
+
+
+def add_arguments(b: argparse.ArgumentParser) -> None:
+    b.add_argument("dir")
+    b.add_argument("--json", dest="json_out", help="write the results as a JSON list to this file")
+    b.add_argument("--mode", choices=["swarm", "loop", "both"], default="swarm",
+                   help="both: run each scenario in swarm and loop mode and compare deploys")
+    b.add_argument("--only", action="append", default=[], help="run only this scenario id (repeatable)")
+    b.add_argument("--deploy-cost", type=float, default=180.0, metavar="SECONDS",
+                   help="the cost model: seconds one deploy takes on a hosted platform (build + release); modelled time "
+                        "= the swarm's own seconds + deploys x this (default 180)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from swarm.bench import cmd_bench
+
+    return cmd_bench(args)

@@ -1,0 +1,91 @@
+"""``swarm sessions list|show``: every session (newest first: start, service, outcome, deploys, duration), or one's
+report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+NAME = "sessions"
+HELP = "list or show sessions"
+
+
+def add_arguments(s: argparse.ArgumentParser) -> None:
+    ssub = s.add_subparsers(dest="sessions_command", required=True)
+    ls = ssub.add_parser("list", help="every session, newest first: start, service, outcome, deploys, duration")
+    ls.add_argument("--json", action="store_true", help="one JSON list")
+    show = ssub.add_parser("show", help="a session's report")
+    show.add_argument("id")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """A JSON object from ``path``; {} when it is missing, damaged or not an object."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def session_rows(root: Path) -> list[dict[str, Any]]:
+    """What each session folder says about its run, newest first; a damaged file reads as unknown, never an error."""
+    from memory.artifacts import list_sessions
+    from swarm.procs import live_pid
+
+    rows = []
+    for folder in list_sessions(root):
+        final, plan, ended = (_read(folder / name) for name in ("final_state.json", "deployment_plan.json", "ended.json"))
+        outcome: dict[str, Any] = final["outcome"] if isinstance(final.get("outcome"), dict) else {}
+        started = final.get("started_at") or plan.get("created")
+        finished = (folder / "final_state.json").stat().st_mtime if final else ended.get("ended")
+        running = live_pid(folder / "pid") is not None
+        kind = outcome.get("kind") or ("running" if running else (ended.get("how") or "interrupted (continue: --resume)"))
+        report: dict[str, Any] = final["report"] if isinstance(final.get("report"), dict) else {}
+        rows.append({
+            "session": folder.name, "service": final.get("service") or plan.get("service"),
+            "started": started, "outcome": kind, "deploys": outcome.get("deploys", len(final.get("deploys") or []) or None),
+            "deploys_by_swarm": outcome.get("deploys_by_swarm"),
+            "seconds": round(finished - started, 1) if isinstance(started, int | float) and isinstance(finished, int | float) else None,
+            "category": report.get("category"), "strategies": [t.get("candidate", {}).get("strategy") for t in final.get("tried") or []
+                                                                 if isinstance(t, dict) and t.get("result") == "healed"],
+            "reason": outcome.get("reason"),
+        })
+    rows.sort(key=lambda r: r["started"] or 0, reverse=True)
+    return rows
+
+
+def run(args: argparse.Namespace) -> int:
+    from memory.artifacts import SessionArtifacts, check_session_id
+    from memory.errors import ConfigError
+    from swarm.paths import artifacts_root_from_environ
+
+    root = artifacts_root_from_environ()
+    if args.sessions_command == "list":
+        rows = session_rows(root)
+        if args.json:
+            print(json.dumps(rows, indent=2))
+            return 0
+        if not rows:
+            print(f"no sessions under {root / 'sessions'}")
+            return 0
+        print(f"{'session':36} {'started':16} {'service':18} {'outcome':24} {'deploys':>7} {'duration':>9}")
+        for r in rows:
+            started = time.strftime("%Y-%m-%d %H:%M", time.localtime(r["started"])) if r["started"] else "-"
+            duration = f"{r['seconds']:.0f}s" if r["seconds"] is not None else "-"
+            print(f"{r['session'][:36]:36} {started:16} {str(r['service'] or '-')[:18]:18} {str(r['outcome'])[:24]:24} "
+                  f"{r['deploys'] if r['deploys'] is not None else '-':>7} {duration:>9}")
+        return 0
+    art = SessionArtifacts(root, check_session_id(args.id))
+    if not art.exists():
+        raise ConfigError(f"no session {args.id!r} under {root / 'sessions'}")
+    report = art.path("report.md")
+    if report.exists():
+        print(report.read_text())
+    else:
+        print(f"session {args.id} has no report yet (running or interrupted); events:")
+        for event in art.events()[-20:]:
+            print(json.dumps(event))
+    return 0
