@@ -30,6 +30,7 @@ def add_arguments(d: argparse.ArgumentParser) -> None:
     d.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for another session's lock")
     d.add_argument("--keep-running", action="store_true", help="leave the local platform's live release running at the end")
     d.add_argument("--quiet", action="store_true", help="no progress output")
+    d.add_argument("--json", action="store_true", help="no progress output; print one JSON object with the result")
     d.add_argument("--after-push", metavar="SHA", help="first wait until SHA is the head of the remote branch (hook mode)")
 
 
@@ -52,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
         over.setdefault("heal", {})["push"] = False
     cfg = load_file_config(Path(args.repo), over)
     _refuse_used_session(args.session, env, args.resume)
-    progress = Progress(quiet=args.quiet)
+    progress = Progress(quiet=args.quiet or args.json)
+    started = time.monotonic()
     signal.signal(signal.SIGTERM, _terminate)  # `swarm stop` → clean shutdown (processes, lock, status)
     pid_files = [_record_pid(args.session, env)]
     if args.after_push:
@@ -73,13 +75,33 @@ def run(args: argparse.Namespace) -> int:
                      outcome=outcome.kind if outcome else "failed", report=str(session.deps.artifacts.path("report.md")))
     kind = outcome.kind if outcome else "failed"
     report = session.deps.artifacts.path("report.md")
+    summary = _summary(final, kind, report, time.monotonic() - started)
+    if args.json:
+        print(json.dumps(summary))
+        return EXIT.get(kind, 1)
     print(f"{kind}: {outcome.reason if outcome else 'no outcome'}")
     if outcome and outcome.action_required and kind not in ("healed", "healthy"):
         print(f"action required: {outcome.action_required}")
     elif final.checkout_note:
         print(f"your checkout: {final.checkout_note}")
+    print(f"deploys: {summary['deploys']} ({summary['deploys_by_swarm']} triggered by swarm); time: {summary['seconds']:.0f}s; "
+          f"changed: {', '.join(summary['changed']) or 'nothing'}")
     print(f"report: {report}")
     return EXIT.get(kind, 1)
+
+
+def _summary(final: Any, kind: str, report: Path, seconds: float) -> dict[str, Any]:
+    """The run's result for people and for scripts (``--json``)."""
+    shipped = [t for t in final.tried if t.commit]
+    changed = sorted({line.split(" b/", 1)[1] for t in shipped for line in t.candidate.diff.splitlines()
+                      if line.startswith("diff --git a/") and " b/" in line})
+    o = final.outcome
+    return {"session": final.session_id, "service": final.service, "outcome": kind, "reason": o.reason if o else "",
+            "deploys": len(final.deploys), "deploys_by_swarm": sum(d.trigger == "swarm" for d in final.deploys),
+            "deploys_by_push": sum(d.trigger == "push" for d in final.deploys), "seconds": round(seconds, 1),
+            "final_sha": o.final_sha if o else None, "commits": sorted({t.commit for t in shipped if t.commit}),
+            "changed": changed, "action_required": o.action_required if o else "", "checkout": final.checkout_note,
+            "report": str(report)}
 
 
 def _run_deploy(args: argparse.Namespace, cfg: Any, env: Any, progress: Any) -> tuple[Any, Any]:

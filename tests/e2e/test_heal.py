@@ -214,8 +214,11 @@ def test_a_stacked_fix_tells_one_story(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_sessions_stats_and_clean_after_real_heals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     repo, _ = sample_app(tmp_path)
-    assert main(["deploy", "--session", "one", "--repo", str(repo), "--quiet"]) == 0
     capsys.readouterr()
+    assert main(["deploy", "--session", "one", "--repo", str(repo), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)  # one machine-readable result, nothing else on stdout
+    assert result["outcome"] == "healed" and result["deploys"] == 2 and result["changed"] == ["requirements.txt"]
+    assert len(result["commits"]) == 1 and result["report"].endswith("report.md")
     assert main(["sessions", "list", "--json"]) == 0
     [row] = json.loads(capsys.readouterr().out)
     assert row["session"] == "one" and row["outcome"] == "healed" and row["deploys"] == 2 and row["seconds"] > 0
