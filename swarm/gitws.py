@@ -274,18 +274,19 @@ class GitWorkspace:
                                       f"changed; `git fetch {self.remote}` brings swarm's commit {short}")
                 return
             if self.repo.is_dirty(untracked_files=False):
-                dirty = {str(d.a_path) for d in [*self.repo.index.diff(None), *self.repo.index.diff("HEAD")] if d.a_path}
+                # plain git commands: GitPython's object API would leave a persistent `git cat-file` running here
+                dirty = set(self._git("diff", "--name-only").split()) | set(self._git("diff", "--name-only", "--cached").split())
                 touched = set(self._git("diff", "--name-only", f"{sha}~1", sha).split())
                 both = sorted(dirty & touched)
                 self.last_checkout = (
                     f"your checkout of {self.branch} has uncommitted changes ({', '.join(sorted(dirty)[:5])}"
-                    f"{', ...' if len(dirty) > 5 else ''}), so it was left at {self.repo.head.commit.hexsha[:12]}, behind "
+                    f"{', ...' if len(dirty) > 5 else ''}), so it was left at {self._git('rev-parse', 'HEAD')[:12]}, behind "
                     f"{self.remote}/{self.branch} ({short}). To get the fix: `git stash && git pull --ff-only && git stash pop`"
                     + (f"; {', '.join(both)} {'is' if len(both) == 1 else 'are'} changed by both you and swarm: expect a "
                        "conflict there" if both else ""))
                 return
             if self.is_ancestor("HEAD", sha):
-                before = self.repo.head.commit.hexsha
+                before = self._git("rev-parse", "HEAD").strip()
                 self._git("merge", "--ff-only", "-q", sha)
                 if before != sha:
                     self.last_checkout = (f"your checkout of {self.branch} was fast-forwarded from {before[:12]} to "
