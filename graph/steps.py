@@ -18,6 +18,7 @@ from agents import (
     llm_context,
     monitor,
     optimizer,
+    report_html,
     reporter,
     validator,
 )
@@ -365,10 +366,24 @@ def learn_step(state: SwarmState, deps: Deps) -> Update:
     deps.artifacts.write_json("timings.json", {**time_split(deps.spans),
                                                "steps": [{"node": n, "seconds": round(b - a, 3)} for n, a, b in deps.spans]})
     deps.artifacts.write_text("report.md", reporter.render(final, deps.llm_note, llm_usage(deps.artifacts.path("llm_calls.jsonl"))))
+    deps.artifacts.write_text("report.html", report_html.render_html(final, list(deps.spans), _learned(final, deps.learn)))
     deps.session_fields({"status": "done", "outcome": outcome.kind})
     deps.event("done", {"outcome": outcome.kind, "reason": outcome.reason, "deploys": len(state.deploys),
                         "by_swarm": outcome.deploys_by_swarm, "by_push": outcome.deploys_by_push})
     return {"outcome": outcome, "done": True}
+
+
+def _learned(state: SwarmState, learn: bool) -> str:
+    if not learn:
+        return "nothing: this run learns nothing (dry run)"
+    said = []
+    for t in state.tried:
+        if t.result == "healed":
+            said.append(f"{t.candidate.strategy} recorded as the known fix for {t.category} (fingerprint {t.fingerprint}): "
+                        "it is proposed first the next time this failure is seen")
+        elif t.result == "failed":
+            said.append(f"{t.candidate.strategy} recorded as failing for fingerprint {t.fingerprint}: it is tried later next time")
+    return "; ".join(said)
 
 
 def platform_failed(state: SwarmState, deps: Deps, exc: Exception) -> SwarmState:

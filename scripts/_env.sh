@@ -25,3 +25,13 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   echo "$WANT" > "$STAMP"
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
+if [ "$1" = "dev" ] && ! command -v chromium >/dev/null 2>&1; then
+  # the browser checks of report.html use Debian's chromium; install it where this machine can (root with apt)
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing chromium for the browser checks ..." >&2
+    { apt-get install -y --no-install-recommends chromium || { apt-get update && apt-get install -y --no-install-recommends chromium; }; } \
+      >.venv/chromium-install.log 2>&1 || echo "could not install chromium (log: .venv/chromium-install.log); the browser checks will say so" >&2
+  else
+    echo "chromium is not installed and cannot be installed here (needs root and apt): the browser checks will say so" >&2
+  fi
+fi
