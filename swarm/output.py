@@ -33,6 +33,92 @@ class Progress:
         if text:
             self.line(text)
 
+    def close(self) -> None:
+        return None
+
+
+AGENT_OF = {"deploy_status": "Monitor", "monitored": "Monitor", "deploy_started": "Deploy", "pushed": "Deploy",
+            "analyzed": "Analyzer", "planned": "Optimizer", "proposed": "Fixer", "validated": "Validator",
+            "verified": "Monitor", "rollback_started": "Deploy", "escalated": "Deploy", "done": "—"}
+AGENTS = ("Analyzer", "Fixer", "Validator", "Optimizer", "Monitor", "Deploy")
+NEXT_AGENT = {"deploy_started": "Monitor", "pushed": "Deploy", "analyzed": "Optimizer", "planned": "Fixer", "proposed": "Validator",
+              "monitored": "Analyzer"}
+
+
+class LivePanel(Progress):
+    """On a terminal: one live panel (rich) instead of scrolling lines: the six agents and which one works now, the
+    deploy's status and elapsed time, the candidates with their validation as it comes, the last lines; refreshed at
+    least once a second, so there is never a silent wait."""
+
+    def __init__(self, stream: Any = None) -> None:
+        super().__init__(stream=stream)
+        from rich.console import Console
+        from rich.live import Live
+
+        self._console = Console(file=self.stream, highlight=False)
+        self.working = "Monitor"
+        self.deploy = "-"
+        self.deploy_since = time.monotonic()
+        self.candidates: dict[str, str] = {}
+        self.last: list[str] = []
+        self.title = "swarm"
+        self._live = Live(get_renderable=self.render, console=self._console, refresh_per_second=4, transient=False)
+        self._live.start()
+
+    def render(self) -> Any:
+        from rich.console import Group
+        from rich.panel import Panel
+        from rich.table import Table
+
+        now = time.monotonic()
+        agents = Table.grid(padding=(0, 2))
+        agents.add_row(*[f"[bold reverse] {a} [/]" if a == self.working else f"[dim]{a}[/]" for a in AGENTS])
+        status = Table.grid(padding=(0, 1))
+        status.add_row("[bold]deploy[/]", f"{self.deploy} ({now - self.deploy_since:.0f}s)", "[bold]elapsed[/]",
+                       f"{now - self._start:.0f}s")
+        cands = Table(show_header=True, header_style="bold", box=None, padding=(0, 2))
+        cands.add_column("candidate")
+        cands.add_column("validation")
+        for cid, state in list(self.candidates.items())[-6:]:
+            cands.add_row(cid, state)
+        lines = "\n".join(self.last[-6:]) or "…"
+        return Panel(Group(agents, status, cands if self.candidates else "[dim]no candidates yet[/]", "", f"[dim]{lines}[/]"),
+                     title=self.title, border_style="cyan")
+
+    def line(self, text: str, style: str = "") -> None:
+        stamp = f"{time.monotonic() - self._start:5.1f}s"
+        self.last.append(f"{stamp} {text}")
+        del self.last[:-50]
+
+    def __call__(self, kind: str, data: dict[str, Any]) -> None:
+        if kind == "deploy_status":
+            self.deploy, self.deploy_since = f"{data.get('deploy')}: {data.get('status')}", time.monotonic()
+        elif kind == "proposed":
+            for cid in data.get("candidates") or []:
+                self.candidates.setdefault(str(cid), "validating…")
+        elif kind == "validated":
+            cid = str(data.get("candidate"))
+            self.candidates[cid] = ("[green]passed[/]" if data.get("passed") else
+                                    f"[yellow]cured; next: {data.get('next')}[/]" if data.get("next") else "[red]failed[/]")
+        self.working = NEXT_AGENT.get(kind, AGENT_OF.get(kind, self.working))
+        text = describe(kind, data)
+        if text:
+            self.line(text)
+        if kind == "done":
+            self.working = "—"
+
+    def close(self) -> None:
+        self._live.refresh()
+        self._live.stop()
+
+
+def make_progress(quiet: bool, stream: Any = None) -> Progress:
+    """The live panel on a terminal, the plain progress lines elsewhere (a pipe, a file, CI), nothing when quiet."""
+    out = stream or sys.stderr
+    if not quiet and hasattr(out, "isatty") and out.isatty():
+        return LivePanel(out)
+    return Progress(out, quiet=quiet)
+
 
 def describe(kind: str, d: dict[str, Any]) -> str | None:
     match kind:

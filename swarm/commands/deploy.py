@@ -37,7 +37,7 @@ def add_arguments(d: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from memory.artifacts import check_session_id
     from swarm.config import env_overrides, load_env, load_file_config
-    from swarm.output import Progress
+    from swarm.output import make_progress
 
     check_session_id(args.session)
     env = load_env()
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         over.setdefault("heal", {})["push"] = False
     cfg = load_file_config(Path(args.repo), over)
     _refuse_used_session(args.session, env, args.resume)
-    progress = Progress(quiet=args.quiet or args.json)
+    progress = make_progress(quiet=args.quiet or args.json)
     started = time.monotonic()
     signal.signal(signal.SIGTERM, _terminate)  # `swarm stop` → clean shutdown (processes, lock, status)
     pid_files = [_record_pid(args.session, env)]
@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         _record_end(pid_files[0].parent, exc)
         raise
     finally:  # however the run ends (outcome, user error, Ctrl-C, crash), the session is no longer running
+        progress.close()
         for path in pid_files:
             path.unlink(missing_ok=True)
     outcome = final.outcome
