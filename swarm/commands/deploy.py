@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary))
         return EXIT.get(kind, 1)
+    if sys.stdout.isatty():
+        _summary_table(summary)
     print(f"{kind}: {outcome.reason if outcome else 'no outcome'}")
     if outcome and outcome.action_required and kind not in ("healed", "healthy"):
         print(f"action required: {outcome.action_required}")
@@ -89,6 +92,25 @@ def run(args: argparse.Namespace) -> int:
           f"changed: {', '.join(summary['changed']) or 'nothing'}")
     print(f"report: {report}")
     return EXIT.get(kind, 1)
+
+
+COLOURS = {"healed": "green", "healthy": "green", "superseded": "cyan", "escalated": "yellow", "rolled_back": "yellow",
+           "failed": "red"}
+
+
+def _summary_table(summary: dict[str, Any]) -> None:
+    """On a terminal: the end of the run as one table, the outcome coloured."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    colour = COLOURS.get(summary["outcome"], "white")
+    table.add_row("outcome", f"[bold {colour}]{summary['outcome']}[/]")
+    table.add_row("deploys", f"{summary['deploys']} ({summary['deploys_by_swarm']} by swarm, {summary['deploys_by_push']} by pushes)")
+    table.add_row("time", f"{summary['seconds']:.0f}s")
+    table.add_row("changed", ", ".join(summary["changed"]) or "nothing")
+    table.add_row("report", summary["report"])
+    Console(highlight=False).print(table)
 
 
 def _summary(final: Any, kind: str, report: Path, seconds: float) -> dict[str, Any]:
