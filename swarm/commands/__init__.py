@@ -7,7 +7,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-VERBS = ("deploy", "tail", "sessions", "bench", "analyze", "init", "hook", "trigger", "stop", "stats", "clean", "doctor", "fixes")
+VERBS = ("deploy", "tail", "sessions", "bench", "analyze", "init", "hook", "trigger", "stop", "stats", "clean", "serve",
+         "enqueue", "doctor", "fixes")
 
 
 def load(name: str) -> ModuleType:
