@@ -40,13 +40,8 @@ class FakeAnthropic:
             def do_GET(self) -> None:  # noqa: N802
                 """``GET /v1/models``: the models the key may use, newest first, paged with ``limit``/``after_id``
                 (https://docs.anthropic.com/en/api/models-list)."""
-                auth = self.headers.get("authorization", "")
-                ok = auth == f"Bearer {fake.key}" or self.headers.get("x-api-key") == fake.key
-                fake.requests.append({"path": self.path, "body": None, "auth_ok": ok})
-                if not ok:
-                    return self._send(error_reply(401, "invalid x-api-key"))
-                if not self.path.startswith("/v1/models"):
-                    return self._send(error_reply(404, "not found"))
+                if not self._admit(None, "/v1/models"):
+                    return None
                 models = [{"type": "model", "id": "claude-sonnet-5", "display_name": "Claude Sonnet 5",
                            "created_at": "2026-09-01T00:00:00Z"}]
                 return self._send({"status": 200, "body": {"data": models, "has_more": False, "first_id": models[0]["id"],
@@ -55,13 +50,8 @@ class FakeAnthropic:
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("content-length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
-                auth = self.headers.get("authorization", "")
-                ok = auth == f"Bearer {fake.key}" or self.headers.get("x-api-key") == fake.key
-                fake.requests.append({"path": self.path, "body": body, "auth_ok": ok})
-                if not ok:
-                    return self._send(error_reply(401, "invalid x-api-key"))
-                if not self.path.startswith("/v1/messages"):
-                    return self._send(error_reply(404, "not found"))
+                if not self._admit(body, "/v1/messages"):
+                    return None
                 if fake.script:
                     item = fake.script.pop(0)
                 elif fake.default is not None:
@@ -69,6 +59,19 @@ class FakeAnthropic:
                 else:
                     return self._send(error_reply(500, "fake server: script exhausted"))
                 self._send(item(body) if callable(item) else item)
+
+            def _admit(self, body: Any, prefix: str) -> bool:
+                """Record the request; answer 401 for a wrong key and 404 for another path (then False)."""
+                auth = self.headers.get("authorization", "")
+                ok = auth == f"Bearer {fake.key}" or self.headers.get("x-api-key") == fake.key
+                fake.requests.append({"path": self.path, "body": body, "auth_ok": ok})
+                if not ok:
+                    self._send(error_reply(401, "invalid x-api-key"))
+                    return False
+                if not self.path.startswith(prefix):
+                    self._send(error_reply(404, "not found"))
+                    return False
+                return True
 
             def _send(self, resp: Response) -> None:
                 data = json.dumps(resp["body"]).encode()
