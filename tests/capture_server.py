@@ -27,12 +27,7 @@ class CaptureServer:
                 cap.requests.append({"method": self.command, "path": self.path, "body": body, "headers": dict(self.headers)})
                 queue = next((v for k, v in cap.scripts.items() if self.path.startswith(k) and v), None)
                 status, headers, data = queue.pop(0) if queue else cap.default
-                self.send_response(status)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                http_util.send(self, status, data, headers)
 
             do_POST = do_GET = do_PUT = do_PATCH = _handle  # noqa: N815
 
@@ -61,11 +56,7 @@ class LiveSite:
                 site.requests.append(self.path)
                 status = int(answer(self.path))
                 data = json.dumps({"status": "ok" if status < 400 else "error"}).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                http_util.send(self, status, data, {"content-type": "application/json"})
 
             def log_message(self, *args: Any) -> None:
                 return None

@@ -19,6 +19,16 @@ def stop(server: ThreadingHTTPServer) -> None:
     server.server_close()
 
 
+def send(handler: BaseHTTPRequestHandler, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
+    """One HTTP answer with a length: the status, the headers, the body."""
+    handler.send_response(status)
+    for name, value in (headers or {}).items():
+        handler.send_header(name, value)
+    handler.send_header("content-length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 def send_validated(handler: BaseHTTPRequestHandler, api: Any, req: Any, status: int, body: Any,
                    violations: list[str]) -> None:
     """Validate a JSON response (or, for ``body=None``, an empty one) against the spec, recording any

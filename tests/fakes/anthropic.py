@@ -74,14 +74,8 @@ class FakeAnthropic:
                 return True
 
             def _send(self, resp: Response) -> None:
-                data = json.dumps(resp["body"]).encode()
-                self.send_response(resp["status"])
-                self.send_header("content-type", "application/json")
-                for k, v in resp.get("headers", {}).items():
-                    self.send_header(k, v)
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                http_util.send(self, resp["status"], json.dumps(resp["body"]).encode(),
+                               {"content-type": "application/json", **resp.get("headers", {})})
 
             def log_message(self, *args: Any) -> None:
                 return None

@@ -235,11 +235,7 @@ class VendorFake:
             do_GET = do_POST = do_PATCH = _handle  # noqa: N815
 
             def _raw(self, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
-                self.send_response(status)
-                for name, value in {**(headers or {}), "content-length": str(len(data))}.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
+                http_util.send(self, status, data, headers)
 
             def _send(self, req: MockRequest, status: int, body: Any) -> None:
                 if isinstance(body, Stream):

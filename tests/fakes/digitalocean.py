@@ -26,6 +26,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from tests import http_util
 from tests.fakes.deploysim import DeploySim, SimDeploy, VendorFake
 
 NOW = "2026-11-22T10:00:00Z"
@@ -80,11 +81,7 @@ class FakeDigitalOcean(VendorFake):
     def raw_route(self, handler: BaseHTTPRequestHandler, path: str) -> bool:
         if not path.startswith("/archive/"):  # pre-signed log files: not part of the API
             return False
-        data = self.archive.get(path, "").encode()
-        handler.send_response(200)
-        handler.send_header("content-length", str(len(data)))
-        handler.end_headers()
-        handler.wfile.write(data)
+        http_util.send(handler, 200, self.archive.get(path, "").encode())
         return True
 
     def _app(self, app_id: str) -> dict[str, Any]:
