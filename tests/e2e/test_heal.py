@@ -237,3 +237,13 @@ def test_sessions_stats_and_clean_after_real_heals(tmp_path: Path, capsys: pytes
     out = capsys.readouterr().out
     assert "build beyond the last 1" in out and "finished session older than 0 days" in out
     assert len(sorted((artifacts() / "platform").glob("*/deploys/*"))) == 1 and not (artifacts() / "sessions" / "one").exists()
+
+
+def test_no_push_saves_the_patch_and_says_how_to_apply_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo, origin = sample_app(tmp_path)
+    before = git(origin, "rev-parse", "main")
+    assert main(["deploy", "--session", "nopush", "--repo", str(repo), "--no-push", "--quiet"]) == 2
+    out = capsys.readouterr().out
+    patch = artifacts() / "sessions" / "nopush" / "fix-attempt-1.patch"
+    assert patch.is_file() and "PyYAML" in patch.read_text() and git(origin, "rev-parse", "main") == before
+    assert f"git apply {patch}" in out

@@ -69,3 +69,14 @@ def test_an_installed_swarm_keeps_artifacts_out_of_site_packages(tmp_path: Path,
     (tmp_path / "checkout").mkdir()
     (tmp_path / "checkout" / "pyproject.toml").write_text("[project]\nname = 'swarm-heal'\n")
     assert paths.default_artifacts() == tmp_path / "checkout" / "artifacts"  # a source checkout: the demo's artifacts/
+
+
+def test_an_interrupted_deploy_says_how_to_resume(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import swarm.commands.deploy as deploy_command
+
+    def interrupted(args: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(deploy_command, "run", interrupted)
+    assert main(["deploy", "--session", "halfway"]) == 130
+    assert "swarm deploy --session halfway --resume" in capsys.readouterr().err
