@@ -30,6 +30,10 @@ def _read(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
 def session_rows(root: Path) -> list[dict[str, Any]]:
     """What each session folder says about its run, newest first; a damaged file reads as unknown, never an error."""
     from memory.artifacts import list_sessions
@@ -75,8 +79,11 @@ def run(args: argparse.Namespace) -> int:
         for r in rows:
             started = time.strftime("%Y-%m-%d %H:%M", time.localtime(r["started"])) if r["started"] else "-"
             duration = f"{r['seconds']:.0f}s" if r["seconds"] is not None else "-"
-            print(f"{r['session'][:36]:36} {started:16} {str(r['service'] or '-')[:18]:18} {str(r['outcome'])[:24]:24} "
+            outcome = str(r["outcome"])
+            print(f"{r['session'][:36]:36} {started:16} {str(r['service'] or '-')[:18]:18} {_cut(outcome, 24):24} "
                   f"{r['deploys'] if r['deploys'] is not None else '-':>7} {duration:>9}")
+            if len(outcome) > 24:  # an error's message is the part worth reading: whole, on its own line
+                print(f"  {outcome}")
         return 0
     art = SessionArtifacts(root, check_session_id(args.id))
     if not art.exists():

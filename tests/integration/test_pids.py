@@ -60,8 +60,11 @@ def test_a_deploy_that_fails_on_a_user_error_leaves_no_running_session(tmp_path:
     assert "not a git repository" in capsys.readouterr().err
     assert not (Path(os.environ["SWARM_ARTIFACTS"]) / "sessions" / "usererr" / "pid").exists()
     main(["sessions", "list"])
-    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("usererr"))
-    assert "error: " in row and "not a git repository" in row and "running" not in row
+    lines = capsys.readouterr().out.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("usererr"))
+    row, detail = lines[at], lines[at + 1] if at + 1 < len(lines) else ""
+    assert "error" in row and "running" not in row
+    assert "error: " in row + detail and "not a git repository" in row + detail  # a long message: whole, on its own line
 
 
 def test_the_registry_reaps_only_its_own_live_children(tmp_path: Path, bystander: subprocess.Popen[bytes]) -> None:
