@@ -110,6 +110,28 @@ def test_syntax_error_from_an_old_interpreter_is_a_runtime_version_problem() -> 
     assert (r.category, r.entity) == ("syntax_error", "app/x.py")
 
 
+def test_modern_javascript_under_an_old_node_is_a_runtime_problem_not_a_typo() -> None:
+    frame = "    at Module._compile (internal/modules/cjs/loader.js:723:23)\n"
+    for source, token in (("  const v = user?.profile.name;", "."), ("  const n = opts.limit ?? 10;", "?")):
+        log = f"/srv/app/server.js:12\n{source}\n          ^\n\nSyntaxError: Unexpected token {token}\n{frame}"
+        r = analyze(log, BOOK)
+        assert (r.category, r.entity) == ("runtime_version", None) and "reclassified" in r.summary
+    typo = "/srv/app/server.js:7\nexport defualt App;\n       ^^^^^^^\n\nSyntaxError: Unexpected identifier\n" + frame
+    assert analyze(typo, BOOK).category == "syntax_error"
+    json_error = "SyntaxError: Unexpected token ? in JSON at position 0\n" + frame
+    assert analyze(json_error, BOOK).category != "runtime_version"
+
+
+@pytest.mark.parametrize(("line", "entity"), [
+    ("remote:  !     You must use Bundler 2 or greater with this lockfile.", "bundler-2"),
+    ("rubygems.rb:283:in `find_spec_for_exe': Could not find 'bundler' (2.0.1) required by your /app/Gemfile.lock.", "bundler-2.0.1"),
+    ("The lock file is not compatible with the current version of Poetry.", None),
+])
+def test_a_package_manager_older_than_its_lockfile_is_a_runtime_version(line: str, entity: str | None) -> None:
+    r = analyze(line + "\n", BOOK)
+    assert (r.category, r.entity) == ("runtime_version", entity)
+
+
 def test_warnings_that_look_like_errors_are_not_causes() -> None:
     log = ("npm WARN ERESOLVE overriding peer dependency\nnpm WARN deprecated request@2.88.2: request has been deprecated\n"
            "DeprecationWarning: the error handler is deprecated\n")
