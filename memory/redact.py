@@ -65,6 +65,7 @@ _BARE = re.compile(r"(?<![\w+/\-.])[A-Za-z0-9+/_\-]{32,}={0,2}(?![\w+/\-.=])")
 _CODE = re.compile(r"^(?:[A-Za-z_][\w.]*[\[(]|process\.env\b|os\.environ\b|\$\{?[A-Za-z_])")
 _FILE_NAME = re.compile(r"\.(?:py|pyi|js|mjs|cjs|ts|tsx|jsx|json|ya?ml|toml|txt|md|cfg|ini|lock|sh|rb|go|rs|java|html|css)$", re.I)
 _SHA = re.compile(r"^[0-9a-f]{7,64}$")
+_REL_PATH = re.compile(r"^\.{0,2}(?:[a-z0-9_.\-]{1,24}/)+[a-z0-9_.\-]{1,24}/?$")
 _PLAIN = frozenset({"true", "false", "none", "null", "yes", "no", "on", "off", "required", "optional", "unset",
                     "missing", "redacted", "changeme", "example", "xxxx", "****"})
 
@@ -86,6 +87,8 @@ def looks_secret(value: str) -> bool:
     if len(value) < 8 or value.lower() in _PLAIN or value.startswith(("/", "./", "http://", "https://")):
         return False
     if value.isdigit() or _SHA.match(value) and len(value) in (7, 8, 10, 12, 16, 40, 64):
+        return False
+    if _REL_PATH.match(value):  # .venv/bin/python, node_modules/.bin/vite: a relative path of lower-case names
         return False
     if len(value) >= 16 and _entropy(value) >= 3.3 and _classes(value) >= 2:
         return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -70,6 +71,9 @@ def run_scenario(folder: Path, run_id: str, mode: str, progress: Progress) -> di
     shutil.rmtree(work, ignore_errors=True)
     repo, origin, pstate = work / "repo", work / "origin.git", work / "platform"
     work.mkdir(parents=True)
+    shared_cache = os.environ.get("SWARM_ENV_CACHE")
+    if not shared_cache:  # each run starts with no build environments: one mode never heals on the other's installs
+        os.environ["SWARM_ENV_CACHE"] = str(work / "envs")
     _git(work, "init", "-q", "--bare", "-b", "main", str(origin))
     _git(work, "init", "-q", "-b", "main", str(repo))
     _git(repo, "remote", "add", "origin", str(origin))
@@ -120,6 +124,8 @@ def run_scenario(folder: Path, run_id: str, mode: str, progress: Progress) -> di
             session.close(stop_platform=True)
         if platform is not None:
             platform.close()
+        if not shared_cache:
+            os.environ.pop("SWARM_ENV_CACHE", None)
         row["seconds"] = round(time.monotonic() - start, 1)
         progress.line(f"{row['id']}: {row['outcome']} in {row['deploys']} deploy{'' if row['deploys'] == 1 else 's'}, {row['seconds']}s: "
                       f"{'PASS' if row['pass'] else 'FAIL ' + row['reason']}")
@@ -189,10 +195,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
     run_id = time.strftime("%Y%m%d-%H%M%S")
     modes = ["swarm", "loop"] if args.mode == "both" else [args.mode]
     rows = []
-    for folder in folders:
-        row = run_scenario(folder, f"{run_id}-{modes[0]}", modes[0], progress)
+    warmup = args.warmup if getattr(args, "warmup", None) is not None else len(modes) == 2
+    for n, folder in enumerate(folders):
+        if warmup:  # untimed: fills pip's and npm's download caches, never swarm's build environments (per run)
+            run_scenario(folder, f"{run_id}-warmup", "loop", Progress(quiet=True))
+        if len(modes) == 2 and n % 2:  # alternate which mode goes first: what one run leaves warm (pip's wheel
+            loop = run_scenario(folder, f"{run_id}-loop", "loop", progress)  # cache, the page cache) favours both alike
+            row = run_scenario(folder, f"{run_id}-{modes[0]}", modes[0], progress)
+        else:
+            row = run_scenario(folder, f"{run_id}-{modes[0]}", modes[0], progress)
+            loop = run_scenario(folder, f"{run_id}-loop", "loop", progress) if len(modes) == 2 else {}
         if len(modes) == 2:
-            loop = run_scenario(folder, f"{run_id}-loop", "loop", progress)
             row["loop"] = {k: loop.get(k, 0) for k in ("outcome", "deploys", "seconds", "pass", "reason", "swarm_seconds",
                                                        "platform_seconds")}
             row["loop"]["modelled_seconds"] = modelled(row["loop"], args.deploy_cost)

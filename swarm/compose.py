@@ -57,6 +57,8 @@ def secret_values(env: EnvSettings, cfg: FileConfig, environ: dict[str, str] | N
         if not _trivial(value):
             values.append(value)
     for name, value in environ.items():
+        if name == "_":  # the shell's last argument (the command that started swarm), never a secret
+            continue
         if secret_name(name) and not _trivial(value) or looks_secret(value) and len(value) >= 16 and " " not in value:
             values.append(value)
     return values

@@ -14,6 +14,9 @@ def add_arguments(b: argparse.ArgumentParser) -> None:
     b.add_argument("--mode", choices=["swarm", "loop", "both"], default="swarm",
                    help="both: run each scenario in swarm and loop mode and compare deploys")
     b.add_argument("--only", action="append", default=[], help="run only this scenario id (repeatable)")
+    b.add_argument("--warmup", action=argparse.BooleanOptionalAction, default=None,
+                   help="run each scenario once, untimed, before measuring it, so that downloads (pip's and npm's caches) "
+                        "favour no mode (default: on with --mode both)")
     b.add_argument("--deploy-cost", type=float, default=180.0, metavar="SECONDS",
                    help="the cost model: seconds one deploy takes on a hosted platform (build + release); modelled time "
                         "= the swarm's own seconds + deploys x this (default 180)")

@@ -27,6 +27,7 @@ from memory.atomic import write_atomic
 from memory.errors import PlatformError
 from memory.models import TERMINAL_STATUSES, DeployLogs, Deployment
 from swarm.appenv import app_environment
+from swarm.platforms.local_worker import env_cache
 from swarm.procs import alive, kill_group
 
 LOG_TAIL = 2 * 1024 * 1024
@@ -109,6 +110,7 @@ class LocalPlatform:
                 "build_timeout_s": self.faults.build_timeout_s,
                 "inject_network_error": started < self.faults.build_network_errors,
                 "state_dir": str(self.state_dir),
+                "env_cache": str(env_cache()),  # swarm's setting, not the app's: the worker's environment is the app's
             }
             (ddir / "config.json").write_text(json.dumps(config, indent=2))
             meta = {"id": deploy_id, "sha": sha, "key": key, "kind": kind, "attempt": attempt, "status": "queued",

@@ -169,7 +169,7 @@ class Worker:
         a build whose dependencies did not change reuses it instead of installing again. Built in place under a
         per-key lock (a venv's scripts name their own path, so it cannot be built elsewhere and moved) and marked
         complete only when the install succeeded; a failed or killed build leaves nothing that is reused."""
-        root = env_cache()
+        root = Path(self.cfg["env_cache"]) if self.cfg.get("env_cache") else env_cache()
         target = root / key
         root.mkdir(parents=True, exist_ok=True)
         with open(root / f"{key}.lock", "a+") as lock:

@@ -57,3 +57,40 @@ def test_a_build_under_a_time_limit_really_installs(tmp_path: Path) -> None:
     build(tmp_path, "a", "# nothing\n")
     log = build(tmp_path, "b", "# nothing\n", build_timeout_s=300)
     assert "reusing" not in log and "-m venv" in log
+
+
+def test_the_platforms_builds_and_the_sandbox_share_the_cache_swarm_was_told_to_use(tmp_path: Path) -> None:
+    """SWARM_ENV_CACHE is swarm's setting, not the app's: the platform's worker runs with the app's allow-listed
+    environment, so the cache reaches it through the deploy's config, and a candidate with the same requirements
+    reuses the environment the platform built."""
+    import subprocess
+    import time
+
+    from swarm.platforms.local import LocalPlatform
+    from swarm.sandbox import LocalSandbox
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "requirements.txt").write_text("# stdlib only\n")
+    (repo / "app.py").write_text(
+        "import http.server, os\nclass H(http.server.BaseHTTPRequestHandler):\n"
+        "    def do_GET(self):\n        self.send_response(200); self.end_headers(); self.wfile.write(b'{\"status\": \"ok\"}')\n"
+        "http.server.HTTPServer(('127.0.0.1', int(os.environ['PORT'])), H).serve_forever()\n")
+    (repo / "Procfile").write_text("web: .venv/bin/python app.py\n")
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "app"]):
+        subprocess.run(["git", *args], cwd=repo, check=True)
+    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+    platform = LocalPlatform(repo=repo, state_dir=tmp_path / "platform", health_timeout_s=20)
+    dep = platform.deploy(sha, key="t")
+    deadline = time.monotonic() + 120
+    while dep.status not in ("live", "failed", "build_failed") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        dep = platform.status(dep.id)
+    try:
+        assert dep.status == "live", platform.logs(dep.id)
+        assert any((tmp_path / "envs").glob("*/.swarm-complete"))  # built into the cache swarm was told to use
+        checks = LocalSandbox(health_timeout_s=20).smoke(repo, timeout=60)
+        assert [c.ok for c in checks] == [True, True], checks
+        assert "reusing the environment" in checks[0].output
+    finally:
+        platform.close()

@@ -171,3 +171,16 @@ def test_the_working_directory_is_not_a_password() -> None:
     values = secret_values(load_env(), FileConfig(), {"PWD": "/work/main", "OLDPWD": "/home/me", "DB_PWD": "hunter2-long-enough"})
     assert "/work/main" not in values and "/home/me" not in values
     assert "hunter2-long-enough" in values
+
+
+def test_the_command_that_started_swarm_and_relative_paths_are_not_secrets() -> None:
+    """The shell puts the command's path in ``_`` (``.venv/bin/python``): masking it turned every interpreter path in
+    a build log into [REDACTED]."""
+    from swarm.compose import secret_values
+    from swarm.config import FileConfig, load_env
+
+    values = secret_values(load_env(), FileConfig(), {"_": ".venv/bin/python", "TOOL": "node_modules/.bin/vite-plugin",
+                                                       "AWS_SECRET": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"})
+    assert ".venv/bin/python" not in values and "node_modules/.bin/vite-plugin" not in values
+    assert "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" in values
+    assert looks_secret("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY") and not looks_secret(".venv/bin/python")
