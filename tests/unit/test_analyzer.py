@@ -132,6 +132,21 @@ def test_a_package_manager_older_than_its_lockfile_is_a_runtime_version(line: st
     assert (r.category, r.entity) == ("runtime_version", entity)
 
 
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    ('   [APP/PROC/WEB/0] OUT environment variable with name "CONSOLE_API_URL" not found\n', "missing_env_var", "CONSOLE_API_URL"),
+    ("Error: Environment variable 'dbString' is not defined.\n", "missing_env_var", "DBSTRING"),
+    ("MissingEnvVarsError: The following variables were defined in .env.example but are not present in the environment:\n"
+     "  DATABASE_URL\nMake sure to add them to .env or directly to the environment.\n", "missing_env_var", "DATABASE_URL"),
+    ("/tmp/vagrant-shell: line 24: pip: command not found\n", "missing_dependency", "pip"),
+    ('vendor/github.com/x/netutil/netutil.go:6:2: cannot find package "." in:\n\t/go/app/vendor/net/netip\n',
+     "runtime_version", None),
+    ('main.go:4:2: cannot find package "." in:\n\t/go/app/vendor/github.com/x/y\n', "missing_dependency", "github.com/x/y"),
+])
+def test_batch_seven_wordings(log: str, category: str, entity: str | None) -> None:
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == (category, entity)
+
+
 def test_warnings_that_look_like_errors_are_not_causes() -> None:
     log = ("npm WARN ERESOLVE overriding peer dependency\nnpm WARN deprecated request@2.88.2: request has been deprecated\n"
            "DeprecationWarning: the error handler is deprecated\n")
