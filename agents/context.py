@@ -39,6 +39,10 @@ def _no_emit(kind: str, data: dict[str, Any]) -> None:
     return None
 
 
+def _no_fence() -> str | None:
+    return None
+
+
 @dataclass
 class AgentContext:
     platform: Platform
@@ -55,3 +59,6 @@ class AgentContext:
     options: Options = field(default_factory=Options)
     emit: Callable[[str, dict[str, Any]], None] = _no_emit
     """Progress and audit events: (kind, data). The graph layer routes them to the store and files."""
+    fence: Callable[[], str | None] = _no_fence
+    """Checked right before every push: None while this session still holds the service's lock (its fencing token is
+    still the lock's value), else why not. A session whose lock expired or was taken never pushes."""

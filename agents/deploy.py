@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from agents.context import AgentContext
 from agents.strategies import NO_CHANGE
-from memory.errors import PlatformError
+from memory.errors import PlatformError, PushRefused
 from memory.models import Deployment, FailureReport, FixCandidate, ValidationResult
 
 TRAILER = "Swarm-Session"
@@ -48,6 +48,14 @@ def root_cause(report: FailureReport) -> str:
     return report.root_cause or report.summary or report.category
 
 
+def _fenced(ctx: AgentContext) -> None:
+    """The last check before a push: the service's lock is still this session's."""
+    why = ctx.fence()
+    if why:
+        ctx.emit("fenced", {"why": why})
+        raise PushRefused(f"not pushing: {why}")
+
+
 def ship(ctx: AgentContext, session_id: str, attempt: int, report: FailureReport, candidate: FixCandidate,
          validation: ValidationResult | None, failed: Deployment, also: FailureReport | None = None,
          onto: str | None = None) -> tuple[Deployment, str | None, str]:
@@ -62,6 +70,7 @@ def ship(ctx: AgentContext, session_id: str, attempt: int, report: FailureReport
         dep = ctx.platform.deploy(failed.sha, key=f"{session_id}:{attempt}", kind="redeploy", attempt=attempt)
         return dep, None, ""
     message = commit_message(session_id, attempt, report, candidate, validation, failed, also)
+    _fenced(ctx)
     published = ctx.workspace.publish(candidate.diff, message, onto or failed.sha, session_id, attempt)
     ctx.emit("pushed", {"sha": published.sha, "reused": published.reused, "attempt": attempt, "checkout": published.checkout})
     dep = ctx.platform.deploy(published.sha, key=f"{session_id}:{attempt}", kind="fix", attempt=attempt)
@@ -90,6 +99,7 @@ def rollback(ctx: AgentContext, session_id: str, attempt: int, good_sha: str, ba
         f"{TRAILER}: {session_id}",
         f"Swarm-Attempt: {attempt}",
     ]) + "\n"
+    _fenced(ctx)
     published = ctx.workspace.revert_to(good_sha, message, session_id, attempt, expect_head=bad.sha)
     ctx.emit("pushed", {"sha": published.sha, "reused": published.reused, "attempt": attempt, "rollback": True,
                         "checkout": published.checkout})

@@ -194,6 +194,21 @@ class LockKeeper:
         self._thread = threading.Thread(target=loop, name="lock-keeper", daemon=True)
         self._thread.start()
 
+    def check(self) -> str | None:
+        """The fencing check before a push: None while the lock's value is still this session's token."""
+        try:
+            if self.store.refresh_lock(self.name, self.token, LOCK_TTL_MS):
+                return None
+        except StoreUnavailable:
+            return None  # no healer can take the lock while the store is away; this machine's file lock still holds
+        holder = None
+        try:
+            holder = self.store.lock_owner(self.name)
+        except StoreUnavailable:
+            pass
+        return (f"the lock on {self.name} is no longer this session's (it expired"
+                + (f"; session {holder!r} holds it now)" if holder else ")") + ": another healer may be at work")
+
     def release(self) -> None:
         self._stop.set()
         try:
@@ -337,7 +352,7 @@ def open_session(
         ctx = AgentContext(changes=changes,
             platform=platform, workspace=workspace, prober=prober, clock=SystemClock(), sandbox=sandbox,
             notifier=notifier, rules=rules, policy=policy,
-            learning=LearningStore(root / "deploy_learning_state.json"), options=options,
+            learning=LearningStore(root / "deploy_learning_state.json"), options=options, fence=keeper.check,
         )
         limits = Limits(cfg.heal.max_attempts, cfg.heal.same_error_limit, cfg.heal.attempt_timeout_s,
                         cfg.heal.session_timeout_s, cfg.heal.cooldown_s)

@@ -71,3 +71,49 @@ def test_optimizer_prefers_the_recorded_fix_and_drops_failed_ones(tmp_path: Path
     tried = [TriedFix(attempt=1, fingerprint="fp3", category="network_transient",
                       candidate=FixCandidate(id="x", strategy="retry", summary=""), result="failed")]
     assert optimizer.plan(c, rep.model_copy(update={"fingerprint": "fp3"}), tried).strategies == []
+
+
+def test_a_session_that_lost_its_lock_never_pushes(tmp_path: Path) -> None:
+    """The fencing check runs right before every push (fix and rollback): a lost lock stops the push before the
+    workspace is touched, and the deploy step turns it into a stop with the fix saved."""
+    import pytest
+
+    from agents import deploy
+    from memory.errors import PushRefused
+
+    class Untouchable(NullWorkspace):
+        def publish(self, *a: object, **k: object) -> None:
+            raise AssertionError("pushed although the lock was lost")
+
+        revert_to = publish
+
+    events: list[tuple[str, dict[str, object]]] = []
+    c = ctx(tmp_path)
+    c.workspace = Untouchable()  # type: ignore[assignment]
+    c.fence = lambda: "the lock on service:web is no longer this session's"
+    c.emit = lambda kind, data: events.append((kind, data))
+    failed = Deployment(id="d1", sha="a" * 40, status="failed")
+    report = FailureReport(category="missing_dependency", fingerprint="f" * 16)
+    cand = FixCandidate(id="c1", strategy="add_dependency", summary="add x", diff="--- a/x\n+++ b/x\n", files=["x"])
+    with pytest.raises(PushRefused, match="not pushing: the lock"):
+        deploy.ship(c, "s1", 1, report, cand, None, failed)
+    with pytest.raises(PushRefused):
+        deploy.rollback(c, "s1", 1, "b" * 40, failed, "regression")
+    assert [k for k, _ in events] == ["fenced", "fenced"]
+
+
+def test_the_lock_keeper_reports_a_lock_taken_by_another_session() -> None:
+    import fakeredis
+
+    from memory.store import RedisCoordinationStore
+    from swarm.compose import LockKeeper
+
+    store = RedisCoordinationStore(fakeredis.FakeRedis(decode_responses=True))
+    token = store.acquire_lock("service:web", 30_000, "s1")
+    assert token
+    keeper = LockKeeper(store, "service:web", token)
+    assert keeper.check() is None
+    store.release_lock("service:web", token)  # it expired...
+    assert store.acquire_lock("service:web", 30_000, "s2")  # ...and another healer took it
+    why = keeper.check()
+    assert why and "s2" in why
