@@ -179,14 +179,15 @@ class LockKeeper:
     store: RedisCoordinationStore
     name: str
     token: str
+    ttl_ms: int = LOCK_TTL_MS
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
     def start(self) -> None:
         def loop() -> None:
-            while not self._stop.wait(LOCK_TTL_MS / 3000):
+            while not self._stop.wait(self.ttl_ms / 3000):
                 try:
-                    if not self.store.refresh_lock(self.name, self.token, LOCK_TTL_MS):
+                    if not self.store.refresh_lock(self.name, self.token, self.ttl_ms):
                         log.warning("lost the lock %s (expired while the store was away?)", self.name)
                 except StoreUnavailable as exc:
                     log.warning("could not refresh lock %s: %s", self.name, exc)
@@ -197,7 +198,7 @@ class LockKeeper:
     def check(self) -> str | None:
         """The fencing check before a push: None while the lock's value is still this session's token."""
         try:
-            if self.store.refresh_lock(self.name, self.token, LOCK_TTL_MS):
+            if self.store.refresh_lock(self.name, self.token, self.ttl_ms):
                 return None
         except StoreUnavailable:
             return None  # no healer can take the lock while the store is away; this machine's file lock still holds
@@ -296,16 +297,17 @@ def open_session(
     lock_name = f"service:{service}"
     file_lock = FileLock(root / "locks" / f"{service}.lock", session_id, wait_lock_s)
     deadline = time.monotonic() + wait_lock_s
-    token = store.acquire_lock(lock_name, LOCK_TTL_MS, session_id)
+    ttl_ms = env.SWARM_LOCK_TTL_S * 1000
+    token = store.acquire_lock(lock_name, ttl_ms, session_id)
     while token is None and time.monotonic() < deadline:
         time.sleep(0.5)
-        token = store.acquire_lock(lock_name, LOCK_TTL_MS, session_id)
+        token = store.acquire_lock(lock_name, ttl_ms, session_id)
     if token is None:
         file_lock.release()
         holder = store.lock_owner(lock_name)
         raise LockHeld(f"service {service!r} is already being healed by session {holder!r}; never two healers. "
                        "Wait for it to finish (or pass --wait SECONDS), or stop it.")
-    keeper = LockKeeper(store, lock_name, token)
+    keeper = LockKeeper(store, lock_name, token, ttl_ms)
     keeper.start()
     try:
         # what a session killed with -9 left behind (children, scratch folders, worktrees) goes first: the lock is ours

@@ -8,7 +8,7 @@ import importlib
 from types import ModuleType
 
 VERBS = ("deploy", "tail", "sessions", "bench", "analyze", "init", "hook", "trigger", "stop", "stats", "clean", "serve",
-         "enqueue", "doctor", "fixes")
+         "enqueue", "worker", "doctor", "fixes")
 
 
 def load(name: str) -> ModuleType:

@@ -1,0 +1,132 @@
+"""A fleet for real: a signed GitHub push webhook into `swarm serve` (uvicorn), a real Redis stream and consumer group,
+real `swarm worker` processes healing a real app on the local platform from a bare remote. A worker SIGKILLed after
+its push leaves the request pending; another worker claims it and resumes the session from its checkpoint: healed,
+exactly one push, nothing left pending. A redelivered webhook and a second event for the same commit queue nothing;
+a forged one is refused with nothing queued."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from swarm.commands.serve import build_app
+from swarm.fleet import load_fleet
+from swarm.worker import GROUP
+from tests.conftest import ROOT, git, sample_app, swarm_commits
+
+pytestmark = pytest.mark.slow
+SECRET = "fleet-test-webhook-secret"
+
+
+def push_event(url: str, sha: str, delivery: str, secret: str = SECRET) -> httpx.Response:
+    body = json.dumps({"ref": "refs/heads/main", "after": sha, "repository": {"full_name": "acme/app"}}).encode()
+    sig = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return httpx.post(f"{url}/webhooks/github", content=body, timeout=10,
+                      headers={"x-github-event": "push", "x-github-delivery": delivery, "x-hub-signature-256": sig,
+                               "content-type": "application/json"})
+
+
+@pytest.fixture
+def fleet_env(real_redis_url: str, tmp_path: Path) -> Any:
+    import redis
+    import uvicorn
+
+    repo, origin = sample_app(tmp_path)
+    stream = f"swarm-test-fleet-{uuid.uuid4().hex[:8]}"
+    fleet_file = tmp_path / "fleet.toml"
+    fleet_file.write_text(f'[fleet]\nstream = "{stream}"\n\n[[service]]\nname = "app"\nrepo = "{origin}"\n'
+                          'platform = "local"\nbranch = "main"\ngithub = "acme/app"\n')
+    r = redis.Redis.from_url(real_redis_url)
+    app = build_app(load_fleet(fleet_file), r, {"github": SECRET}, tmp_path / "intake.jsonl")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    artifacts = tmp_path / "artifacts"
+    env = {**os.environ, "REDIS_URL": real_redis_url, "SWARM_ARTIFACTS": str(artifacts), "SWARM_LOCK_TTL_S": "4",
+           "SWARM_REDIS_PREFIX": f"{stream}:"}
+    yield {"url": f"http://127.0.0.1:{port}", "redis": r, "stream": stream, "fleet": fleet_file, "origin": origin,
+           "repo": repo, "env": env, "artifacts": artifacts}
+    srv.should_exit = True
+    thread.join(timeout=10)
+    from swarm.platforms.local import LocalPlatform
+
+    state = artifacts / "platform" / "app"
+    if state.is_dir():  # the healed release keeps serving after a fleet session: stop it with the test
+        LocalPlatform(repo=repo, state_dir=state).close()
+    for key in r.scan_iter(f"{stream}*"):
+        r.delete(key)
+
+
+def worker(env: dict[str, str], fleet: Path, name: str, **extra: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "swarm", "worker", "--fleet", str(fleet), "--name", name,
+                             "--claim-idle", "2", "--once"], cwd=ROOT, env={**env, **extra},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def test_a_killed_workers_session_is_resumed_by_another_with_exactly_one_push(fleet_env: dict[str, Any]) -> None:
+    f = fleet_env
+    sha = git(f["origin"], "rev-parse", "main")
+    assert push_event(f["url"], sha, "d-forged", secret="not-the-secret").status_code == 401
+    assert f["redis"].xlen(f["stream"]) == 0  # nothing queued for a forgery
+    assert push_event(f["url"], sha, "d-1").json()["status"] == "queued"
+    assert push_event(f["url"], sha, "d-1").json()["status"] == "duplicate"  # a redelivery
+    assert push_event(f["url"], sha, "d-2").json()["status"] == "duplicate"  # another event for the same commit
+    assert f["redis"].xlen(f["stream"]) == 1
+
+    first = worker(f["env"], f["fleet"], "w-a", SWARM_FAULT_KILL_BEFORE="verify")  # dies after its push
+    out, _ = first.communicate(timeout=600)
+    assert first.returncode == -signal.SIGKILL, out.decode()[-3000:]
+    session = f"fleet-app-{sha[:12]}"
+    assert len(swarm_commits(f["origin"], session)) == 1  # it pushed the fix before it died
+    pending = f["redis"].xpending(f["stream"], GROUP)
+    assert pending["pending"] == 1  # the request was not acknowledged
+
+    second = worker(f["env"], f["fleet"], "w-b")
+    out, _ = second.communicate(timeout=600)
+    assert second.returncode == 0, out.decode()[-3000:]
+    final = json.loads((f["artifacts"] / "sessions" / session / "final_state.json").read_text())
+    assert final["outcome"]["kind"] == "healed", final["outcome"]
+    assert len(swarm_commits(f["origin"], session)) == 1  # resumed, not restarted: still exactly one push
+    assert f["redis"].xpending(f["stream"], GROUP)["pending"] == 0
+    records = [json.loads(x) for x in (f["artifacts"] / "fleet" / "worker.jsonl").read_text().splitlines()]
+    assert [(r["worker"], r["result"], r.get("resumed")) for r in records] == [("w-b", "healed", True)]
+    fleet_meta = json.loads((f["artifacts"] / "sessions" / session / "fleet.json").read_text())
+    assert fleet_meta["resumed"] is True and fleet_meta["delivery"] == "d-1"
+
+
+def test_a_request_for_a_commit_the_branch_moved_past_is_acknowledged_as_superseded(fleet_env: dict[str, Any]) -> None:
+    f = fleet_env
+    old = git(f["origin"], "rev-parse", "main")
+    (f["repo"] / "NOTES.md").write_text("a newer commit\n")
+    git(f["repo"], "add", "-A")
+    git(f["repo"], "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-q", "-m", "newer")
+    git(f["repo"], "push", "-q", "origin", "main")
+    assert push_event(f["url"], old, "d-old").json()["status"] == "queued"
+    proc = worker(f["env"], f["fleet"], "w-c")
+    out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 0, out.decode()[-3000:]
+    records = [json.loads(x) for x in (f["artifacts"] / "fleet" / "worker.jsonl").read_text().splitlines()]
+    assert [r["result"] for r in records] == ["superseded"]
+    assert f["redis"].xpending(f["stream"], GROUP)["pending"] == 0
+    assert not (f["artifacts"] / "sessions" / f"fleet-app-{old[:12]}" / "final_state.json").exists()  # nothing healed
