@@ -33,6 +33,9 @@ class Deps:
     kill_before: str | None = None
     """Chaos fault (SWARM_FAULT_KILL_BEFORE): this process kills itself with SIGKILL as that node starts."""
     checkpoint_key: str | None = None
+    checkpoint_url: str | None = None
+    """``postgresql://...``: checkpoints in PostgreSQL (LangGraph's Postgres checkpointer), so that a session a fleet
+    worker started can be resumed by a worker on another machine; None: SQLite in the session folder."""
     """AES key for the checkpoints (SWARM_CHECKPOINT_KEY); without one they are redacted, not encrypted."""
     spans: list[tuple[str, float, float]] = field(default_factory=list)
     """(node, start, end) wall-clock spans of every step, for the time split."""

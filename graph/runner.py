@@ -7,7 +7,7 @@ import logging
 import shutil
 import sqlite3
 import traceback
-from typing import Literal
+from typing import Any, Literal
 
 from langchain_core.runnables import RunnableConfig
 
@@ -30,20 +30,57 @@ def _config(deps: Deps) -> RunnableConfig:
     })
 
 
+def _checkpointer(deps: Deps, serde: Any) -> tuple[Any, Any]:
+    """(saver, connection): LangGraph's Postgres checkpointer when ``deps.checkpoint_url`` names a database, else the
+    SQLite file in the session folder. Both store what the serde lets through: redacted, and encrypted with a key."""
+    if deps.checkpoint_url:
+        try:
+            import psycopg
+            from langgraph.checkpoint.postgres import PostgresSaver
+            from psycopg.rows import dict_row
+        except ImportError as exc:
+            raise ConfigError("SWARM_CHECKPOINT_URL names PostgreSQL but langgraph-checkpoint-postgres is not installed "
+                              "(pip install 'swarm[fleet]')") from exc
+        try:
+            pg = psycopg.Connection.connect(deps.checkpoint_url, autocommit=True, prepare_threshold=0,
+                                            row_factory=dict_row, connect_timeout=10)
+        except psycopg.Error as exc:
+            raise ConfigError(f"cannot reach the checkpoint database: {str(exc).strip().splitlines()[0]}") from exc
+        saver = PostgresSaver(pg, serde=serde)  # type: ignore[arg-type]
+        saver.setup()  # LangGraph's own migrations: creates or upgrades its tables, idempotent
+        return saver, pg
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    conn = sqlite3.connect(str(deps.artifacts.private_file("checkpoints.sqlite")), check_same_thread=False)
+    return SqliteSaver(conn, serde=serde), conn
+
+
+def has_checkpoint(session_id: str, sqlite_file: Any, checkpoint_url: str | None) -> bool:
+    """Whether a session has a checkpoint to resume: in PostgreSQL when a URL is set, else in its SQLite file."""
+    if not checkpoint_url:
+        return bool(sqlite_file.is_file())
+    import psycopg
+
+    try:
+        with psycopg.Connection.connect(checkpoint_url, connect_timeout=10) as pg:
+            row = pg.execute("SELECT 1 FROM checkpoints WHERE thread_id = %s LIMIT 1", (session_id,)).fetchone()
+            return row is not None
+    except psycopg.errors.UndefinedTable:
+        return False
+    except psycopg.Error as exc:
+        raise ConfigError(f"cannot reach the checkpoint database: {str(exc).strip().splitlines()[0]}") from exc
+
+
 def run_session(initial: SwarmState | None, deps: Deps, mode: Mode = "swarm", resume: bool = False) -> SwarmState:
     if mode == "loop":
         return _run_loop_mode(initial, deps, resume)
-    from langgraph.checkpoint.sqlite import SqliteSaver
-
     from graph.builder import build_graph
+    from graph.serde import checkpoint_serde
 
-    db = deps.artifacts.private_file("checkpoints.sqlite")
-    conn = sqlite3.connect(str(db), check_same_thread=False)
+    serde = checkpoint_serde(deps.artifacts.redact, deps.checkpoint_key)
+    saver, conn = _checkpointer(deps, serde)
     try:
-        from graph.serde import checkpoint_serde
-
-        serde = checkpoint_serde(deps.artifacts.redact, deps.checkpoint_key)
-        graph = build_graph().compile(checkpointer=SqliteSaver(conn, serde=serde))
+        graph = build_graph().compile(checkpointer=saver)
         cfg = _config(deps)
         start_input: SwarmState | None = initial
         if resume:

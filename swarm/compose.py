@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 LOCK_TTL_MS = 60_000
 CREDENTIAL_VARS = ("ANTHROPIC_API_KEY", "GITHUB_TOKEN", "RENDER_API_KEY", "VERCEL_TOKEN", "DIGITALOCEAN_TOKEN",
                    "SLACK_WEBHOOK_URL", "DISCORD_WEBHOOK_URL", "TELEGRAM_BOT_TOKEN", "SWARM_WEBHOOK_URL",
-                   "SWARM_CHECKPOINT_KEY")
+                   "SWARM_CHECKPOINT_KEY", "SWARM_CHECKPOINT_URL")
 """Every variable swarm itself reads as a credential: its value is masked wherever it appears."""
 
 
@@ -370,7 +370,8 @@ def open_session(
                     else "not available (no ANTHROPIC_API_KEY): the swarm ran on rules alone")
         deps = Deps(ctx=ctx, limits=limits, artifacts=artifacts, store=store, llm_note=llm_note, console=console,
                     learn=not dry_run, kill_before=env.SWARM_FAULT_KILL_BEFORE,
-                    checkpoint_key=env.SWARM_CHECKPOINT_KEY.get_secret_value() if env.SWARM_CHECKPOINT_KEY else None)
+                    checkpoint_key=env.SWARM_CHECKPOINT_KEY.get_secret_value() if env.SWARM_CHECKPOINT_KEY else None,
+                    checkpoint_url=env.SWARM_CHECKPOINT_URL.get_secret_value() if env.SWARM_CHECKPOINT_URL else None)
         head = workspace.remote_head()
         now = time.time()
         if not resume:

@@ -168,6 +168,8 @@ class EnvSettings(BaseSettings):
     SWARM_CHECKPOINT_KEY: SecretStr | None = None
     """16, 24 or 32 bytes (raw or base64/hex): checkpoints are then encrypted with AES (LangGraph's EncryptedSerializer)."""
     SWARM_REDIS_TTL_S: int = Field(7 * 24 * 3600, ge=60)
+    SWARM_CHECKPOINT_URL: SecretStr | None = None
+    """``postgresql://user@host/db``: session checkpoints in PostgreSQL (fleet workers on several machines)."""
     SWARM_LOCK_TTL_S: int = Field(60, ge=2, le=3600)
     """How long a per-service lock outlives a healer that died without releasing it (refreshed every third of it)."""
     """Retention of a session's keys in the coordination store (refreshed on every write)."""

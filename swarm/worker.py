@@ -231,7 +231,7 @@ class Worker:
         return result
 
     def _heal(self, service: Service, req: HealRequest, session_id: str, claimed: bool) -> str:
-        from graph.runner import run_session
+        from graph.runner import has_checkpoint, run_session
         from swarm.compose import open_session
         from swarm.config import env_overrides, load_env, load_file_config
 
@@ -240,10 +240,11 @@ class Worker:
         if (folder / "final_state.json").is_file():  # a redelivery of a finished session: its outcome stands
             final = json.loads((folder / "final_state.json").read_text())
             return str((final.get("outcome") or {}).get("kind") or "done")
-        resume = (folder / "checkpoints.sqlite").is_file()
+        env = load_env()
+        url = env.SWARM_CHECKPOINT_URL.get_secret_value() if env.SWARM_CHECKPOINT_URL else None
+        resume = has_checkpoint(session_id, folder / "checkpoints.sqlite", url)  # PostgreSQL: any machine's checkpoint
         if not resume and superseded(repo, req.commit):
             return "superseded"
-        env = load_env()
         over: dict[str, Any] = env_overrides(env)
         over["service"] = {**over.get("service", {}), "name": service.name, "platform": service.platform,
                            "branch": service.branch}

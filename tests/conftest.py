@@ -52,6 +52,26 @@ def redis_url() -> str:
     return os.environ.get("REDIS_URL_FOR_TESTS") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
+def postgres_url() -> str:
+    return os.environ.get("POSTGRES_URL_FOR_TESTS") or "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def real_postgres_url() -> str:
+    """PostgreSQL 15 at 127.0.0.1:5432 (trust auth, database ``test``): missing it fails the run in CI, skips elsewhere."""
+    url = postgres_url()
+    try:
+        import psycopg
+
+        with psycopg.Connection.connect(url, connect_timeout=2) as conn:
+            conn.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - not installed or not reachable: the same answer
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI: PostgreSQL at {url} is unreachable: {exc}")
+        pytest.skip(f"no PostgreSQL at {url}: {exc}")
+    return url
+
+
 @pytest.fixture
 def real_redis_url() -> str:
     import redis

@@ -84,8 +84,12 @@ def worker(env: dict[str, str], fleet: Path, name: str, **extra: str) -> subproc
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def test_a_killed_workers_session_is_resumed_by_another_with_exactly_one_push(fleet_env: dict[str, Any]) -> None:
+@pytest.mark.parametrize("checkpoints", ["sqlite", "postgres"])
+def test_a_killed_workers_session_is_resumed_by_another_with_exactly_one_push(fleet_env: dict[str, Any], checkpoints: str,
+                                                                               request: pytest.FixtureRequest) -> None:
     f = fleet_env
+    if checkpoints == "postgres":  # LangGraph's Postgres checkpointer: what workers on other machines resume from
+        f["env"]["SWARM_CHECKPOINT_URL"] = request.getfixturevalue("real_postgres_url")
     sha = git(f["origin"], "rev-parse", "main")
     assert push_event(f["url"], sha, "d-forged", secret="not-the-secret").status_code == 401
     assert f["redis"].xlen(f["stream"]) == 0  # nothing queued for a forgery
@@ -113,6 +117,18 @@ def test_a_killed_workers_session_is_resumed_by_another_with_exactly_one_push(fl
     assert [(r["worker"], r["result"], r.get("resumed")) for r in records] == [("w-b", "healed", True)]
     fleet_meta = json.loads((f["artifacts"] / "sessions" / session / "fleet.json").read_text())
     assert fleet_meta["resumed"] is True and fleet_meta["delivery"] == "d-1"
+    sqlite_file = f["artifacts"] / "sessions" / session / "checkpoints.sqlite"
+    if checkpoints == "postgres":
+        import psycopg
+
+        assert not sqlite_file.exists()  # the checkpoint B resumed from was in PostgreSQL, not in the shared folder
+        with psycopg.Connection.connect(f["env"]["SWARM_CHECKPOINT_URL"], autocommit=True) as pg:
+            rows = pg.execute("SELECT count(*) FROM checkpoints WHERE thread_id = %s", (session,)).fetchone()
+            assert rows is not None and rows[0] > 0
+            for table in ("checkpoint_writes", "checkpoint_blobs", "checkpoints"):
+                pg.execute(f"DELETE FROM {table} WHERE thread_id = %s", (session,))  # noqa: S608 - fixed table names
+    else:
+        assert sqlite_file.exists()
 
 
 def test_a_request_for_a_commit_the_branch_moved_past_is_acknowledged_as_superseded(fleet_env: dict[str, Any]) -> None:

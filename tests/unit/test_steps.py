@@ -32,3 +32,22 @@ def test_fix_judged_by_the_next_failure(tmp_path: Path, next_log: str, result: s
     deps = Deps(ctx=ctx(tmp_path), limits=Limits(), artifacts=SessionArtifacts(tmp_path, "s").ensure(), store=None)
     update = analyze_step(state, deps)
     assert update["tried"][-1].result == result
+
+
+def test_an_unreachable_checkpoint_database_is_a_clear_error() -> None:
+    import socket
+    from types import SimpleNamespace
+
+    import pytest
+
+    from graph.runner import _checkpointer, has_checkpoint
+    from memory.errors import ConfigError
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"postgresql://postgres@127.0.0.1:{port}/test"
+    with pytest.raises(ConfigError, match="cannot reach the checkpoint database"):
+        _checkpointer(SimpleNamespace(checkpoint_url=url), serde=None)  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="cannot reach the checkpoint database"):
+        has_checkpoint("s1", None, url)
