@@ -130,3 +130,70 @@ class LearningStore:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+class SharedLearningStore(LearningStore):
+    """The learning state shared by a fleet: one JSON document in Redis, changed in one optimistic transaction per
+    outcome (``WATCH``/``MULTI``/``EXEC``, retried on a conflict), so that workers on several machines merge what they
+    learn and lose nothing; after every change the document is also written to the learning-state file, the snapshot a
+    single-machine run reads. Redis unreachable: the file alone, as without a fleet. The key expires ``ttl_s`` after
+    its last change."""
+
+    def __init__(self, path: Path, client: object, key: str, ttl_s: int) -> None:
+        super().__init__(path)
+        self.client, self.key, self.ttl_s = client, key, ttl_s
+
+    def _parse(self, raw: object) -> LearningState | None:
+        if raw is None:
+            return None
+        try:
+            return LearningState.model_validate(json.loads(raw.decode() if isinstance(raw, bytes) else str(raw)))
+        except (ValueError, ValidationError) as exc:
+            log.warning("the shared learning state in Redis (%s) is unreadable (%s); starting from the file", self.key,
+                        _first_line(exc))
+            return None
+
+    def load(self) -> LearningState:
+        import redis
+
+        try:
+            shared = self._parse(self.client.get(self.key))  # type: ignore[attr-defined]
+        except redis.RedisError as exc:
+            log.warning("shared learning unavailable (%s): reading the file", _first_line(exc))
+            shared = None
+        return shared if shared is not None else super().load()
+
+    def update(self, change: Callable[[LearningState], None]) -> LearningState:
+        import redis
+
+        try:
+            state = self._update_shared(change)
+        except redis.RedisError as exc:
+            log.warning("shared learning unavailable (%s): recording in the file only", _first_line(exc))
+            return super().update(change)
+        with self._locked():  # the snapshot is the fleet's latest state, not this change's view of it
+            try:
+                latest = self._parse(self.client.get(self.key)) or state  # type: ignore[attr-defined]
+            except redis.RedisError:
+                latest = state
+            write_atomic(self.path, latest.model_dump_json(indent=2), mode=0o644)
+        return state
+
+    def _update_shared(self, change: Callable[[LearningState], None]) -> LearningState:
+        import redis
+
+        for _ in range(100):
+            with self.client.pipeline() as pipe:  # type: ignore[attr-defined]
+                try:
+                    pipe.watch(self.key)
+                    state = self._parse(pipe.get(self.key))
+                    if state is None:  # the first write of the fleet starts from this machine's file
+                        state = super().load()
+                    change(state)
+                    pipe.multi()
+                    pipe.set(self.key, state.model_dump_json(), ex=self.ttl_s)
+                    pipe.execute()
+                    return state
+                except redis.WatchError:
+                    continue  # another worker changed it first: apply the change again to what it wrote
+        raise redis.RedisError(f"{self.key}: 100 conflicting writers in a row")

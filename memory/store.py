@@ -51,6 +51,11 @@ class RedisCoordinationStore:
         self.ttl_s = ttl_s
         """Retention: every key of a session expires this long after its last write."""
 
+    @property
+    def client(self) -> Any:
+        """The Redis client (for the shared learning state, which keeps its own key)."""
+        return self._r
+
     def _call(self, what: str, fn: Callable[[], T]) -> T:
         import redis.exceptions as rex
 

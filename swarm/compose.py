@@ -172,6 +172,16 @@ def _build_platform(name: str, repo: Path, state_dir: Path, cfg: FileConfig, env
     )
 
 
+def _learning(root: Path, env: EnvSettings, store: RedisCoordinationStore) -> LearningStore:
+    """The learning state: shared by every machine through Redis when one is configured (a fleet), else the file."""
+    path = root / "deploy_learning_state.json"
+    if not env.REDIS_URL:
+        return LearningStore(path)
+    from memory.learning import SharedLearningStore
+
+    return SharedLearningStore(path, store.client, f"{env.SWARM_REDIS_PREFIX}learning", max(env.SWARM_REDIS_TTL_S, 90 * 86400))
+
+
 @dataclass
 class LockKeeper:
     """Holds the per-service lock and refreshes its TTL while the session works."""
@@ -354,7 +364,7 @@ def open_session(
         ctx = AgentContext(changes=changes,
             platform=platform, workspace=workspace, prober=prober, clock=SystemClock(), sandbox=sandbox,
             notifier=notifier, rules=rules, policy=policy,
-            learning=LearningStore(root / "deploy_learning_state.json"), options=options, fence=keeper.check,
+            learning=_learning(root, env, store), options=options, fence=keeper.check,
         )
         limits = Limits(cfg.heal.max_attempts, cfg.heal.same_error_limit, cfg.heal.attempt_timeout_s,
                         cfg.heal.session_timeout_s, cfg.heal.cooldown_s)
