@@ -7,6 +7,7 @@ check the remote first, so a step re-run after a crash or a resume does not act 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Literal
 
 from agents import (
@@ -367,7 +368,10 @@ def learn_step(state: SwarmState, deps: Deps) -> Update:
                                                "steps": [{"node": n, "seconds": round(b - a, 3)} for n, a, b in deps.spans]})
     deps.artifacts.write_text("report.md", reporter.render(final, deps.llm_note, llm_usage(deps.artifacts.path("llm_calls.jsonl"))))
     deps.artifacts.write_text("report.html", report_html.render_html(final, list(deps.spans), _learned(final, deps.learn)))
-    deps.session_fields({"status": "done", "outcome": outcome.kind})
+    deps.session_fields({"status": "done", "outcome": outcome.kind, "deploys": len(state.deploys),
+                         "deploys_by_swarm": outcome.deploys_by_swarm, "ended": round(time.time(), 3),
+                         "category": state.report.category if state.report else "",
+                         "reason": outcome.reason[:300]})
     deps.event("done", {"outcome": outcome.kind, "reason": outcome.reason, "deploys": len(state.deploys),
                         "by_swarm": outcome.deploys_by_swarm, "by_push": outcome.deploys_by_push})
     return {"outcome": outcome, "done": True}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -319,6 +320,11 @@ def open_session(
                        "Wait for it to finish (or pass --wait SECONDS), or stop it.")
     keeper = LockKeeper(store, lock_name, token, ttl_ms)
     keeper.start()
+    try:  # any machine's `sessions list` sees this session (the store's keys expire with SWARM_REDIS_TTL_S)
+        store.put_session(session_id, {"service": service, "host": socket.gethostname(), "started": round(time.time(), 3),
+                                       "status": "starting"})
+    except StoreUnavailable as exc:
+        log.warning("could not record the session in the coordination store: %s", exc)
     try:
         # what a session killed with -9 left behind (children, scratch folders, worktrees) goes first: the lock is ours
         registry = ProcessRegistry(root / "procs" / service)

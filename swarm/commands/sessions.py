@@ -57,8 +57,47 @@ def session_rows(root: Path) -> list[dict[str, Any]]:
                                                                  if isinstance(t, dict) and t.get("result") == "healed"],
             "reason": outcome.get("reason"),
         })
+    rows += fleet_rows({str(r["session"]) for r in rows})
     rows.sort(key=lambda r: r["started"] or 0, reverse=True)
     return rows
+
+
+def fleet_rows(local: set[str]) -> list[dict[str, Any]]:
+    """Sessions of other machines, from the coordination store (when ``REDIS_URL`` is set and it answers): what their
+    workers recorded there (service, host, start, status or outcome, deploys)."""
+    from swarm.config import load_env
+
+    env = load_env()
+    if not env.REDIS_URL:
+        return []
+    from memory.errors import StoreUnavailable
+    from memory.store import open_store
+
+    def num(value: str | None) -> float | None:
+        try:
+            return float(value) if value not in (None, "") else None
+        except ValueError:
+            return None
+
+    try:
+        store = open_store(env.REDIS_URL, prefix=env.SWARM_REDIS_PREFIX)
+        rows: list[dict[str, Any]] = []
+        for sid in store.list_sessions():
+            if sid in local:
+                continue
+            f = store.get_session(sid)
+            started, ended = num(f.get("started")), num(f.get("ended"))
+            deploys = num(f.get("deploys"))
+            rows.append({
+                "session": sid, "service": f.get("service"), "started": started,
+                "outcome": f.get("outcome") or f.get("status") or "unknown", "deploys": int(deploys) if deploys is not None else None,
+                "deploys_by_swarm": int(num(f.get("deploys_by_swarm")) or 0) if f.get("deploys_by_swarm") else None,
+                "seconds": round(ended - started, 1) if started and ended else None, "category": f.get("category") or None,
+                "strategies": [], "reason": f.get("reason") or None, "host": f.get("host"),
+            })
+        return rows
+    except StoreUnavailable:
+        return []
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,6 +123,8 @@ def run(args: argparse.Namespace) -> int:
                   f"{r['deploys'] if r['deploys'] is not None else '-':>7} {duration:>9}")
             if len(outcome) > 24:  # an error's message is the part worth reading: whole, on its own line
                 print(f"  {outcome}")
+            if r.get("host"):
+                print(f"  on {r['host']} (from the coordination store)")
         return 0
     art = SessionArtifacts(root, check_session_id(args.id))
     if not art.exists():

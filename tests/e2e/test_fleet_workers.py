@@ -117,6 +117,11 @@ def test_a_killed_workers_session_is_resumed_by_another_with_exactly_one_push(fl
     assert [(r["worker"], r["result"], r.get("resumed")) for r in records] == [("w-b", "healed", True)]
     fleet_meta = json.loads((f["artifacts"] / "sessions" / session / "fleet.json").read_text())
     assert fleet_meta["resumed"] is True and fleet_meta["delivery"] == "d-1"
+    elsewhere = {**f["env"], "SWARM_ARTIFACTS": str(f["artifacts"].parent / "another-machine")}
+    listed = subprocess.run([sys.executable, "-m", "swarm", "sessions", "list", "--json"], cwd=ROOT, env=elsewhere,
+                            capture_output=True, text=True, timeout=60, check=True)
+    row = next(r for r in json.loads(listed.stdout) if r["session"] == session)  # a machine with no session folder
+    assert row["outcome"] == "healed" and row["service"] == "app" and row["host"] and row["deploys"] == 2
     sqlite_file = f["artifacts"] / "sessions" / session / "checkpoints.sqlite"
     if checkpoints == "postgres":
         import psycopg
