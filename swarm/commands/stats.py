@@ -43,6 +43,26 @@ def compute(rows: list[dict[str, Any]], learning: dict[str, Any]) -> dict[str, A
     }
 
 
+def _fleet_learning() -> dict[str, Any] | None:
+    """The fleet's shared learning state from Redis when ``REDIS_URL`` is set and it answers, else None."""
+    from swarm.config import load_env
+
+    env = load_env()
+    if not env.REDIS_URL:
+        return None
+    import redis
+
+    try:
+        raw = redis.Redis.from_url(env.REDIS_URL, socket_connect_timeout=2).get(f"{env.SWARM_REDIS_PREFIX}learning")
+    except redis.RedisError:
+        return None
+    try:
+        data = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def _reason(text: str | None) -> str:
     """An escalation's reason without its particulars: the part before the first colon."""
     return (text or "unknown").split(":", 1)[0][:80]
@@ -53,10 +73,12 @@ def run(args: argparse.Namespace) -> int:
     from swarm.paths import artifacts_root_from_environ
 
     root = artifacts_root_from_environ()
-    try:
-        learning = json.loads((root / "deploy_learning_state.json").read_text())
-    except (OSError, ValueError):
-        learning = {}
+    learning = _fleet_learning()
+    if learning is None:  # no fleet: this machine's learning-state file
+        try:
+            learning = json.loads((root / "deploy_learning_state.json").read_text())
+        except (OSError, ValueError):
+            learning = {}
     stats = compute(session_rows(root), learning if isinstance(learning, dict) else {})
     if args.json:
         print(json.dumps(stats, indent=2))

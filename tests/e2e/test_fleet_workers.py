@@ -122,6 +122,11 @@ def test_a_killed_workers_session_is_resumed_by_another_with_exactly_one_push(fl
                             capture_output=True, text=True, timeout=60, check=True)
     row = next(r for r in json.loads(listed.stdout) if r["session"] == session)  # a machine with no session folder
     assert row["outcome"] == "healed" and row["service"] == "app" and row["host"] and row["deploys"] == 2
+    stats = subprocess.run([sys.executable, "-m", "swarm", "stats", "--json"], cwd=ROOT, env=elsewhere,
+                           capture_output=True, text=True, timeout=60, check=True)
+    fleet_stats = json.loads(stats.stdout)  # the fleet's numbers and its shared learning, seen from that machine
+    assert fleet_stats["outcomes"].get("healed") == 1 and fleet_stats["heal_rate"] == 1.0
+    assert any(v["successes"] >= 1 for v in fleet_stats["strategies"].values())
     sqlite_file = f["artifacts"] / "sessions" / session / "checkpoints.sqlite"
     if checkpoints == "postgres":
         import psycopg
