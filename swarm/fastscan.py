@@ -18,10 +18,12 @@ engine.
 
 from __future__ import annotations
 
+import json
 import os
-import re
+import pickle
 import shutil
 import subprocess
+import sys
 import tempfile
 from array import array
 from bisect import bisect_left
@@ -33,6 +35,7 @@ from agents.analyzer import AFTER, TRACE_BEFORE, analyze, analyze_numbered
 from agents.logsource import MAX_LINE, clean_line
 from agents.rules import RuleBook
 from memory.models import FailureReport
+from swarm.scanrange import BLOCK, _scan_range
 
 FAST_THRESHOLD = 32 * 1024 * 1024
 Progress = Callable[[int], None]
@@ -69,81 +72,8 @@ def scanner() -> str:
     return "python"
 
 
-_HS_CACHE: dict[tuple[str, ...], Any] = {}
-BLOCK = 16 * 1024 * 1024
-SEEN_MAX = 200_000
-
-
 def _anchors(book: RuleBook) -> tuple[str, ...]:
     return tuple(sorted({a for rule in book.rules for a in rule.anchors}))
-
-
-def _hyperscan_db_for(anchors: tuple[str, ...]) -> Any:
-    """One caseless literal database of every anchor, plus the bytes whose removal by ``clean_line`` could join
-    an anchor (ANSI escapes, NUL)."""
-    import hyperscan
-
-    db = _HS_CACHE.get(anchors)
-    if db is None:
-        exprs = [re.escape(a).encode() for a in anchors] + [rb"\x1b", rb"\x00"]
-        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs),
-                   flags=[hyperscan.HS_FLAG_CASELESS] * len(exprs))
-        _HS_CACHE.clear()
-        _HS_CACHE[anchors] = db
-    return db
-
-
-def _scan_range(path: Path, anchors: tuple[str, ...], start: int, stop: int) -> tuple[int, list[tuple[int, int, bytes]]]:
-    """Newlines in bytes ``[start, stop)`` of the file, and each line there holding an anchor the first time its bytes
-    occur: (newlines before it in the range, byte offset, raw bytes). ``start`` is a line start."""
-    db = _hyperscan_db_for(anchors)
-    seen: set[bytes] = set()
-    found: list[tuple[int, int, bytes]] = []
-    newlines, pos = 0, start
-    with open(path, "rb") as fh:
-        while pos < stop:
-            fh.seek(pos)
-            data = fh.read(min(BLOCK, stop - pos))
-            if not data:
-                break
-            cut = len(data)
-            if pos + cut < stop:
-                cut = data.rfind(b"\n") + 1 or cut  # whole lines; a line longer than a block is scanned in pieces
-            tos: list[int] = []
-            db.scan(memoryview(data)[:cut], match_event_handler=_collector(tos))
-            end, counted, rfind, find = -1, 0, data.rfind, data.find
-            for to in tos:
-                if to <= end:
-                    continue  # the same line
-                line_start = rfind(b"\n", 0, to) + 1
-                end = find(b"\n", to, cut)
-                if end < 0:
-                    end = cut
-                raw = data[line_start:end]
-                if raw in seen:
-                    continue
-                if len(seen) >= SEEN_MAX:
-                    seen.clear()
-                seen.add(raw)
-                newlines += data.count(b"\n", counted, line_start)
-                counted = line_start
-                found.append((newlines, pos + line_start, raw))
-            newlines += data.count(b"\n", counted, cut)
-            pos += cut
-            if _PROGRESS is not None:
-                with _PROGRESS.get_lock():
-                    _PROGRESS.value += cut
-    return newlines, found
-
-
-_PROGRESS: Any = None
-
-
-def _collector(into: list[int]) -> Callable[..., None]:
-    """Hyperscan's match callback: only the end offset, so that the C scanner calls back as cheaply as it can."""
-    append = into.append
-    return lambda _id, _start, to, _flags, _ctx: append(to)
 
 
 def _ranges(path: Path, size: int, parts: int) -> list[tuple[int, int]]:
@@ -159,40 +89,50 @@ def _ranges(path: Path, size: int, parts: int) -> list[tuple[int, int]]:
 
 
 def _workers(size: int) -> int:
-    if size < 4 * BLOCK or not hasattr(os, "fork"):
+    if size < 4 * BLOCK:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(cores, 4))
 
 
 def candidate_lines(path: Path, book: RuleBook, progress: Progress | None = None) -> Iterator[tuple[int, int, bytes]]:
-    """(line number, byte offset, raw bytes) of each line holding an anchor, the first time those bytes occur; the
-    file is split among the cores (each scans its own range, in forked processes)."""
-    global _PROGRESS
-    import multiprocessing
-
+    """(line number, byte offset, raw bytes) of each line holding an anchor, the first time those bytes occur. A large
+    file is split among the cores: this process scans the first range while plain helper processes (``python -m
+    swarm.scanrange``: nothing inherited from this process, neither locks nor signal handlers) scan the others."""
     anchors = _anchors(book)
     size = path.stat().st_size
     ranges = _ranges(path, size, _workers(size))
     if not ranges:
         return
-    if len(ranges) == 1:
-        results = [_scan_range(path, anchors, *ranges[0])]
+    helpers: list[tuple[subprocess.Popen[bytes], Any]] = []
+    anchors_file = None
+    try:
+        if len(ranges) > 1:
+            with tempfile.NamedTemporaryFile("w", suffix=".anchors", delete=False, encoding="utf-8") as fh:
+                json.dump(list(anchors), fh)
+                anchors_file = fh.name
+            for a, b in ranges[1:]:
+                out = tempfile.TemporaryFile()
+                helpers.append((subprocess.Popen(
+                    [sys.executable, "-m", "swarm.scanrange", str(path), anchors_file, str(a), str(b)],
+                    stdout=out, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": _pythonpath()}), out))
+        results = [_scan_range(path, anchors, *ranges[0], progress=progress)]
+        for proc, out in helpers:
+            _, err = proc.communicate()
+            if proc.returncode != 0:
+                raise OSError(f"a scanning helper failed on {path}: {err.decode(errors='replace').strip()[-500:]}")
+            out.seek(0)
+            results.append(pickle.load(out))  # noqa: S301 - written by our own helper, never by the log
         if progress is not None:
             progress(size)
-    else:
-        ctx = multiprocessing.get_context("fork")
-        _PROGRESS = ctx.Value("q", 0)
-        try:
-            with ctx.Pool(len(ranges)) as pool:
-                pending = pool.starmap_async(_scan_range, [(path, anchors, a, b) for a, b in ranges])
-                while not pending.ready():
-                    pending.wait(0.2)
-                    if progress is not None:
-                        progress(_PROGRESS.value)
-                results = pending.get()
-        finally:
-            _PROGRESS = None
+    finally:
+        for proc, out in helpers:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            out.close()
+        if anchors_file:
+            os.unlink(anchors_file)
     seen: set[bytes] = set()
     base = 0
     for newlines, found in results:
@@ -201,6 +141,11 @@ def candidate_lines(path: Path, book: RuleBook, progress: Progress | None = None
                 seen.add(raw)
                 yield base + before + 1, offset, raw
         base += newlines
+
+
+def _pythonpath() -> str:
+    here = str(Path(__file__).resolve().parent.parent)
+    return os.pathsep.join([here, os.environ["PYTHONPATH"]]) if os.environ.get("PYTHONPATH") else here
 
 
 def _analyze_with_hyperscan(path: Path, book: RuleBook, progress: Progress | None, **kwargs: Any) -> FailureReport:

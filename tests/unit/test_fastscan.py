@@ -1,6 +1,6 @@
 """The large-file scanners give the Python engine's report: every corpus log, cut into blocks and ranges far smaller
 than the real ones so that every boundary case (a line across blocks, a range split, a repeated line in two
-ranges) happens many times."""
+ranges) happens many times. The ranges after the first are scanned by real helper processes."""
 
 from __future__ import annotations
 
@@ -30,7 +30,10 @@ def _logs() -> list[Path]:
 
 @pytest.fixture
 def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fastscan, "BLOCK", 512)
+    from swarm import scanrange
+
+    monkeypatch.setattr(scanrange, "BLOCK", 512)
+    monkeypatch.setenv("SWARM_SCAN_BLOCK", "512")  # the helper processes read it
     monkeypatch.setattr(fastscan, "_workers", lambda size: 3 if size > 1024 else 1)
 
 
@@ -44,7 +47,7 @@ def test_every_corpus_log_gets_the_python_engines_report(engine: str, small_bloc
     logs = _logs()
     noise = [line for p in rng.sample(logs, 20) for line in p.read_bytes().splitlines(keepends=True)
              if analyze(line, BOOK).category == "unknown"]
-    for log in rng.sample(logs, 60):
+    for log in rng.sample(logs, 30):
         body = log.read_bytes()
         padded = tmp_path / "padded.log"  # the cause after repeated noise: lines judged once, numbers still right
         padded.write_bytes(b"".join(rng.choices(noise, k=300)) + body)
