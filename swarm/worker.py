@@ -187,7 +187,13 @@ class Worker:
                 if once and handled:
                     break
                 continue
-            self.handle(got)
+            try:
+                self.handle(got)
+            except Exception as exc:  # noqa: BLE001 - a bug or a broken repository: the request stays pending
+                # (another worker, or this one, claims it after claim_idle_ms; after MAX_DELIVERIES it is dropped)
+                log.exception("request %s failed", got.entry)
+                self.record(entry=got.entry, service=got.request.service if got.request else None, result="crashed",
+                            why=f"{type(exc).__name__}: {str(exc)[:300]}")
             handled += 1
             if once:
                 break
