@@ -65,6 +65,10 @@ def session_rows(root: Path) -> list[dict[str, Any]]:
 def fleet_rows(local: set[str]) -> list[dict[str, Any]]:
     """Sessions of other machines, from the coordination store (when ``REDIS_URL`` is set and it answers): what their
     workers recorded there (service, host, start, status or outcome, deploys)."""
+    import os
+
+    if not os.environ.get("REDIS_URL"):  # no fleet (and no settings import: `sessions list` starts fast)
+        return []
     from swarm.config import load_env
 
     env = load_env()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 from collections import Counter
 from typing import Any
 
@@ -18,6 +17,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def compute(rows: list[dict[str, Any]], learning: dict[str, Any]) -> dict[str, Any]:
+    import statistics
+
     finished = [r for r in rows if r["outcome"] in ("healed", "healthy", "escalated", "rolled_back", "failed", "superseded")]
     healed = [r for r in finished if r["outcome"] == "healed"]
     needed = [r for r in finished if r["outcome"] != "healthy"]  # sessions that had something to heal
@@ -45,6 +46,10 @@ def compute(rows: list[dict[str, Any]], learning: dict[str, Any]) -> dict[str, A
 
 def _fleet_learning() -> dict[str, Any] | None:
     """The fleet's shared learning state from Redis when ``REDIS_URL`` is set and it answers, else None."""
+    import os
+
+    if not os.environ.get("REDIS_URL"):
+        return None
     from swarm.config import load_env
 
     env = load_env()

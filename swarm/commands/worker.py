@@ -4,12 +4,6 @@ same graph as ``swarm deploy``, and resume the sessions of workers that died (se
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import socket
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 NAME = "worker"
@@ -27,6 +21,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
+    import signal
+    import socket
+    import sys
+    from pathlib import Path
+
     import redis as redis_lib
 
     from memory.errors import ConfigError
@@ -64,7 +64,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _spawn(args: argparse.Namespace, name: str) -> subprocess.Popen[bytes]:
+def _spawn(args: argparse.Namespace, name: str) -> Any:
+    import subprocess
+    import sys
+
     cmd = [sys.executable, "-m", "swarm", "worker", "--fleet", args.fleet, "--name", name, "--claim-idle", str(args.claim_idle)]
     if args.cache:
         cmd += ["--cache", args.cache]
