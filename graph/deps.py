@@ -61,6 +61,15 @@ class Deps:
         if self.store is not None:
             self.store.put_agent_output(self.session_id, agent, self._clean(payload))
 
+    def share_report(self, markdown: str) -> None:
+        """The final report in the coordination store too (redacted, expiring with the session): `sessions show` on
+        any machine of a fleet reads it there. A store that went away loses only this copy; the file is written."""
+        if self.store is not None:
+            try:
+                self.store.put_agent_output(self.session_id, "report", self._clean({"markdown": markdown}))
+            except StoreUnavailable:
+                log.warning("could not share the report through the coordination store")
+
     def session_fields(self, fields: dict[str, Any]) -> None:
         if self.store is not None:
             self.store.put_session(self.session_id, self._clean(fields))

@@ -366,7 +366,9 @@ def learn_step(state: SwarmState, deps: Deps) -> Update:
     deps.artifacts.write_json("final_state.json", final)
     deps.artifacts.write_json("timings.json", {**time_split(deps.spans),
                                                "steps": [{"node": n, "seconds": round(b - a, 3)} for n, a, b in deps.spans]})
-    deps.artifacts.write_text("report.md", reporter.render(final, deps.llm_note, llm_usage(deps.artifacts.path("llm_calls.jsonl"))))
+    report_md = reporter.render(final, deps.llm_note, llm_usage(deps.artifacts.path("llm_calls.jsonl")))
+    deps.artifacts.write_text("report.md", report_md)
+    deps.share_report(report_md)
     deps.artifacts.write_text("report.html", report_html.render_html(final, list(deps.spans), _learned(final, deps.learn)))
     deps.session_fields({"status": "done", "outcome": outcome.kind, "deploys": len(state.deploys),
                          "deploys_by_swarm": outcome.deploys_by_swarm, "ended": round(time.time(), 3),

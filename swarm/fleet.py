@@ -93,6 +93,9 @@ class Service:
 class Fleet:
     services: list[Service] = field(default_factory=list)
     stream: str = "swarm:heal"
+    checkpoint_url: str | None = None
+    """``[fleet] checkpoint_url``: the workers checkpoint sessions in this PostgreSQL database (``SWARM_CHECKPOINT_URL``
+    overrides it), so that any machine resumes any session."""
 
     def by(self, **match: str | None) -> Service | None:
         for s in self.services:
@@ -118,7 +121,13 @@ def load_fleet(path: Path) -> Fleet:
             raise ConfigError(f"{path}: [[service]] {raw['name']!r}: unknown key(s) {', '.join(unknown)}")
         services.append(Service(**{k: str(v) for k, v in known.items()}))
     fleet = data.get("fleet") or {}
-    return Fleet(services, stream=str(fleet.get("stream") or "swarm:heal"))
+    unknown_fleet = sorted(set(fleet) - {"stream", "checkpoint_url"})
+    if unknown_fleet:
+        raise ConfigError(f"{path}: [fleet]: unknown key(s) {', '.join(unknown_fleet)} (known: stream, checkpoint_url)")
+    url = fleet.get("checkpoint_url")
+    if url is not None and not str(url).startswith(("postgresql://", "postgres://")):
+        raise ConfigError(f"{path}: [fleet] checkpoint_url must be a postgresql:// URL")
+    return Fleet(services, stream=str(fleet.get("stream") or "swarm:heal"), checkpoint_url=str(url) if url else None)
 
 
 @dataclass(frozen=True)

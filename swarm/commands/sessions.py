@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,23 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _fleet_report(session: str) -> str | None:
+    """A session's final report from the coordination store (written there by whichever machine ran it)."""
+    if not os.environ.get("REDIS_URL"):
+        return None
+    from memory.errors import StoreUnavailable
+    from memory.store import open_store
+    from swarm.config import load_env
+
+    env = load_env()
+    try:
+        payload = open_store(env.REDIS_URL, prefix=env.SWARM_REDIS_PREFIX).get_agent_output(session, "report")
+    except StoreUnavailable:
+        return None
+    text = payload.get("markdown") if isinstance(payload, dict) else None
+    return text if isinstance(text, str) else None
 
 
 def session_rows(root: Path) -> list[dict[str, Any]]:
@@ -65,8 +83,6 @@ def session_rows(root: Path) -> list[dict[str, Any]]:
 def fleet_rows(local: set[str]) -> list[dict[str, Any]]:
     """Sessions of other machines, from the coordination store (when ``REDIS_URL`` is set and it answers): what their
     workers recorded there (service, host, start, status or outcome, deploys)."""
-    import os
-
     if not os.environ.get("REDIS_URL"):  # no fleet (and no settings import: `sessions list` starts fast)
         return []
     from swarm.config import load_env
@@ -132,7 +148,12 @@ def run(args: argparse.Namespace) -> int:
         return 0
     art = SessionArtifacts(root, check_session_id(args.id))
     if not art.exists():
-        raise ConfigError(f"no session {args.id!r} under {root / 'sessions'}")
+        shared = _fleet_report(args.id)  # a session another machine of the fleet ran
+        if shared is None:
+            raise ConfigError(f"no session {args.id!r} under {root / 'sessions'}"
+                              + ("" if os.environ.get("REDIS_URL") else "; with REDIS_URL set, sessions of other machines too"))
+        print(shared)
+        return 0
     report = art.path("report.md")
     if report.exists():
         print(report.read_text())

@@ -40,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
     url = os.environ.get("REDIS_URL")
     if not url:
         raise ConfigError("swarm worker needs REDIS_URL (the stream `swarm serve` and `swarm enqueue` write)")
+    if fleet.checkpoint_url and not os.environ.get("SWARM_CHECKPOINT_URL"):
+        os.environ["SWARM_CHECKPOINT_URL"] = fleet.checkpoint_url  # the sessions (and the child workers) read it
     name = args.name or f"{socket.gethostname()}-{os.getpid()}"
     children = [_spawn(args, f"{name}-{i}") for i in range(1, args.concurrency)]
     root = artifacts_root_from_environ()

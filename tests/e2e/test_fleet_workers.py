@@ -71,9 +71,9 @@ def fleet_env(real_redis_url: str, tmp_path: Path) -> Any:
     thread.join(timeout=10)
     from swarm.platforms.local import LocalPlatform
 
-    state = artifacts / "platform" / "app"
-    if state.is_dir():  # the healed release keeps serving after a fleet session: stop it with the test
-        LocalPlatform(repo=repo, state_dir=state).close()
+    for state in sorted((artifacts / "platform").glob("*")):  # healed releases keep serving after a fleet session
+        if state.is_dir():
+            LocalPlatform(repo=repo, state_dir=state).close()
     for key in r.scan_iter(f"{stream}*"):
         r.delete(key)
 
@@ -122,6 +122,9 @@ def test_a_killed_workers_session_is_resumed_by_another_with_exactly_one_push(fl
                             capture_output=True, text=True, timeout=60, check=True)
     row = next(r for r in json.loads(listed.stdout) if r["session"] == session)  # a machine with no session folder
     assert row["outcome"] == "healed" and row["service"] == "app" and row["host"] and row["deploys"] == 2
+    shown = subprocess.run([sys.executable, "-m", "swarm", "sessions", "show", session], cwd=ROOT, env=elsewhere,
+                           capture_output=True, text=True, timeout=60, check=True)
+    assert "healed" in shown.stdout.lower()  # the report, read from the store by a machine that did not run it
     stats = subprocess.run([sys.executable, "-m", "swarm", "stats", "--json"], cwd=ROOT, env=elsewhere,
                            capture_output=True, text=True, timeout=60, check=True)
     fleet_stats = json.loads(stats.stdout)  # the fleet's numbers and its shared learning, seen from that machine
@@ -156,3 +159,36 @@ def test_a_request_for_a_commit_the_branch_moved_past_is_acknowledged_as_superse
     assert [r["result"] for r in records] == ["superseded"]
     assert f["redis"].xpending(f["stream"], GROUP)["pending"] == 0
     assert not (f["artifacts"] / "sessions" / f"fleet-app-{old[:12]}" / "final_state.json").exists()  # nothing healed
+
+
+def test_concurrency_heals_two_services_at_once_and_sigterm_lets_the_session_finish(fleet_env: dict[str, Any]) -> None:
+    """`--concurrency 2` runs two worker processes (two services healed side by side); a SIGTERM to a worker in the
+    middle of a session lets that session finish, acknowledged, before the worker exits."""
+    f = fleet_env
+    repo2, origin2 = sample_app(f["origin"].parent, "app2")
+    fleet_text = f["fleet"].read_text() + (f'\n[[service]]\nname = "app2"\nrepo = "{origin2}"\nplatform = "local"\n'
+                                          'branch = "main"\ngithub = "acme/app2"\n')
+    f["fleet"].write_text(fleet_text)
+    from swarm.fleet import HealRequest, enqueue
+
+    fleet = load_fleet(f["fleet"])
+    shas = {"app": git(f["origin"], "rev-parse", "main"), "app2": git(origin2, "rev-parse", "main")}
+    for name, sha in shas.items():
+        assert enqueue(f["redis"], fleet, HealRequest(name, sha, "ci", f"ci:{name}")) == "queued"
+    proc = subprocess.Popen([sys.executable, "-m", "swarm", "worker", "--fleet", str(f["fleet"]), "--name", "pool",
+                             "--concurrency", "2", "--claim-idle", "30"], cwd=ROOT, env=f["env"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    sessions = {f"fleet-{name}-{sha[:12]}" for name, sha in shas.items()}
+    deadline = time.monotonic() + 300
+    while not all((f["artifacts"] / "sessions" / sid / "deployment_plan.json").exists() for sid in sessions):
+        assert time.monotonic() < deadline and proc.poll() is None, "both sessions did not start"
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)  # both sessions are running: they finish, then the workers exit
+    out, _ = proc.communicate(timeout=600)
+    assert proc.returncode == 0, out.decode()[-3000:]
+    for sid in sessions:
+        final = json.loads((f["artifacts"] / "sessions" / sid / "final_state.json").read_text())
+        assert final["outcome"]["kind"] == "healed", (sid, final["outcome"])
+    records = [json.loads(x) for x in (f["artifacts"] / "fleet" / "worker.jsonl").read_text().splitlines()]
+    assert sorted(r["worker"] for r in records) == ["pool", "pool-1"] and {r["result"] for r in records} == {"healed"}
+    assert f["redis"].xpending(f["stream"], GROUP)["pending"] == 0

@@ -41,3 +41,21 @@ def test_vercel_signature_is_hex_hmac_sha1_of_the_raw_body() -> None:
     verify_vercel(body, hmac.new(b"s3cret", body, hashlib.sha1).hexdigest(), "s3cret")
     with pytest.raises(Refused):
         verify_vercel(body, hmac.new(b"other", body, hashlib.sha1).hexdigest(), "s3cret")
+
+
+def test_the_fleet_file_names_its_checkpoint_database_and_refuses_what_it_does_not_know(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from memory.errors import ConfigError
+    from swarm.fleet import load_fleet
+
+    f = tmp_path / "fleet.toml"
+    f.write_text('[fleet]\nstream = "s"\ncheckpoint_url = "postgresql://postgres@127.0.0.1/test"\n'
+                 '[[service]]\nname = "a"\nrepo = "/tmp/a.git"\n')
+    assert load_fleet(f).checkpoint_url == "postgresql://postgres@127.0.0.1/test"
+    f.write_text('[fleet]\ncheckpoint_url = "sqlite:///x.db"\n')
+    with pytest.raises(ConfigError, match="postgresql://"):
+        load_fleet(f)
+    f.write_text('[fleet]\nstreem = "typo"\n')
+    with pytest.raises(ConfigError, match="streem"):
+        load_fleet(f)
