@@ -147,6 +147,16 @@ def test_batch_seven_wordings(log: str, category: str, entity: str | None) -> No
     assert (r.category, r.entity) == (category, entity)
 
 
+def test_a_name_missing_from_an_installed_package_is_a_version_conflict_not_a_local_import() -> None:
+    installed = ("ImportError: cannot import name 'url_quote' from 'werkzeug.urls' "
+                 "(/usr/local/lib/python3.8/site-packages/werkzeug/urls.py)\n")
+    r = analyze(installed, BOOK)
+    assert (r.category, r.entity) == ("dependency_conflict", "Werkzeug") and "reclassified" in r.summary
+    local = ("E   ImportError: cannot import name 'UIClient' from 'galaxy_ng.tests.utils' "
+             "(/home/runner/work/galaxy_ng/galaxy_ng/galaxy_ng/tests/utils/__init__.py)\n")
+    assert analyze(local, BOOK).category == "import_error"
+
+
 def test_warnings_that_look_like_errors_are_not_causes() -> None:
     log = ("npm WARN ERESOLVE overriding peer dependency\nnpm WARN deprecated request@2.88.2: request has been deprecated\n"
            "DeprecationWarning: the error handler is deprecated\n")
