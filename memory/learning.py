@@ -132,6 +132,11 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
+def shared_learning_key(prefix: str) -> str:
+    """The Redis key of a fleet's shared learning state (``SWARM_REDIS_PREFIX`` + ``learning``)."""
+    return f"{prefix}learning"
+
+
 class SharedLearningStore(LearningStore):
     """The learning state shared by a fleet: one JSON document in Redis, changed in one optimistic transaction per
     outcome (``WATCH``/``MULTI``/``EXEC``, retried on a conflict), so that workers on several machines merge what they

@@ -178,9 +178,10 @@ def _learning(root: Path, env: EnvSettings, store: RedisCoordinationStore) -> Le
     path = root / "deploy_learning_state.json"
     if not env.REDIS_URL:
         return LearningStore(path)
-    from memory.learning import SharedLearningStore
+    from memory.learning import SharedLearningStore, shared_learning_key
 
-    return SharedLearningStore(path, store.client, f"{env.SWARM_REDIS_PREFIX}learning", max(env.SWARM_REDIS_TTL_S, 90 * 86400))
+    return SharedLearningStore(path, store.client, shared_learning_key(env.SWARM_REDIS_PREFIX),
+                               max(env.SWARM_REDIS_TTL_S, 90 * 86400))
 
 
 @dataclass

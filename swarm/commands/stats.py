@@ -57,8 +57,10 @@ def _fleet_learning() -> dict[str, Any] | None:
         return None
     import redis
 
+    from memory.learning import shared_learning_key
+
     try:
-        raw = redis.Redis.from_url(env.REDIS_URL, socket_connect_timeout=2).get(f"{env.SWARM_REDIS_PREFIX}learning")
+        raw = redis.Redis.from_url(env.REDIS_URL, socket_connect_timeout=2).get(shared_learning_key(env.SWARM_REDIS_PREFIX))
     except redis.RedisError:
         return None
     try:

@@ -11,10 +11,8 @@ import hmac
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -27,6 +25,7 @@ from swarm.commands.serve import build_app
 from swarm.fleet import load_fleet
 from swarm.worker import GROUP
 from tests.conftest import ROOT, git, sample_app, swarm_commits
+from tests.http_util import uvicorn_app
 
 pytestmark = pytest.mark.slow
 SECRET = "fleet-test-webhook-secret"
@@ -43,7 +42,6 @@ def push_event(url: str, sha: str, delivery: str, secret: str = SECRET) -> httpx
 @pytest.fixture
 def fleet_env(real_redis_url: str, tmp_path: Path) -> Any:
     import redis
-    import uvicorn
 
     repo, origin = sample_app(tmp_path)
     stream = f"swarm-test-fleet-{uuid.uuid4().hex[:8]}"
@@ -52,23 +50,12 @@ def fleet_env(real_redis_url: str, tmp_path: Path) -> Any:
                           'platform = "local"\nbranch = "main"\ngithub = "acme/app"\n')
     r = redis.Redis.from_url(real_redis_url)
     app = build_app(load_fleet(fleet_file), r, {"github": SECRET}, tmp_path / "intake.jsonl")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
     artifacts = tmp_path / "artifacts"
     env = {**os.environ, "REDIS_URL": real_redis_url, "SWARM_ARTIFACTS": str(artifacts), "SWARM_LOCK_TTL_S": "4",
            "SWARM_REDIS_PREFIX": f"{stream}:"}
-    yield {"url": f"http://127.0.0.1:{port}", "redis": r, "stream": stream, "fleet": fleet_file, "origin": origin,
-           "repo": repo, "env": env, "artifacts": artifacts}
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with uvicorn_app(app) as url:
+        yield {"url": url, "redis": r, "stream": stream, "fleet": fleet_file, "origin": origin, "repo": repo,
+               "env": env, "artifacts": artifacts}
     from swarm.platforms.local import LocalPlatform
 
     for state in sorted((artifacts / "platform").glob("*")):  # healed releases keep serving after a fleet session

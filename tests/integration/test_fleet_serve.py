@@ -7,8 +7,6 @@ import base64
 import hashlib
 import hmac
 import json
-import socket
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -19,6 +17,7 @@ import pytest
 
 from swarm.commands.serve import build_app
 from swarm.fleet import Fleet, Service
+from tests.http_util import uvicorn_app
 
 GH_SECRET, VERCEL_SECRET = "gh-webhook-secret", "vercel-webhook-secret"
 RENDER_SECRET = "whsec_" + base64.b64encode(b"render-webhook-secret-0123456789").decode()
@@ -27,26 +26,14 @@ RENDER_SECRET = "whsec_" + base64.b64encode(b"render-webhook-secret-0123456789")
 @pytest.fixture
 def server(real_redis_url: str, tmp_path: Path) -> Any:
     import redis
-    import uvicorn
 
     stream = f"swarm-test-heal-{uuid.uuid4().hex[:8]}"
     fleet = Fleet([Service("greeting", "https://github.com/acme/greeting.git", "render", "main", github="acme/greeting",
                            render_service_id="srv-abc", vercel_project="prj_1")], stream=stream)
     r = redis.Redis.from_url(real_redis_url)
     app = build_app(fleet, r, {"github": GH_SECRET, "vercel": VERCEL_SECRET, "render": RENDER_SECRET}, tmp_path / "intake.jsonl")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:  # wait on the server's own readiness flag
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}", r, stream, tmp_path / "intake.jsonl"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with uvicorn_app(app) as url:
+        yield url, r, stream, tmp_path / "intake.jsonl"
     for key in r.scan_iter(f"{stream}*"):
         r.delete(key)
 
