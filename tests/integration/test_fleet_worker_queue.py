@@ -57,3 +57,26 @@ def test_a_request_delivered_too_often_is_given_up(queue: Any) -> None:
     assert worker.handle(got) == "gave up"
     assert r.xpending(fleet.stream, GROUP)["pending"] == 0
     assert records(worker)[-1]["result"] == "gave up"
+
+
+def test_a_live_sessions_request_is_not_claimed_while_its_heartbeat_beats(queue: Any) -> None:
+    """A worker renews its request's idle time while the session runs: another worker's claim (idle > 600 ms) finds
+    nothing as long as the heartbeat beats, and takes the request once it stops (the worker died)."""
+    import time
+
+    from swarm.worker import Heartbeat
+
+    r, fleet, _ = queue
+    enqueue(r, fleet, HealRequest("app", "c" * 40, "ci", "d-live"))
+    got = next_request(r, fleet.stream, "w1", 600, 100)
+    assert got is not None
+    with Heartbeat(r, fleet.stream, "w1", got.entry, every_s=0.1):
+        until = time.monotonic() + 2.0  # three times the claim threshold
+        while time.monotonic() < until:
+            assert next_request(r, fleet.stream, "w2", 600, 100) is None  # (blocks 100 ms per try)
+    deadline = time.monotonic() + 30
+    claimed = None
+    while claimed is None:  # the beats stopped: the request grows idle and is claimed
+        assert time.monotonic() < deadline, "the request was never claimed after the heartbeat stopped"
+        claimed = next_request(r, fleet.stream, "w2", 600, 100)
+    assert claimed.entry == got.entry and claimed.resumed
