@@ -27,7 +27,10 @@ _TS = re.compile(
 _HEX = re.compile(r"\b(?:0x)?[0-9a-f]{7,}\b", re.I)
 _PATH = re.compile(r"(?:[A-Za-z]:)?(?:/[^\s/'\":()]+)+/")
 _NUM = re.compile(r"\d+")
-BEFORE, AFTER = 10, 8
+BEFORE, AFTER = 10, 20
+EVIDENCE_AFTER = 8
+"""Lines after a hit: AFTER are read (a reclassification can look that far, e.g. for the Node version npm prints
+below a SyntaxError); EVIDENCE_AFTER of them are shown as evidence."""
 TRACE_BEFORE = 60
 """How far back the evidence reaches to include the start of the winning line's traceback."""
 _TRACE_HEAD = "Traceback (most recent call last)"
@@ -168,6 +171,19 @@ def keyword_fallback(lines: Iterable[tuple[int, str]], book: RuleBook) -> tuple[
     return winner, first[winner], ", ".join(sorted(found))
 
 
+def _window(before: list[tuple[int, str]], after: list[tuple[int, str]], where: str, within: int) -> list[tuple[int, str]]:
+    """The lines a context rule looks at, nearest first ("around": one before, one after, two before...)."""
+    near = list(reversed(before))[:within]
+    if where == "before":
+        return near
+    if where == "after":
+        return after[:within]
+    out: list[tuple[int, str]] = []
+    for i in range(within):
+        out += near[i:i + 1] + after[i:i + 1]
+    return out
+
+
 def _entity(hit: _Hit, before: list[tuple[int, str]], after: list[tuple[int, str]]) -> tuple[str | None, str]:
     """(raw entity, kind) from the matched line, a fixed value, or the context named by the rule."""
     spec = hit.rule.spec
@@ -178,9 +194,7 @@ def _entity(hit: _Hit, before: list[tuple[int, str]], after: list[tuple[int, str
         return spec.entity_value, "raw"
     ctx = spec.entity_context
     if ctx is not None and hit.rule.context is not None:
-        near = list(reversed(before))[: ctx.within]
-        lines = near if ctx.where == "before" else after[: ctx.within] if ctx.where == "after" else near + after[: ctx.within]
-        for _, text in lines:
+        for _, text in _window(before, after, ctx.where, ctx.within):
             m = hit.rule.context.search(text)
             value = next((v for k, v in m.groupdict().items() if k.startswith("entity") and v), None) if m else None
             if value:
@@ -237,8 +251,7 @@ def analyze_numbered(
     raw, kind = _entity(best, before, after)
     reason, forced = "", None
     for alt in spec.reclassify:
-        near = list(reversed(before))[: alt.within]
-        lines = near if alt.where == "before" else after[: alt.within] if alt.where == "after" else near + after[: alt.within]
+        lines = _window(before, after, alt.where, alt.within)
         looked = [(best.lineno, best.text), *lines] if alt.include_line else lines
         hit = next((m for _, text in looked if (m := re.search(alt.pattern, text))), None)
         if hit is not None and alt.unless and any(re.search(alt.unless, t) for _, t in [*lines, (best.lineno, best.text)]):
@@ -270,7 +283,7 @@ def analyze_numbered(
     if others:
         why += "; also seen, ranked lower: " + ", ".join(f"{c} ({seen[c]})" for c in others[:5])
     auto = category not in set(never_autofix) and bool(book.strategies.get(category))
-    evidence = [EvidenceLine(line=n, text=t[:500]) for n, t in [*before, (best.lineno, best.text), *after]]
+    evidence = [EvidenceLine(line=n, text=t[:500]) for n, t in [*before, (best.lineno, best.text), *after[:EVIDENCE_AFTER]]]
     return FailureReport(
         category=category, entity=entity, ecosystem=spec.ecosystem or _ecosystem(evidence), confidence=round(confidence, 2),
         auto_fixable=auto, fingerprint=fingerprint(category, entity, best.text), evidence=evidence, rule_id=spec.id,

@@ -126,6 +126,9 @@ def version(value: str) -> str:
     m = re.match(r"node\b\D*?(\d+(?:\.\d+)*)", value, re.I)  # 'node" is incompatible ... Expected version ">=16.14.0'
     if m:
         return f"node-{m.group(1)}"
+    m = re.fullmatch(r"Gemfile specified\s+(\d+(?:\.\d+)*)", value)  # Bundler: the Ruby the Gemfile asks for
+    if m:
+        return f"ruby-{m.group(1)}"
     m = re.fullmatch(r"(php|ruby|go|java|dotnet|bundler|poetry|cargo)[-\s'\"(>=<~^]*v?(\d+(?:\.\d+)*)", value, re.I)
     if m:
         return f"{m.group(1).lower()}-{m.group(2)}"

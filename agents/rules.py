@@ -68,7 +68,7 @@ class Reclassify(_M):
     pattern: str
     category: str
     where: Literal["before", "after", "around"] = "before"
-    within: int = Field(8, ge=1, le=10)
+    within: int = Field(8, ge=1, le=20)
     entity: EntityKind = "raw"
     drop_entity: bool = False
     """The new category has no entity (e.g. a network failure found behind a package error)."""

@@ -122,6 +122,52 @@ def test_modern_javascript_under_an_old_node_is_a_runtime_problem_not_a_typo() -
     assert analyze(json_error, BOOK).category != "runtime_version"
 
 
+def test_es2015_syntax_refused_by_a_node_the_log_shows_is_old_is_a_runtime_version() -> None:
+    old_frames = "    at exports.runInThisContext (vm.js:53:16)\n    at Module._compile (module.js:373:25)\n"
+    for token in ("{", "...", ">"):
+        head = f"/home/u/site/webpack.config.js:1\nconst {{ resolve }} = require('path');\n      ^\nSyntaxError: Unexpected token {token}\n"
+        with_version = head + old_frames + 'npm ERR! Linux 4.8.2\nnpm ERR! argv "/usr/bin/node" "npm" "run" "build"\nnpm ERR! node v4.6.1\n'
+        r = analyze(with_version, BOOK)
+        assert (r.category, r.entity) == ("runtime_version", None) and "reclassified" in r.summary
+        r = analyze(head + old_frames, BOOK)  # no runtime shown: a parse error in the user's file stays a syntax error
+        assert (r.category, r.entity) == ("syntax_error", "webpack.config.js")
+    newer = analyze("/srv/app/x.js:3\n}}\n^\nSyntaxError: Unexpected token }\nnpm ERR! node v18.17.0\n", BOOK)
+    assert newer.category == "syntax_error"
+
+
+@pytest.mark.parametrize(("log", "entity"), [
+    ("[0] ./assets/js/app.js 369 bytes {0} [built] [failed] [1 error]\n\nERROR in ./assets/js/app.js\n"
+     "Module parse failed: /Users/me/work/stencil/assets/js/app.js Unexpected token (26:13)\n", "assets/js/app.js"),
+    ("ERROR in ./src/index.jsx\nModule build failed: SyntaxError: C:/xampp/htdocs/site/src/index.jsx: Unexpected token (20:4)\n",
+     "src/index.jsx"),
+])
+def test_a_bundler_parse_error_names_the_module_the_bundler_reported(log: str, entity: str) -> None:
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity, r.rule_id) == ("syntax_error", entity, "bundler-module-parse")
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    ("       Your Ruby version is 2.2.3, but your Gemfile specified 2.2.5\n", "runtime_version", "ruby-2.2.5"),
+    ("       Your Ruby version is 3.2.2, but your Gemfile specified\n", "runtime_version", None),
+    ("Your requirements could not be resolved to an installable set of packages.\n\n  Problem 1\n"
+     "    - doctrine/lexer 1.2.0 requires php ^7.2 -> your PHP version (7.1.28) does not satisfy that requirement.\n",
+     "runtime_version", "php-7.2"),
+    ("Your requirements could not be resolved to an installable set of packages.\n\n  Problem 1\n"
+     "    - ocramius/proxy-manager 2.10.1 requires composer-runtime-api ^2.0.0 -> no matching package found.\n",
+     "runtime_version", None),
+    ("npm ERR! path /.npm\nnpm ERR! code EACCES\n", "permission_denied", "/.npm"),
+    ('Error: failed to fetch an image or build from source: error building: failed to solve: failed to compute cache key: '
+     '"/pnpm-lock.yaml" not found: not found\n', "lockfile_mismatch", "pnpm-lock.yaml"),
+    ("1:28:57 PM: Failing build: Failed to parse configuration\n1:28:57 PM: Failed during stage 'Reading and parsing "
+     "configuration files': \nBase directory does not exist: /opt/build/repo/exampleSite\n", "config_error", "netlify.toml"),
+    ("[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:2.12.4:test (default-test) on project "
+     "app: There are test failures.\n", "test_failure", None),
+])
+def test_more_tools_wordings_name_the_cause_and_its_entity(log: str, category: str, entity: str | None) -> None:
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == (category, entity)
+
+
 @pytest.mark.parametrize(("line", "entity"), [
     ("remote:  !     You must use Bundler 2 or greater with this lockfile.", "bundler-2"),
     ("rubygems.rb:283:in `find_spec_for_exe': Could not find 'bundler' (2.0.1) required by your /app/Gemfile.lock.", "bundler-2.0.1"),
