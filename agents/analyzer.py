@@ -1,4 +1,4 @@
-"""Analyzer: reads build and runtime logs and names the root cause as a FailureReport.
+"""Analyzer: reads build and runtime logs and names the root cause (a :class:`Diagnosis`, or a FailureReport).
 
 Rules are data (``prompts/known_fixes.yaml``); this module is only the engine. Lines stream through
 with a bounded window kept for evidence, so memory stays flat whatever the size of the log.
@@ -14,12 +14,14 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agents.entities import normalise as normalise_entity
 from agents.logsource import clean_line, iter_lines
 from agents.rules import Rule, RuleBook
-from memory.models import EvidenceLine, FailureReport
+
+if TYPE_CHECKING:
+    from memory.models import FailureReport
 
 _TS = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?|\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?[AP]M)?\b"
@@ -217,18 +219,46 @@ def _ci_project_names(lines: list[tuple[int, str]]) -> set[str]:
     return names
 
 
-def analyze_numbered(
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    """What the engine found, as plain data: :meth:`report` makes it the graph's FailureReport. The CLI's
+    ``analyze`` prints it directly, so that a diagnosis never waits for the state models (pydantic) to load."""
+
+    category: str
+    fingerprint: str
+    evidence: tuple[tuple[int, str], ...]
+    confidence: float
+    auto_fixable: bool
+    summary: str
+    root_cause: str
+    root_line: int | None
+    entity: str | None = None
+    ecosystem: str = "other"
+    rule_id: str | None = None
+
+    def report(self) -> FailureReport:
+        from memory.models import EvidenceLine, FailureReport
+
+        return FailureReport(
+            category=self.category, entity=self.entity, ecosystem=self.ecosystem, fingerprint=self.fingerprint,
+            evidence=[EvidenceLine(line=n, text=t) for n, t in self.evidence], root_cause=self.root_cause,
+            root_line=self.root_line, confidence=self.confidence, auto_fixable=self.auto_fixable,
+            rule_id=self.rule_id, summary=self.summary,
+        )
+
+
+def diagnose_numbered(
     numbered: Iterable[tuple[int, str]], book: RuleBook, *, local_modules: Iterable[str] = (),
     never_autofix: Iterable[str] = (), repo_files: Iterable[str] = (), context: ContextFn | None = None,
-) -> FailureReport:
+) -> Diagnosis:
     errors: deque[tuple[int, str]] = deque(maxlen=60)
     best, tail, seen = scan(numbered, book, errors)
     guess = keyword_fallback(errors, book) if best is None else None
     if guess is not None:
         category, lineno, words = guess
         text = next((t for n, t in errors if n == lineno), "")
-        evidence = [EvidenceLine(line=n, text=t[:500]) for n, t in list(errors)[-20:]]
-        return FailureReport(
+        evidence = tuple((n, t[:500]) for n, t in list(errors)[-20:])
+        return Diagnosis(
             category=category, fingerprint=fingerprint(category, None, text), evidence=evidence,
             confidence=book.fallback.confidence,
             auto_fixable=category not in set(never_autofix) and bool(book.strategies.get(category)),
@@ -237,9 +267,9 @@ def analyze_numbered(
         )
     if best is None:
         text = tail[-1][1] if tail else ""
-        return FailureReport(
+        return Diagnosis(
             category="unknown", fingerprint=fingerprint("unknown", None, text),
-            evidence=[EvidenceLine(line=n, text=t[:500]) for n, t in tail], confidence=0.2,
+            evidence=tuple((n, t[:500]) for n, t in tail), confidence=0.2,
             auto_fixable="unknown" not in set(never_autofix) and bool(book.strategies.get("unknown")),
             summary="no rule matched the log; a person must read it", root_cause=text.strip()[:500],
             root_line=tail[-1][0] if tail else None,
@@ -283,25 +313,34 @@ def analyze_numbered(
     if others:
         why += "; also seen, ranked lower: " + ", ".join(f"{c} ({seen[c]})" for c in others[:5])
     auto = category not in set(never_autofix) and bool(book.strategies.get(category))
-    evidence = [EvidenceLine(line=n, text=t[:500]) for n, t in [*before, (best.lineno, best.text), *after[:EVIDENCE_AFTER]]]
-    return FailureReport(
+    evidence = tuple((n, t[:500]) for n, t in [*before, (best.lineno, best.text), *after[:EVIDENCE_AFTER]])
+    return Diagnosis(
         category=category, entity=entity, ecosystem=spec.ecosystem or _ecosystem(evidence), confidence=round(confidence, 2),
         auto_fixable=auto, fingerprint=fingerprint(category, entity, best.text), evidence=evidence, rule_id=spec.id,
         summary=why, root_cause=best.text.strip()[:500], root_line=best.lineno,
     )
 
 
-def analyze(source: Any, book: RuleBook, **kwargs: Any) -> FailureReport:
+def diagnose(source: Any, book: RuleBook, **kwargs: Any) -> Diagnosis:
     """Diagnose one failure from a str, bytes, binary file or iterable of text chunks."""
-    return analyze_numbered(_numbered(iter_lines(source)), book, **kwargs)
+    return diagnose_numbered(_numbered(iter_lines(source)), book, **kwargs)
+
+
+def analyze_numbered(numbered: Iterable[tuple[int, str]], book: RuleBook, **kwargs: Any) -> FailureReport:
+    return diagnose_numbered(numbered, book, **kwargs).report()
+
+
+def analyze(source: Any, book: RuleBook, **kwargs: Any) -> FailureReport:
+    """The :class:`FailureReport` of one failure from a str, bytes, binary file or iterable of text chunks."""
+    return diagnose(source, book, **kwargs).report()
 
 
 def _numbered(lines: Iterator[str]) -> Iterator[tuple[int, str]]:
     return enumerate(lines, start=1)
 
 
-def _ecosystem(evidence: list[EvidenceLine]) -> str:
-    text = "\n".join(e.text for e in evidence)
+def _ecosystem(evidence: tuple[tuple[int, str], ...]) -> str:
+    text = "\n".join(t for _, t in evidence)
     if re.search(r"npm (?:ERR!|error)|node_modules|\.m?js:\d|yarn|pnpm", text):
         return "node"
     if re.search(r"Traceback|\.py\"|pip |site-packages|python", text, re.I):

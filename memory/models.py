@@ -6,14 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Category = Literal[
-    "missing_dependency", "dependency_conflict", "lockfile_mismatch", "import_error",
-    "build_timeout", "out_of_memory", "type_error", "syntax_error", "runtime_error",
-    "test_failure", "missing_env_var", "database_connection", "port_conflict",
-    "port_binding", "start_command", "runtime_version", "network_transient",
-    "rate_limit", "permission_denied", "disk_space", "config_error", "unknown",
-]
-CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+from memory.taxonomy import CATEGORIES, Category  # noqa: F401 (re-exported for the models and their users)
 
 DeployStatus = Literal["queued", "building", "deploying", "live", "superseded", "build_failed", "failed", "canceled", "timed_out"]
 TERMINAL_STATUSES = frozenset({"live", "superseded", "build_failed", "failed", "canceled", "timed_out"})

@@ -25,6 +25,9 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   echo "$WANT" > "$STAMP"
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
+# compiled bytecode for swarm's own modules, also where PYTHONDONTWRITEBYTECODE is set (Python then never writes it,
+# and every start would compile the sources again: about 60 ms of a `swarm analyze`); only changed files are compiled
+.venv/bin/python -m compileall -q agents graph memory swarm >/dev/null 2>&1 || true
 if [ "$1" = "dev" ] && ! command -v chromium >/dev/null 2>&1; then
   # the browser checks of report.html use Debian's chromium; install it where this machine can (root with apt)
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

@@ -29,13 +29,15 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agents.analyzer import AFTER, TRACE_BEFORE, analyze, analyze_numbered
+from agents.analyzer import AFTER, TRACE_BEFORE, Diagnosis, diagnose, diagnose_numbered
 from agents.logsource import MAX_LINE, clean_line
 from agents.rules import RuleBook
-from memory.models import FailureReport
 from swarm.scanrange import BLOCK, _scan_range
+
+if TYPE_CHECKING:
+    from memory.models import FailureReport
 
 FAST_THRESHOLD = 32 * 1024 * 1024
 Progress = Callable[[int], None]
@@ -43,18 +45,24 @@ Progress = Callable[[int], None]
 
 def analyze_path(path: Path, book: RuleBook, progress: Progress | None = None, force_fast: bool = False,
                  **kwargs: Any) -> FailureReport:
+    return diagnose_path(path, book, progress, force_fast, **kwargs).report()
+
+
+def diagnose_path(path: Path, book: RuleBook, progress: Progress | None = None, force_fast: bool = False,
+                  **kwargs: Any) -> Diagnosis:
+    """The diagnosis of a log file: read through in Python when small, scanned for the rules' anchors when large."""
     path = Path(path)
     size = path.stat().st_size
     if size < FAST_THRESHOLD and not force_fast:
         with open(path, "rb") as fh:
-            return analyze(fh, book, **kwargs)
+            return diagnose(fh, book, **kwargs)
     engine = scanner()
     if engine == "hyperscan":
         return _analyze_with_hyperscan(path, book, progress, **kwargs)
     if engine == "grep":
         return _analyze_with_grep(shutil.which("grep") or "grep", path, book, progress, **kwargs)
     with open(path, "rb") as fh:
-        return analyze(fh, book, **kwargs)
+        return diagnose(fh, book, **kwargs)
 
 
 def scanner() -> str:
@@ -148,7 +156,7 @@ def _pythonpath() -> str:
     return os.pathsep.join([here, os.environ["PYTHONPATH"]]) if os.environ.get("PYTHONPATH") else here
 
 
-def _analyze_with_hyperscan(path: Path, book: RuleBook, progress: Progress | None, **kwargs: Any) -> FailureReport:
+def _analyze_with_hyperscan(path: Path, book: RuleBook, progress: Progress | None, **kwargs: Any) -> Diagnosis:
     offsets: dict[int, int] = {}
 
     def candidates() -> Iterator[tuple[int, str]]:
@@ -159,13 +167,13 @@ def _analyze_with_hyperscan(path: Path, book: RuleBook, progress: Progress | Non
     def context(lineno: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
         return read_context(path, offsets[lineno], lineno)
 
-    report = analyze_numbered(candidates(), book, context=context, **kwargs)
+    report = diagnose_numbered(candidates(), book, context=context, **kwargs)
     if report.category == "unknown" or report.rule_id == "keyword-fallback":  # no rule matched: read the end
-        return analyze_numbered(tail_lines(path), book, **kwargs)
+        return diagnose_numbered(tail_lines(path), book, **kwargs)
     return report
 
 
-def _analyze_with_grep(grep: str, path: Path, book: RuleBook, progress: Progress | None, **kwargs: Any) -> FailureReport:
+def _analyze_with_grep(grep: str, path: Path, book: RuleBook, progress: Progress | None, **kwargs: Any) -> Diagnosis:
     anchors = sorted({a for rule in book.rules for a in rule.anchors})
     linenos, offsets = array("q"), array("q")
     with tempfile.NamedTemporaryFile("w", suffix=".anchors", delete=False) as fh:
@@ -195,7 +203,7 @@ def _analyze_with_grep(grep: str, path: Path, book: RuleBook, progress: Progress
             i = bisect_left(linenos, lineno)
             return read_context(path, offsets[i], lineno)
 
-        report = analyze_numbered(candidates(), book, context=context, **kwargs)
+        report = diagnose_numbered(candidates(), book, context=context, **kwargs)
         proc.wait()
         if proc.returncode not in (0, 1):  # 1: no line matched
             err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
@@ -203,7 +211,7 @@ def _analyze_with_grep(grep: str, path: Path, book: RuleBook, progress: Progress
         if progress is not None:
             progress(path.stat().st_size)
         if report.category == "unknown":  # no candidate matched: the evidence is the end of the log
-            return analyze_numbered(tail_lines(path), book, **kwargs)
+            return diagnose_numbered(tail_lines(path), book, **kwargs)
         return report
     finally:
         os.unlink(anchors_file)

@@ -18,9 +18,10 @@ def add_arguments(a: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from agents.analyzer import analyze
+    # plain records all the way (no state models): a diagnosis prints before pydantic could even load
+    from agents.analyzer import diagnose
     from agents.rules import load_rulebook
-    from swarm.fastscan import analyze_path
+    from swarm.fastscan import diagnose_path
 
     book = load_rulebook()
     never = set(book.safety.never_autofix)
@@ -28,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     for name in args.files:
         try:
             if name == "-":
-                report = analyze(sys.stdin.buffer, book, never_autofix=never)
+                report = diagnose(sys.stdin.buffer, book, never_autofix=never)
             else:
                 path = Path(name)
                 if path.is_dir():
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
                     status = 1
                     continue
                 with _progress_bar(path) as progress:
-                    report = analyze_path(path, book, progress=progress, never_autofix=never)
+                    report = diagnose_path(path, book, progress=progress, never_autofix=never)
         except OSError as exc:
             print(f"swarm: error: {name}: cannot read: {exc.strerror or exc}", file=sys.stderr)
             status = 1
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"file": name, "category": r.category, "entity": r.entity, "ecosystem": r.ecosystem,
                               "confidence": r.confidence, "auto_fixable": r.auto_fixable, "fingerprint": r.fingerprint,
-                              "evidence": [e.model_dump() for e in r.evidence]}), flush=True)
+                              "evidence": [{"line": n, "text": t} for n, t in r.evidence]}), flush=True)
         else:
             print(f"{name}: {r.category}" + (f" ({r.entity})" if r.entity else "")
                   + f", {r.ecosystem}, confidence {r.confidence:.2f}, auto-fixable {'yes' if r.auto_fixable else 'no'}")

@@ -62,3 +62,38 @@ def test_a_tampered_cache_entry_is_a_clear_error_not_a_traceback(tables: Path, t
     with pytest.raises(ConfigError, match="fixes check"):
         _ = broken.regex
     assert load_rulebook(tables, full=True).rules  # `fixes check` reads the tables themselves
+
+
+def test_the_records_hold_every_field_the_schema_validates() -> None:
+    """The plain records (what a cached start builds) and the pydantic schema (what a new table is checked
+    against) name the same fields, so a field added to one cannot be silently dropped by the other."""
+    from dataclasses import fields
+
+    from agents import rules, rules_schema
+
+    pairs = [(rules.RuleSpec, rules_schema.RuleSpec), (rules.EntityContext, rules_schema.EntityContext),
+             (rules.Reclassify, rules_schema.Reclassify), (rules.Fallback, rules_schema.Fallback),
+             (rules.Safety, rules_schema.SafetyFile)]
+    for record, schema in pairs:
+        assert {f.name for f in fields(record)} == set(schema.model_fields) - {"version"}, record.__name__
+
+
+def test_a_cached_start_diagnoses_without_loading_the_state_models(tables: Path, tmp_path: Path) -> None:
+    """`swarm analyze` answers from plain records: neither pydantic nor YAML is imported once the tables are cached
+    (that import alone is several times a bare interpreter's start)."""
+    import os
+    import subprocess
+    import sys
+
+    log = tmp_path / "small.log"
+    log.write_text("Traceback (most recent call last):\nModuleNotFoundError: No module named 'yaml'\n")
+    code = ("import sys, runpy; sys.argv = ['swarm', 'analyze', sys.argv[1]]\n"
+            "try:\n    runpy.run_module('swarm', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'yaml', 'langgraph')), file=sys.stderr)")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "SWARM_ARTIFACTS": str(tmp_path / "artifacts")}
+    root = Path(__file__).resolve().parents[2]
+    first = subprocess.run([sys.executable, "-c", code, str(log)], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert "missing_dependency" in first.stdout, first.stderr
+    second = subprocess.run([sys.executable, "-c", code, str(log)], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert "missing_dependency" in second.stdout
+    assert second.stderr.strip().splitlines()[-1] == "[]", second.stderr
