@@ -200,6 +200,8 @@ def _entity(hit: _Hit, before: list[tuple[int, str]], after: list[tuple[int, str
             m = hit.rule.context.search(text)
             value = next((v for k, v in m.groupdict().items() if k.startswith("entity") and v), None) if m else None
             if value:
+                if ctx.prefix:
+                    value = ctx.prefix.format_map({k: (v or '').lower() for k, v in hit.match.groupdict().items()}) + value
                 return value, ctx.entity
     return None, spec.entity
 

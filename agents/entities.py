@@ -129,7 +129,7 @@ def version(value: str) -> str:
     m = re.fullmatch(r"Gemfile specified\s+(\d+(?:\.\d+)*)", value)  # Bundler: the Ruby the Gemfile asks for
     if m:
         return f"ruby-{m.group(1)}"
-    m = re.fullmatch(r"(php|ruby|go|java|dotnet|bundler|poetry|cargo)[-\s'\"(>=<~^]*v?(\d+(?:\.\d+)*)", value, re.I)
+    m = re.fullmatch(r"(php|ruby|go|java|dotnet|bundler|poetry|cargo|pnpm|npm|yarn)[-\s'\"(>=<~^]*v?(\d+(?:\.\d+)*)", value, re.I)
     if m:
         return f"{m.group(1).lower()}-{m.group(2)}"
     return f"python-{value}" if value[:1].isdigit() else value

@@ -32,6 +32,7 @@ class EntityContext:
     where: str = "before"
     within: int = 6
     entity: str = "raw"
+    prefix: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,9 @@ class EntityContext(_M):
     where: Literal["before", "after", "around"] = "before"
     within: int = Field(6, ge=1, le=10)
     entity: EntityKind = "raw"
+    prefix: str = ""
+    """Put before the captured text; ``{name}`` is a named group of the rule's own match, lowercased (``{tool}-``
+    turns pnpm's "Your pnpm version is incompatible" + "Expected version: ^9.15.6" into ``pnpm-^9.15.6``)."""
 
     @field_validator("pattern")
     @classmethod

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from agents.logsource import MAX_LINE
+
 Progress = Callable[[int], None]
 
 _HS_CACHE: dict[tuple[str, ...], Any] = {}
@@ -55,7 +57,10 @@ def _scan_range(path: Path, anchors: tuple[str, ...], start: int, stop: int,
                 break
             cut = len(data)
             if pos + cut < stop:
-                cut = data.rfind(b"\n") + 1 or cut  # whole lines; a line longer than a block is scanned in pieces
+                cut = data.rfind(b"\n") + 1  # whole lines
+                if not cut:  # a line longer than a block: judged by its head, as the line reader cuts it
+                    pos, newlines = _long_line(fh, db, pos, stop, newlines, seen, found)
+                    continue
             tos: list[int] = []
             db.scan(memoryview(data)[:cut], match_event_handler=_collector(tos))
             end, counted, rfind, find = -1, 0, data.rfind, data.find
@@ -80,6 +85,32 @@ def _scan_range(path: Path, anchors: tuple[str, ...], start: int, stop: int,
             if progress is not None:
                 progress(pos)
     return newlines, found
+
+
+def _long_line(fh: Any, db: Any, pos: int, stop: int, newlines: int, seen: set[bytes],
+               found: list[tuple[int, int, bytes]]) -> tuple[int, int]:
+    """A line that starts at ``pos`` and is longer than a block: its head (what the line reader keeps of it:
+    MAX_LINE characters, at most four bytes each) is a candidate when it holds an anchor; the rest is skipped.
+    Returns the offset after the line and the newlines counted so far."""
+    fh.seek(pos)
+    head = fh.read(min(4 * MAX_LINE, stop - pos))
+    head = head[:head.find(b"\n")] if b"\n" in head else head
+    tos: list[int] = []
+    db.scan(head, match_event_handler=_collector(tos))
+    if tos and head not in seen:
+        seen.add(head)
+        found.append((newlines, pos, head))
+    at = pos
+    while at < stop:
+        fh.seek(at)
+        chunk = fh.read(min(BLOCK, stop - at))
+        if not chunk:
+            break
+        nl = chunk.find(b"\n")
+        if nl >= 0:
+            return at + nl + 1, newlines + 1
+        at += len(chunk)
+    return stop, newlines
 
 
 def _collector(into: list[int]) -> Callable[..., None]:

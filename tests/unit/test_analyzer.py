@@ -304,3 +304,19 @@ def test_an_engine_warning_does_not_outrank_the_real_failure() -> None:
     assert analyze(io.BytesIO(log), BOOK).category == "port_binding"
     strict = b"npm error code EBADENGINE\nnpm error engine Unsupported engine\nnpm error notsup Not compatible with your version of node/npm\n"
     assert analyze(io.BytesIO(strict), BOOK).category == "runtime_version"
+
+
+@pytest.mark.parametrize(("log", "entity"), [
+    ("   ERR_PNPM_UNSUPPORTED_ENGINE  Unsupported environment (bad pnpm and/or Node.js version)\n\n"
+     "  Your Node version is incompatible with \"/x/pnpm/10.13.1\".\n\n  Expected version: >=18.12\n  Got: v16.20.2\n", "node-18.12"),
+    (" ERR_PNPM_UNSUPPORTED_ENGINE  Unsupported environment (bad pnpm and/or Node.js version)\n\n"
+     "Your pnpm version is incompatible with \"/tmp/repo\".\n\nExpected version: ^9.15.6\nGot: 9.15.4\n", "pnpm-9.15.6"),
+])
+def test_pnpm_engine_checks_name_the_version_the_next_lines_expect(log: str, entity: str) -> None:
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == ("runtime_version", entity)
+
+
+def test_lower_case_cannot_allocate_memory_is_out_of_memory() -> None:
+    line = "sandbox: namespace creation reexec command failed: fork/exec /proc/self/exe: cannot allocate memory\n"
+    assert analyze(line, BOOK).category == "out_of_memory"

@@ -66,3 +66,24 @@ def test_scanner_choice_follows_the_environment(monkeypatch: pytest.MonkeyPatch)
     assert fastscan.scanner() == "python"
     monkeypatch.setenv("SWARM_SCANNER", "grep")
     assert fastscan.scanner() == "grep"
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "grep"])
+def test_a_line_longer_than_a_block_is_judged_by_its_head_as_the_line_reader_keeps_it(
+        engine: str, small_blocks: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if engine == "hyperscan":
+        pytest.importorskip("hyperscan")
+    monkeypatch.setenv("SWARM_SCANNER", engine)
+    from agents.logsource import MAX_LINE
+
+    cases = {
+        "cause at the head": "ModuleNotFoundError: No module named 'yaml' " + "x" * 20_000 + "\nnext line\n",
+        "cause past the cut": "y" * (MAX_LINE + 10) + " ModuleNotFoundError: No module named 'yaml'\nnext line\n",
+        "cause on the line after": "z" * 5_000 + "\nModuleNotFoundError: No module named 'yaml'\n",
+    }
+    for name, text in cases.items():
+        path = tmp_path / "long.log"
+        path.write_text(text)
+        fast = analyze_path(path, BOOK, force_fast=True)
+        slow = analyze(text, BOOK)
+        assert (fast.category, fast.entity, fast.root_line) == (slow.category, slow.entity, slow.root_line), name
