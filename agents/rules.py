@@ -213,6 +213,19 @@ def _validated(fixes_path: Path, aliases_path: Path, safety_path: Path) -> dict[
     return {"fixes": fixes.model_dump(), "aliases": aliases.model_dump(), "safety": safety.model_dump()}
 
 
+KEEP_CACHED = 8
+"""Cache entries kept: several checkouts (or swarm versions) may share the cache folder; older table bytes go."""
+
+
+def _prune(entry: Path) -> None:
+    try:
+        others = sorted((p for p in entry.parent.glob("rulebook-*.json") if p != entry), key=lambda p: p.stat().st_mtime)
+        for old in others[: max(0, len(others) - (KEEP_CACHED - 1))]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # another start pruned it first, or the folder is read-only: nothing is lost
+
+
 def load_rulebook(prompts_dir: Path | None = None, full: bool = False) -> RuleBook:
     """The tables, validated. Tables whose exact bytes validated before come from the cache; ``full`` reads and
     validates everything regardless (``fixes check``, ``doctor``)."""
@@ -232,6 +245,7 @@ def load_rulebook(prompts_dir: Path | None = None, full: bool = False) -> RuleBo
             tmp = entry.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps(normal), encoding="utf-8")
             tmp.replace(entry)
+            _prune(entry)
         except (OSError, TypeError, ValueError):
             pass  # no writable cache (or a table with values JSON cannot hold): every start validates everything
     return _book(normal)

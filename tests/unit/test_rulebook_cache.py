@@ -97,3 +97,15 @@ def test_a_cached_start_diagnoses_without_loading_the_state_models(tables: Path,
     second = subprocess.run([sys.executable, "-c", code, str(log)], cwd=root, env=env, capture_output=True, text=True, timeout=120)
     assert "missing_dependency" in second.stdout
     assert second.stderr.strip().splitlines()[-1] == "[]", second.stderr
+
+
+def test_old_cache_entries_are_pruned(tables: Path, tmp_path: Path) -> None:
+    from agents.rules import KEEP_CACHED
+
+    folder = tmp_path / "cache" / "swarm"
+    folder.mkdir(parents=True)
+    for i in range(KEEP_CACHED + 5):
+        (folder / f"rulebook-old{i:02d}.json").write_text("{}")
+    load_rulebook(tables)
+    kept = entries(tmp_path)
+    assert len(kept) == KEEP_CACHED and any("old" not in p.name for p in kept)
