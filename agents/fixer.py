@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 
 from agents.context import AgentContext
@@ -14,6 +15,29 @@ from memory.models import FailureReport, FixCandidate
 log = logging.getLogger(__name__)
 
 
+class _Lazy(Mapping[str, list[str]]):
+    """The platform's runtimes, asked for the first time a strategy reads them (probing interpreters costs a
+    process per version; most fixes never need it)."""
+
+    def __init__(self, load: Callable[[], dict[str, list[str]]]) -> None:
+        self._load = load
+        self._value: dict[str, list[str]] | None = None
+
+    def _get(self) -> dict[str, list[str]]:
+        if self._value is None:
+            self._value = self._load()
+        return self._value
+
+    def __getitem__(self, key: str) -> list[str]:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
 def propose(
     ctx: AgentContext, report: FailureReport, strategies: list[str], base_sha: str, session_id: str, attempt: int,
     budget: int = 3,
@@ -21,7 +45,7 @@ def propose(
 ) -> tuple[list[FixCandidate], list[str]]:
     """Candidates for the first strategies that apply, and a note for each one that did not."""
     known = registry()
-    runtimes = ctx.platform.runtimes() if hasattr(ctx.platform, "runtimes") else {}
+    runtimes = _Lazy(ctx.platform.runtimes if hasattr(ctx.platform, "runtimes") else dict)  # probed only if a strategy asks
     tools = Tools(ctx.workspace, runtimes, dict(ctx.rules.python_aliases), attempt=attempt, llm=ctx.llm)
     candidates: list[FixCandidate] = []
     notes: list[str] = []

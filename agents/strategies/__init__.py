@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ class Tools:
     """What a strategy may use besides the files of its checkout."""
 
     ws: Workspace
-    runtimes: dict[str, list[str]] = field(default_factory=dict)
+    runtimes: Mapping[str, list[str]] = field(default_factory=dict)
     """Language → versions the platform can run (e.g. {"python": ["3.11.7", "3.12.1"]})."""
     aliases: dict[str, str] = field(default_factory=dict)
     """Python import name → distribution name (prompts/package_aliases.yaml)."""

@@ -10,6 +10,7 @@ keeps serving until the new one passes. ``close()`` stops every process this pla
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,21 +183,8 @@ class LocalPlatform:
     def runtimes(self) -> dict[str, list[str]]:
         """The interpreters a build here can use: ``pythonX.Y`` on PATH that really run, and node."""
         if self._runtimes is None:
-            found: dict[str, list[str]] = {"python": [], "node": []}
-            for minor in range(6, 20):
-                exe = shutil.which(f"python3.{minor}")
-                if exe:
-                    out = subprocess.run([exe, "--version"], capture_output=True, text=True)
-                    m = re.search(r"(\d+\.\d+\.\d+)", out.stdout + out.stderr)
-                    if out.returncode == 0 and m:
-                        found["python"].append(m.group(1))
-            node = shutil.which("node")
-            if node:
-                out = subprocess.run([node, "--version"], capture_output=True, text=True)
-                if out.returncode == 0:
-                    found["node"].append(out.stdout.strip().lstrip("v"))
-            self._runtimes = found
-        return self._runtimes
+            self._runtimes = _probe_runtimes(os.environ.get("PATH", ""))
+        return {k: list(v) for k, v in self._runtimes.items()}
 
     def close(self) -> None:
         """Stop every process this platform started (workers and web processes)."""
@@ -226,3 +215,23 @@ def _tail(path: Path) -> str:
 def _pythonpath() -> str:
     root = str(Path(__file__).resolve().parents[2])
     return os.pathsep.join(p for p in [root, os.environ.get("PYTHONPATH", "")] if p)
+
+
+@functools.lru_cache(maxsize=4)
+def _probe_runtimes(path: str) -> dict[str, list[str]]:
+    """``pythonX.Y`` on ``path`` that really run, and node: every candidate asked at once (a version manager's shim
+    for a version it lacks takes a fraction of a second to say so), once per process and PATH."""
+    names = [f"python3.{minor}" for minor in range(6, 20)] + ["node"]
+    exes = [(name, shutil.which(name, path=path)) for name in names]
+
+    def version(exe: str) -> str | None:
+        try:
+            out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=20)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        m = re.search(r"(\d+\.\d+\.\d+)", out.stdout + out.stderr)
+        return m.group(1) if out.returncode == 0 and m else None
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        found = list(pool.map(lambda pair: (pair[0], version(pair[1]) if pair[1] else None), exes))
+    return {"python": [v for n, v in found if v and n != "node"], "node": [v for n, v in found if v and n == "node"]}

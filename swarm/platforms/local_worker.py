@@ -146,10 +146,12 @@ class Worker:
             return
         if eco == "node":
             pkg = json.loads((self.src / "package.json").read_text())
-            if (self.src / "package-lock.json").is_file() or (self.src / "npm-shrinkwrap.json").is_file():
-                self.run(["npm", "ci", "--no-audit", "--no-fund"], env)
-            else:
-                self.run(["npm", "install", "--no-audit", "--no-fund"], env)
+            locked = (self.src / "package-lock.json").is_file() or (self.src / "npm-shrinkwrap.json").is_file()
+            key = node_key(self.src) if locked and not self.cfg.get("build_timeout_s") else None
+            if key is None or not self.reuse_node_modules(key):
+                self.run(["npm", "ci", "--no-audit", "--no-fund"] if locked else ["npm", "install", "--no-audit", "--no-fund"], env)
+                if key is not None:
+                    self.keep_node_modules(key)
             if "build" in pkg.get("scripts", {}):
                 self.run(["npm", "run", "build"], env)
             return
@@ -194,6 +196,47 @@ class Worker:
         elif venv.is_dir():
             shutil.rmtree(venv)
         venv.symlink_to(target, target_is_directory=True)
+
+    def _node_cache(self, key: str) -> Path:
+        return (Path(self.cfg["env_cache"]) if self.cfg.get("env_cache") else env_cache()) / f"node-{key}"
+
+    def reuse_node_modules(self, key: str) -> bool:
+        """``npm ci`` of a lockfile already installed here (by the platform or the validator): the installed tree is
+        linked in (hard links; npm ci would delete and rebuild the same files). False when there is none."""
+        cached = self._node_cache(key)
+        if not (cached / ".swarm-complete").is_file():
+            return False
+        target = self.src / "node_modules"
+        shutil.rmtree(target, ignore_errors=True)
+        done = subprocess.run(["cp", "-al", str(cached / "node_modules"), str(target)], capture_output=True)
+        if done.returncode != 0:
+            shutil.rmtree(target, ignore_errors=True)
+            return False
+        self.say(f"reusing the node_modules already installed for this lockfile (env node-{key[:12]})")
+        os.utime(cached / ".swarm-complete")
+        return True
+
+    def keep_node_modules(self, key: str) -> None:
+        """Keep this build's installed tree for the next build of the same lockfile (best effort)."""
+        cached = self._node_cache(key)
+        tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+        try:
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.mkdir(parents=True)
+            if not (self.src / "node_modules").is_dir():
+                (tmp / "node_modules").mkdir()  # nothing to install: npm made no folder
+            elif subprocess.run(["cp", "-al", str(self.src / "node_modules"), str(tmp / "node_modules")],
+                                capture_output=True).returncode != 0:
+                return
+            (tmp / ".swarm-complete").write_text("ok\n")
+            if not (cached / ".swarm-complete").is_file():
+                shutil.rmtree(cached, ignore_errors=True)
+                tmp.rename(cached)
+                prune_envs(cached.parent, keep=cached)
+        except OSError:
+            pass
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
     def start_command(self) -> str:
         if self.cfg.get("start_command"):
@@ -319,6 +362,27 @@ def env_key(src: Path, python: str) -> str | None:
                 todo.append(str(Path(name).parent / m.group(1)))
             elif line and not line.startswith("#") and UNSHAREABLE.search(line):
                 return None
+    return digest.hexdigest()[:40]
+
+
+def node_key(src: Path) -> str | None:
+    """What ``npm ci`` installs from ``src`` depends on: node's version, package.json, the lockfile and any .npmrc.
+    None when node is missing or a dependency points into the tree (``file:``/``link:``) or at a VCS."""
+    node = shutil.which("node")
+    if node is None:
+        return None
+    try:
+        version = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=20).stdout.strip()
+        digest = hashlib.sha256(f"{os.path.realpath(node)} {version}\n".encode())
+        for name in ("package.json", "package-lock.json", "npm-shrinkwrap.json", ".npmrc"):
+            path = src / name
+            if path.is_file():
+                data = path.read_bytes()
+                if name == "package.json" and re.search(rb'"(?:file|link|git\+[a-z]+|git|github):', data):
+                    return None
+                digest.update(name.encode() + b"\n" + data)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
     return digest.hexdigest()[:40]
 
 

@@ -94,3 +94,31 @@ def test_the_platforms_builds_and_the_sandbox_share_the_cache_swarm_was_told_to_
         assert "reusing the environment" in checks[0].output
     finally:
         platform.close()
+
+
+def node_build(tmp_path: Path, name: str, lock_extra: str = "") -> str:
+    """A real `npm ci` of a lockfile with no dependencies (nothing to download), then the same again."""
+    import json
+    import shutil
+
+    if shutil.which("npm") is None:
+        pytest.skip("npm is not installed")
+    src = tmp_path / name / "src"
+    src.mkdir(parents=True)
+    pkg = {"name": "app" + lock_extra, "version": "1.0.0", "private": True}
+    (src / "package.json").write_text(json.dumps(pkg))
+    (src / "package-lock.json").write_text(json.dumps({"name": pkg["name"], "version": "1.0.0", "lockfileVersion": 3,
+                                                       "requires": True, "packages": {"": {"name": pkg["name"], "version": "1.0.0"}}}))
+    worker = Worker(tmp_path / name, {"env": {}}, src=src)
+    worker.build({**worker.environment(), "npm_config_cache": str(tmp_path / "npm-cache")})
+    return (tmp_path / name / "build.log").read_text()
+
+
+def test_the_same_lockfile_reuses_the_installed_node_modules(tmp_path: Path) -> None:
+    first = node_build(tmp_path, "a")
+    assert "npm ci" in first and "reusing" not in first
+    second = node_build(tmp_path, "b")
+    assert "reusing the node_modules already installed" in second and "npm ci" not in second
+    assert (tmp_path / "b" / "src" / "node_modules").is_dir()
+    other = node_build(tmp_path, "c", lock_extra="-other")  # another lockfile: installed for itself
+    assert "npm ci" in other and "reusing" not in other
