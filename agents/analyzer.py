@@ -221,6 +221,15 @@ def _ci_project_names(lines: list[tuple[int, str]]) -> set[str]:
     return names
 
 
+_SERVED = re.compile(r"\b(?:gunicorn|uvicorn|hypercorn|daphne|waitress-serve)\b[^\n]*?\s(?P<m>[A-Za-z_][\w.]*):[A-Za-z_]\w*(?:\(\))?(?:\s|$)")
+
+
+def _served_modules(lines: list[tuple[int, str]]) -> set[str]:
+    """The modules a server command in the log was told to load (``gunicorn myproj.wsgi:app`` → ``myproj.wsgi``):
+    when one of them is the missing module, the start command names a module that is not there."""
+    return {m.group("m") for _, text in lines for m in _SERVED.finditer(text)}
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnosis:
     """What the engine found, as plain data: :meth:`report` makes it the graph's FailureReport. The CLI's
@@ -306,6 +315,9 @@ def diagnose_numbered(
     if raw:
         override, entity = normalise_entity(kind, raw, book, local, list(repo_files))
         category = override or category
+        if kind == "python_module" and forced is None and raw in _served_modules(before + [(best.lineno, best.text)] + after):
+            category, entity = "start_command", raw
+            reason = f"; the server was told to load {raw}, which is not there: the start command is wrong"
     category = forced or category
     others = sorted((c for c in seen if c != spec.category), key=lambda c: -seen[c])
     confidence = spec.confidence

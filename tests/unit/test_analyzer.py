@@ -320,3 +320,25 @@ def test_pnpm_engine_checks_name_the_version_the_next_lines_expect(log: str, ent
 def test_lower_case_cannot_allocate_memory_is_out_of_memory() -> None:
     line = "sandbox: namespace creation reexec command failed: fork/exec /proc/self/exe: cannot allocate memory\n"
     assert analyze(line, BOOK).category == "out_of_memory"
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    ("Error [ERR_REQUIRE_ESM]: require() of ES Module /var/task/node_modules/node-fetch/src/index.js from "
+     "/var/task/functions/index.js not supported.\n", "dependency_conflict", "node-fetch"),
+    ("Error [ERR_REQUIRE_ESM]: require() of ES Module /app/node_modules/@scope/pkg/dist/index.mjs not supported.\n",
+     "dependency_conflict", "@scope/pkg"),
+    ("ImproperlyConfigured: Requested setting USE_I18N, but settings are not configured.\nYou must either define the "
+     "environment variable DJANGO_SETTINGS_MODULE or call\nsettings.configure() before accessing settings.\n",
+     "missing_env_var", "DJANGO_SETTINGS_MODULE"),
+])
+def test_esm_and_django_settings_wordings(log: str, category: str, entity: str) -> None:
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == (category, entity)
+
+
+def test_a_module_the_server_was_told_to_load_is_a_start_command_problem_not_a_package() -> None:
+    told = "$ gunicorn -b :8890 -w 1 myproj.cli:create_app\nModuleNotFoundError: No module named 'myproj.cli'\n"
+    r = analyze(told, BOOK)
+    assert (r.category, r.entity) == ("start_command", "myproj.cli") and "told to load" in r.summary
+    other = "$ gunicorn -b :8890 app:app\nModuleNotFoundError: No module named 'flask'\n"  # a real missing package
+    assert analyze(other, BOOK).category == "missing_dependency"
