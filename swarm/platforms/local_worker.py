@@ -156,9 +156,12 @@ class Worker:
                 self.run(["npm", "run", "build"], env)
             return
         python = self.python_for_runtime()
-        # a build under a time limit (the build_timeout fault) must really install; so must one whose environment depends
-        # on more than the interpreter and the requirement files (an editable or local install, a VCS pin)
-        key = None if self.cfg.get("build_timeout_s") else env_key(self.src, python)
+        # one whose environment depends on more than the interpreter and the requirement files (an editable or local
+        # install, a VCS pin) really installs; so does a build under a time limit (the build_timeout fault) unless the
+        # shared environment's own install is on record as fitting in that limit
+        key = env_key(self.src, python)
+        if key is not None and not self.fits_limit(key):
+            key = None
         if key is None:
             self.run([python, "-m", "venv", ".venv"], env)
             if (self.src / "requirements.txt").is_file():
@@ -166,12 +169,30 @@ class Worker:
             return
         self.shared_env(python, key, env)
 
+    def _env_root(self) -> Path:
+        return Path(self.cfg["env_cache"]) if self.cfg.get("env_cache") else env_cache()
+
+    def fits_limit(self, key: str) -> bool:
+        """Whether a build may use the shared environment ``key`` under this build's time limit: always without a
+        limit; with one, when the environment is not built yet (it is then built under the limit) or its install is on
+        record as taking no longer than the limit (an environment built without a limit, or by an older swarm, is
+        not: reusing it would hide a build that overruns)."""
+        limit = self.cfg.get("build_timeout_s")
+        done = self._env_root() / key / ".swarm-complete"
+        if not limit or not done.is_file():
+            return True
+        try:
+            took = float(done.read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            return False
+        return took <= float(limit)
+
     def shared_env(self, python: str, key: str, env: dict[str, str]) -> None:
         """One environment per interpreter and dependency set, shared by the platform's builds and the validator's:
         a build whose dependencies did not change reuses it instead of installing again. Built in place under a
         per-key lock (a venv's scripts name their own path, so it cannot be built elsewhere and moved) and marked
         complete only when the install succeeded; a failed or killed build leaves nothing that is reused."""
-        root = Path(self.cfg["env_cache"]) if self.cfg.get("env_cache") else env_cache()
+        root = self._env_root()
         target = root / key
         root.mkdir(parents=True, exist_ok=True)
         with open(root / f"{key}.lock", "a+") as lock:
@@ -182,11 +203,13 @@ class Worker:
                     os.utime(target / ".swarm-complete")
                 else:
                     shutil.rmtree(target, ignore_errors=True)
+                    began = time.monotonic()
                     self.run([python, "-m", "venv", str(target)], env)
                     if (self.src / "requirements.txt").is_file():
                         self.run([str(target / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check",
                                   "-r", "requirements.txt"], env)
-                    (target / ".swarm-complete").write_text("ok\n")
+                    # "ok <seconds the install took>": a later build under a time limit reuses it only if that fits
+                    (target / ".swarm-complete").write_text(f"ok {time.monotonic() - began:.1f}\n")
                     prune_envs(root, keep=target)
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
@@ -198,7 +221,7 @@ class Worker:
         venv.symlink_to(target, target_is_directory=True)
 
     def _node_cache(self, key: str) -> Path:
-        return (Path(self.cfg["env_cache"]) if self.cfg.get("env_cache") else env_cache()) / f"node-{key}"
+        return self._env_root() / f"node-{key}"
 
     def reuse_node_modules(self, key: str) -> bool:
         """``npm ci`` of a lockfile already installed here (by the platform or the validator): the installed tree is

@@ -53,10 +53,16 @@ def test_what_a_shared_environment_cannot_stand_for_is_built_apart(tmp_path: Pat
     assert env_key(src, py) is None
 
 
-def test_a_build_under_a_time_limit_really_installs(tmp_path: Path) -> None:
+def test_a_build_under_a_time_limit_reuses_only_an_install_on_record_as_fitting_it(tmp_path: Path) -> None:
     build(tmp_path, "a", "# nothing\n")
-    log = build(tmp_path, "b", "# nothing\n", build_timeout_s=300)
+    [done] = list((tmp_path / "envs").glob("*/.swarm-complete"))
+    took = float(done.read_text().split()[1])  # the install's own seconds are on record
+    assert "reusing" in build(tmp_path, "b", "# nothing\n", build_timeout_s=300)
+    done.write_text(f"ok {took + 400}\n")  # an install slower than the limit: a build under it must really install
+    log = build(tmp_path, "c", "# nothing\n", build_timeout_s=300)
     assert "reusing" not in log and "-m venv" in log
+    done.write_text("ok\n")  # no time on record (an older swarm): not trusted under a limit either
+    assert "reusing" not in build(tmp_path, "d", "# nothing\n", build_timeout_s=300)
 
 
 def test_the_platforms_builds_and_the_sandbox_share_the_cache_swarm_was_told_to_use(tmp_path: Path) -> None:
