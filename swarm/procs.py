@@ -54,18 +54,44 @@ def kill_group(pid: int, grace: float = 3.0) -> None:
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
         try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return
-        try:
             os.waitpid(pid, os.WNOHANG)
         except ChildProcessError:
             pass
+        if not group_alive(pgid):
+            return
         time.sleep(0.05)
     try:
         os.killpg(pgid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+
+
+def group_alive(pgid: int) -> bool:
+    """Whether a process of group ``pgid`` still runs. A member that has exited but was orphaned stays a zombie until
+    init reaps it (some container inits take seconds): it no longer runs, so it does not count."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        entries = os.scandir("/proc")
+    except OSError:
+        return True  # no /proc to tell a zombie from a live process: the group counts as running
+    with entries:
+        for entry in entries:
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                    stat = fh.read()
+            except OSError:
+                continue
+            fields = stat[stat.rfind(b")") + 2:].split()  # after "pid (comm) ": state ppid pgrp ...
+            if len(fields) > 2 and int(fields[2]) == pgid and fields[0] not in (b"Z", b"X"):
+                return True
+    return False
 
 
 def alive(pid: int) -> bool:

@@ -101,3 +101,21 @@ def test_stale_worktrees_of_dead_sessions_are_pruned_and_live_ones_kept(tmp_path
     assert removed == [str(dead)]
     listed = git(repo, "worktree", "list", "--porcelain")
     assert str(dead) not in listed and str(live) in listed and str(outside) in listed  # the user's own is untouched
+
+
+def test_a_group_whose_processes_all_exited_is_not_alive_even_while_an_orphan_awaits_reaping() -> None:
+    """The inner shell exits first and is orphaned when the outer one ends: a zombie until init reaps it (some
+    container inits take seconds). It no longer runs, so the group is gone; a live member still counts."""
+    import subprocess
+
+    from swarm.procs import group_alive
+
+    live = subprocess.Popen(["sh", "-c", "sleep 30"], start_new_session=True)
+    try:
+        assert group_alive(live.pid)
+    finally:
+        live.kill()
+        live.wait()
+    proc = subprocess.Popen(["sh", "-c", "sh -c 'exit 0' & sleep 0.2"], start_new_session=True)
+    proc.wait()  # the inner shell exited long before (it ran `exit 0`, the outer one slept 0.2 s): no waiting needed
+    assert not group_alive(proc.pid)
