@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from agents.entities import normalise as normalise_entity
+from agents.entities import python_submodule
 from agents.logsource import clean_line, iter_lines
 from agents.rules import Rule, RuleBook
 
@@ -315,6 +316,10 @@ def diagnose_numbered(
     if raw:
         override, entity = normalise_entity(kind, raw, book, local, list(repo_files))
         category = override or category
+        if (kind == "python_module" and forced is None and category == "missing_dependency" and "." in raw
+                and re.search(rf"No module named ['\"]{re.escape(raw)}['\"]", best.text)):
+            category, entity = python_submodule(
+                raw, book, "\n".join(t for _, t in [*before, (best.lineno, best.text)]))
         if kind == "python_module" and forced is None and raw in _served_modules(before + [(best.lineno, best.text)] + after):
             category, entity = "start_command", raw
             reason = f"; the server was told to load {raw}, which is not there: the start command is wrong"

@@ -82,6 +82,34 @@ def python_module(module: str, book: RuleBook, local_modules: set[str]) -> tuple
     return "missing_dependency", top
 
 
+_NAMESPACE_TOPS = {"google", "azure", "zope", "backports", "jaraco", "sphinxcontrib", "ruamel", "opentelemetry",
+                   "oslo", "mpl_toolkits", "repoze", "flufl", "plone", "collective", "paste"}
+"""Top-level names shared by several distributions (namespace packages): ``google.cloud.storage`` missing is
+a missing distribution even though ``google`` imported."""
+_FRAME = re.compile(r'File "(?P<path>[^"]+)", line \d+|^\s*(?P<path2>\S+\.py):\d+: in ')
+
+
+def python_submodule(module: str, book: RuleBook, text: str) -> tuple[str, str]:
+    """(category, entity) for Python 3's ``No module named 'a.b.c'``: Python imports the parents first, so
+    ``a.b`` imported and only ``c`` is missing. That is not a distribution to add (``a`` is there) unless
+    ``a`` is a namespace shared by several distributions. When ``a`` is an installed package (a
+    site-packages frame) imported from outside it, the installed version lacks a submodule the code
+    expects: a version conflict. Otherwise the project's (or the package's own) import is wrong."""
+    parts = module.split(".")
+    top = parts[0]
+    if top in _NAMESPACE_TOPS:
+        for n in range(len(parts), 1, -1):
+            if ".".join(parts[:n]) in book.python_aliases:
+                return "missing_dependency", book.python_aliases[".".join(parts[:n])]
+        return "missing_dependency", "-".join(parts[:3])
+    frames = [m.group("path") or m.group("path2") for line in text.splitlines() for m in [_FRAME.search(line)] if m]
+    importer = frames[-1].replace("\\", "/") if frames else ""
+    installed = re.search(rf"(?:site|dist)-packages/{re.escape(top)}/", text) is not None
+    if installed and f"/{top}/" not in importer:
+        return "dependency_conflict", book.python_aliases.get(top, top)
+    return "import_error", module
+
+
 _LOCAL_ROOTS = ("src", "lib", "app", "components", "pages", "utils", "server", "client", "config", "dist", "build",
                 "routes", "models", "services", "controllers", "helpers", "modules", "api")
 """First path segments that name the project's own folders (``src/domain/Branch``), not an npm package."""
@@ -112,7 +140,12 @@ def package(spec: str) -> str:
     if spec.startswith("@"):
         scope, _, rest = spec[1:].partition("/")
         return "@" + scope + "/" + re.split(r"@", rest, maxsplit=1)[0]
-    return re.split(r"[=<>!~;\[ @(]", spec, maxsplit=1)[0]
+    name = re.split(r"[=<>!~;\[ @(]", spec, maxsplit=1)[0]
+    return _EXECUTABLE_PACKAGES.get(name, name)
+
+
+_EXECUTABLE_PACKAGES = {"bundle": "bundler"}
+"""Commands whose package has another name (``bundle`` comes with the ``bundler`` gem)."""
 
 
 def version(value: str) -> str:

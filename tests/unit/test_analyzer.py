@@ -342,3 +342,42 @@ def test_a_module_the_server_was_told_to_load_is_a_start_command_problem_not_a_p
     assert (r.category, r.entity) == ("start_command", "myproj.cli") and "told to load" in r.summary
     other = "$ gunicorn -b :8890 app:app\nModuleNotFoundError: No module named 'flask'\n"  # a real missing package
     assert analyze(other, BOOK).category == "missing_dependency"
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    # Python 3 names the first part that is missing: the parents imported, so no distribution is missing
+    ("ModuleNotFoundError: No module named 'shopapp.frontend.forms'\n", "import_error", "shopapp.frontend.forms"),
+    ('Traceback (most recent call last):\n  File "/usr/lib/python3.13/site-packages/tool/utils.py", line 11, in <module>\n'
+     "    from tool.server.models import Snippet\nModuleNotFoundError: No module named 'tool.server.models'\n",
+     "import_error", "tool.server.models"),  # the installed package's own import is broken
+    ("/usr/local/lib/python3.11/site-packages/werkzeug/wrappers.py:9: DeprecationWarning: x is deprecated\n"
+     'Traceback (most recent call last):\n  File "/app/web.py", line 3, in <module>\n    from werkzeug.contrib.fixers import X\n'
+     "ModuleNotFoundError: No module named 'werkzeug.contrib'\n", "dependency_conflict", "Werkzeug"),
+    ("ModuleNotFoundError: No module named 'google.cloud.storage'\n", "missing_dependency", "google-cloud-storage"),
+    ("ModuleNotFoundError: No module named 'google.protobuf'\n", "missing_dependency", "protobuf"),
+    ("ImportError: No module named psycopg2.extensions\n", "missing_dependency", "psycopg2-binary"),  # Python 2: no quotes
+])
+def test_a_dotted_module_names_the_missing_part_not_a_missing_distribution(log: str, category: str, entity: str) -> None:
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == (category, entity)
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    ("Redis connection to 127.0.0.1:6379 failed - connect ECONNREFUSED\n", "database_connection", None),
+    ("npm ERR! enoent ENOENT: no such file or directory, open 'package.json'\n", "config_error", "package.json"),
+    ("monkeytype/tracing.py:81:31: error: Incompatible types in assignment\nFound 1 error in 1 file (checked 14 source files)\n",
+     "type_error", "monkeytype/tracing.py"),
+    ("src/app/core.py:12: error: invalid syntax\n", "syntax_error", "src/app/core.py"),
+    ("Error: bash: bundle: command not found.\n", "missing_dependency", "bundler"),
+    ("       env: bundle: No such file or directory\n", "missing_dependency", "bundler"),
+    ("Gradle build daemon has been stopped: since the JVM garbage collector is thrashing\n", "out_of_memory", None),
+    ('  File "app.py", line 557, in run_app\n    app.run(host="0.0.0.0", port=5000)\n'
+     "OSError: [Errno 98] Address already in use\n", "port_conflict", "5000"),
+    ('#9 147.6   File "/usr/local/lib/python3.10/site-packages/pip/_vendor/urllib3/response.py", line 438, in _error_catcher\n',
+     "network_transient", None),
+])
+def test_batch_twelve_wordings(log: str, category: str, entity: str | None) -> None:
+    r = analyze(log, BOOK)
+    assert r.category == category
+    if entity is not None:
+        assert r.entity == entity
