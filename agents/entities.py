@@ -159,6 +159,12 @@ def version(value: str) -> str:
     m = re.match(r"node\b\D*?(\d+(?:\.\d+)*)", value, re.I)  # 'node" is incompatible ... Expected version ">=16.14.0'
     if m:
         return f"node-{m.group(1)}"
+    m = re.fullmatch(r"(?:class file|major\.minor) version (\d+)(?:\.\d+)?", value)  # the JVM's class-file version
+    if m and int(m.group(1)) >= 45:
+        return f"java-{int(m.group(1)) - 44}"  # 52 → Java 8, 61 → Java 17
+    m = re.fullmatch(r"(?:Java SE|(?:target|source) release:?)\s*(?:1\.)?(\d+)", value)  # Gradle's / javac's target
+    if m:
+        return f"java-{m.group(1)}"
     m = re.fullmatch(r"Gemfile specified\s+(\d+(?:\.\d+)*)", value)  # Bundler: the Ruby the Gemfile asks for
     if m:
         return f"ruby-{m.group(1)}"

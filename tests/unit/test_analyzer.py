@@ -381,3 +381,39 @@ def test_batch_twelve_wordings(log: str, category: str, entity: str | None) -> N
     assert r.category == category
     if entity is not None:
         assert r.entity == entity
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    ("    - The requested PHP extension ext-mbstring * is missing from your system.\n", "missing_dependency", "ext-mbstring"),
+    ("  - slim/slim 2.3.2 requires ext-mcrypt * -> the requested PHP extension mcrypt is missing from your system.\n",
+     "missing_dependency", "ext-mcrypt"),
+    ("#5 4.051   unable to execute 'gcc': No such file or directory\n#5 4.051   error: command 'gcc' failed with exit status 1\n",
+     "missing_dependency", "gcc"),
+    ("  error: command 'x86_64-linux-gnu-gcc' failed: No such file or directory\n", "missing_dependency", "gcc"),
+    ("    No working compiler found, or bogus compiler options passed to\n", "missing_dependency", "gcc"),
+    ("Exception in thread \"main\" java.lang.UnsupportedClassVersionError: a/B has been compiled by a more recent version of "
+     "the Java Runtime (class file version 65.0), this version of the Java Runtime only recognizes class file versions up to 55.0\n",
+     "runtime_version", "java-21"),
+    ("Caused by: java.lang.UnsupportedClassVersionError: org/x/Init : Unsupported major.minor version 52.0\n", "runtime_version", "java-8"),
+    ("       > Could not target platform: 'Java SE 11' using tool chain: 'JDK 8 (1.8)'.\n", "runtime_version", "java-11"),
+    (" !!    The requested file (go.linux-amd64.tar.gz) is unknown to the buildpack!\n", "runtime_version", None),
+    ("-----> Fetching go1.10.5.linux-amd64.tar.gz...\ngzip: stdin: not in gzip format\ntar: Child returned status 1\n",
+     "network_transient", None),
+    (" !     Push rejected, no Cedar-supported app detected\n", "config_error", None),
+    ("ERROR: (gcloud.run.deploy) Cloud Run error: Container failed to start. Failed to start and then listen on the port defined by the\n"
+     "PORT environment variable. Logs for this revision might contain more information.\n", "port_binding", "PORT"),
+])
+def test_batch_thirteen_wordings(log: str, category: str, entity: str | None) -> None:
+    r = analyze(log, BOOK)
+    assert r.category == category
+    if entity is not None:
+        assert r.entity == entity
+
+
+def test_an_exception_in_the_start_logs_outranks_the_platform_port_timeout() -> None:
+    timeout = ("ERROR: (gcloud.run.deploy) Revision 'x' is not ready and cannot serve traffic. The user-provided container "
+               "failed to start and listen on the port defined provided by the PORT=8080 environment variable.\n")
+    assert (analyze(timeout, BOOK).category, analyze(timeout, BOOK).entity) == ("port_binding", "PORT")
+    crashed = timeout + "\nDEFAULT 2025-04-14T12:06:23Z ValueError: Unsupported region for Vertex AI\n"
+    r = analyze(crashed, BOOK)
+    assert r.category == "runtime_error" and "raising an exception" in r.summary
