@@ -18,13 +18,15 @@ _CI_ROOTS = [
     re.compile(r"^/opt/buildhome/repo/"),
     re.compile(r"^/opt/build/repo/"),
     re.compile(r"^/opt/render/project/src/"),
+    re.compile(r"^(?:[A-Za-z]:)?/(?:[^/]+/)*?(?:jenkins|Jenkins_Slave|jenkins-agent)/(?:[^/]+/)*?workspace/[^/]+/"),
     re.compile(r"^/workspace/"),
     re.compile(r"^/app/"),
     re.compile(r"^/usr/src/app/"),
     re.compile(r"^/srv/app/"),
     re.compile(r"^/code/"),
     re.compile(r"^/tmp/build_[0-9a-f]+/"),
-    re.compile(r"^/(?:tmp|var/tmp)/[^/]+/(?:src/)?"),
+    re.compile(r"^/(?:tmp|var/tmp)/[^/]+/(?:src/(?!(?:main|test)/))?"),
+    re.compile(r"^/root/[^/.][^/]*/"),  # a clone in a container's home
 ]
 _HOME = re.compile(r"^(?:/home|/Users)/[^/]+/(.*)$")
 _CONTAINERS = {"code", "src", "projects", "project", "work", "dev", "git", "repos", "repo", "documents",
@@ -40,7 +42,9 @@ _STDLIB_ONLY = {"_ctypes", "_sqlite3", "_ssl", "_tkinter", "_bz2", "_lzma", "dis
 def repo_path(path: str, repo_files: Iterable[str] = ()) -> str:
     """A path as it is inside the repository: CI prefixes stripped, or matched against the repo's files."""
     path = path.strip().strip("'\"")
-    path = re.sub(r"^\./", "", path)
+    path = re.sub(r"^(?:\.\.?/)+", "", path)  # ../svg/table.go from a sibling package: the path from the module root
+    if re.match(r"^(?:[A-Za-z]:)?\\", path) or "\\" in path and "/" not in path:
+        path = path.replace("\\", "/")  # a Windows path (\Jenkins_Slave\workspace\...)
     files = list(repo_files)
     if files and path.startswith("/"):
         best = [f for f in files if path.endswith("/" + f)]
@@ -58,6 +62,8 @@ def repo_path(path: str, repo_files: Iterable[str] = ()) -> str:
     if re.fullmatch(r"/[^/]+\.[A-Za-z0-9]+", path):  # /start.sh: a file at a container's root is the app's own
         return path[1:]
     m = _HOME.match(path)
+    if m and re.search(r"/src/(?:main|test)/", path):  # Maven/Gradle's layout: the project starts where src/ does
+        return path[path.index("/src/") + 1:]
     if m:
         parts = [p for p in m.group(1).split("/") if p]
         while len(parts) > 2 and parts[0].lower() in _CONTAINERS:

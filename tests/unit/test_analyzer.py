@@ -417,3 +417,37 @@ def test_an_exception_in_the_start_logs_outranks_the_platform_port_timeout() -> 
     crashed = timeout + "\nDEFAULT 2025-04-14T12:06:23Z ValueError: Unsupported region for Vertex AI\n"
     r = analyze(crashed, BOOK)
     assert r.category == "runtime_error" and "raising an exception" in r.summary
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    ("[ERROR] /home/travis/build/o/app/src/main/java/a/B.java:[307,58] cannot find symbol\n", "type_error", "src/main/java/a/B.java"),
+    (":compileJava/home/travis/build/o/app/src/main/java/a/Loader.java:103: error: no suitable method found for complete(Object)\n",
+     "type_error", "src/main/java/a/Loader.java"),
+    ("[ERROR] \\Jenkins_Slave\\workspace\\Job\\mod-a\\src\\main\\java\\a\\R.java:[107,100] error: cannot find symbol\n",
+     "type_error", "mod-a/src/main/java/a/R.java"),
+    ("/tmp/Essentials/src/test/java/T.java:25: error: incompatible types: int cannot be converted to String\n",
+     "type_error", "src/test/java/T.java"),
+    ("[ERROR] /x/src/main/java/lang/A.java:[3,17] package org.junit does not exist\n", "missing_dependency", "org.junit"),
+    ("[ERROR] /var/lib/jenkins/workspace/App/src/main/java/a/Q.java:[45,49] ';' expected\n", "syntax_error", "src/main/java/a/Q.java"),
+    ("consumer/http.go:170: undefined: body\n", "type_error", "consumer/http.go"),
+    ("error[E0308]: mismatched types\n  --> rgis-renderer/src/systems.rs:15:9\n", "type_error", "rgis-renderer/src/systems.rs"),
+    ("error[E0308]: mismatched types\n   --> /home/pi/.cargo/registry/src/github.com-1ecc6299db9ec823/sysconf-0.3.3/src/page/hugepage.rs:346:23\n",
+     "dependency_conflict", "sysconf"),
+    ("fatal error: boost/smart_ptr/scoped_ptr.hpp: No such file or directory\n", "missing_dependency", "boost/smart_ptr/scoped_ptr.hpp"),
+    ('file_disvar.c:30:10: fatal error: file_disvar.h: No such file or directory\n   30 | #include "file_disvar.h"\n',
+     "import_error", "file_disvar.h"),
+    ("Fatal error compiling: invalid target release: 1.8\n", "runtime_version", "java-8"),
+])
+def test_batch_fourteen_compiled_languages(log: str, category: str, entity: str) -> None:
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == (category, entity)
+
+
+def test_java_8_syntax_refused_by_an_older_compiler_is_a_runtime_version_not_a_typo() -> None:
+    lambda_ = ("[error] D:\\app\\DBResource.java:86: error: illegal start of expression\n"
+               "[error]         if (q!=null) q.forEach(j->{\n")
+    assert analyze(lambda_, BOOK).category == "runtime_version"
+    old_javac = 'java version "1.7.0_151"\njavac 1.7.0_151\nsrc/kx/c.java:1271: error: illegal start of type\n    x\n'
+    assert analyze(old_javac, BOOK).category == "runtime_version"
+    typo = "src/app/Main.java:12: error: ';' expected\n        int x = 1\n"
+    assert (analyze(typo, BOOK).category, analyze(typo, BOOK).entity) == ("syntax_error", "src/app/Main.java")
