@@ -12,6 +12,7 @@ _CI_ROOTS = [
     re.compile(r"^/home/travis/build/[^/]+/[^/]+/"),
     re.compile(r"^/home/runner/work/[^/]+/[^/]+/"),
     re.compile(r"^/github/workspace/"),
+    re.compile(r"^/builds/worker/checkouts/[^/]+/"),  # Taskcluster
     re.compile(r"^/builds/[^/]+/[^/]+/"),
     re.compile(r"^/vercel/path\d+/"),
     re.compile(r"^/vercel/[0-9a-f]{6,}/"),

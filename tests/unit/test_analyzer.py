@@ -451,3 +451,16 @@ def test_java_8_syntax_refused_by_an_older_compiler_is_a_runtime_version_not_a_t
     assert analyze(old_javac, BOOK).category == "runtime_version"
     typo = "src/app/Main.java:12: error: ';' expected\n        int x = 1\n"
     assert (analyze(typo, BOOK).category, analyze(typo, BOOK).entity) == ("syntax_error", "src/app/Main.java")
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    ("e: /builds/worker/checkouts/src/app/src/main/java/o/Settings.kt: (124, 23): Unresolved reference: refresh\n",
+     "type_error", "app/src/main/java/o/Settings.kt"),
+    ("e: /home/a/App/node_modules/@castleio/react-native-castle/android/src/main/java/c/CastleModule.kt: (26, 35): "
+     "Unresolved reference: VERSION_NAME\n", "dependency_conflict", "@castleio/react-native-castle"),
+    (" file:///C:/Users/u/AppData/Local/Pub/Cache/hosted/pub.dev/flutter_line_sdk-2.5.1/android/src/main/kotlin/U.kt:6:9 "
+     "Unresolved reference: BuildConfig\n", "dependency_conflict", "flutter_line_sdk"),
+])
+def test_kotlin_errors_name_the_file_or_the_package_they_belong_to(log: str, category: str, entity: str) -> None:
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == (category, entity)
