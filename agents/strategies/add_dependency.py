@@ -22,15 +22,33 @@ _NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[A-Za-z0-9][A-Za-z0-9._~-]*$")
 _VERSION = re.compile(r"^[A-Za-z0-9_.\-]+ \(([^)]+)\)", re.M)
 
 
+_SYSTEM_TOOLS = {"gcc", "g++", "cc", "c++", "clang", "make", "cmake", "node", "nodejs", "python", "python3", "ruby",
+                 "java", "javac", "go", "git", "bash", "sh", "curl", "wget", "tar", "gzip", "unzip"}
+"""Programs a build needs from the system image, never from PyPI or npm (a package of that name there is at best
+unrelated, at worst a squatter's)."""
+
+
 def add_dependency(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
     name = report.entity
     if not name or not _NAME.match(name):
         raise StrategyDeclined(f"no valid package name in the diagnosis (entity={name!r})")
-    if (tree / "package.json").is_file() and report.ecosystem != "python":
+    if name.lower() in _SYSTEM_TOOLS:
+        raise StrategyDeclined(f"{name} is a program of the build image, not a Python or npm package: "
+                               "install it in the image (apt, the platform's build packages); a person must decide")
+    node, python = (tree / "package.json").is_file(), (tree / "requirements.txt").is_file() or (tree / "pyproject.toml").is_file()
+    ecosystem = report.ecosystem
+    if ecosystem == "docker" or ecosystem == "other" and report.source == "llm":
+        # a build inside an image, or a model that named the package but not its ecosystem: the repository's
+        # manifest says which one (the rules' "other" means Ruby, Go, Java, PHP, C: never PyPI or npm)
+        ecosystem = "node" if node and not python else "python" if python and not node else ecosystem
+    if ecosystem == "node":
+        if not node:
+            raise StrategyDeclined("node failure but the repository has no package.json")
         return _node(name, tree, ws)
-    if report.ecosystem == "node":
-        raise StrategyDeclined("node failure but the repository has no package.json")
-    return _python(name, tree, ws)
+    if ecosystem == "python":
+        return _python(name, tree, ws)
+    raise StrategyDeclined(f"the missing piece belongs to the {ecosystem!r} ecosystem ({name}); this strategy only "
+                           "declares Python and npm packages")
 
 
 def _python(name: str, tree: Path, ws: Tools) -> StrategyResult:

@@ -347,3 +347,19 @@ def test_fix_start_command_finds_django_manage_py(tmp_path: Path) -> None:
                      "app.py": "if __name__ == '__main__':\n    serve_forever()\n"})  # app.py ranks first by name alone
     fix_start_command(FailureReport(category="start_command", entity="manage_old.py"), tmp_path, tools())
     assert (tmp_path / "Procfile").read_text() == "web: python manage.py runserver 0.0.0.0:$PORT\n"
+
+
+@pytest.mark.parametrize(("entity", "ecosystem", "source"), [
+    ("gcc", "python", "rules"),          # a compiler the image lacks is never a PyPI package
+    ("make", "node", "llm"),
+    ("org.junit", "other", "rules"),     # a Java package: not for requirements.txt
+    ("ext-mbstring", "other", "rules"),  # a PHP extension
+])
+def test_add_dependency_declines_what_is_not_a_python_or_npm_package(tmp_path: Path, entity: str, ecosystem: str,
+                                                                      source: str) -> None:
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    (tmp_path / "package.json").write_text('{"name": "a", "dependencies": {}}\n')
+    report = FailureReport(category="missing_dependency", entity=entity, ecosystem=ecosystem, source=source)
+    with pytest.raises(StrategyDeclined):
+        add_dependency(report, tmp_path, tools({"": (0, "x (1.0)")}))  # the registry would say yes to anything
+    assert (tmp_path / "requirements.txt").read_text() == "flask\n"
