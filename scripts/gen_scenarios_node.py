@@ -137,6 +137,10 @@ def node_port(arch: NodeArchetype, rng: random.Random) -> list[Scenario]:
                                                         port="settings.port", host="settings.host")),
                            "settings.js": f"module.exports = {{ port: {fixed}, host: '0.0.0.0', cache: {{ port: 6379 }} }};\n"},
                           ["settings.js"]),
+        "json-config-file": ({**node_files(arch, render_js(arch, top=f"const config = require('{'../' if arch.build else './'}config.json');",
+                                                           port="config.server.port", host="'0.0.0.0'")),
+                              "config.json": json.dumps({"server": {"port": fixed}, "name": arch.name}) + "\n"},
+                             [arch.file]),
     }
     if arch.name == "fastify":
         variants["options-object"] = (node_files(arch, render_js(arch, top=f"const listenOptions = {{ port: {fixed}, host: '127.0.0.1' }};",

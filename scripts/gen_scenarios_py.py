@@ -275,13 +275,20 @@ def py_port(arch: PyArchetype, rng: random.Random) -> list[Scenario]:
                                                + serve.format(host="args.host", port="args.port")),
             "other-env-variable": render_py(arch, port=f'int(os.environ.get("APP_PORT", "{fixed}"))'),
             "string-constant": render_py(arch, top=f'DEFAULT_PORT = "{fixed}"', port="int(DEFAULT_PORT)"),
+            "settings-object": render_py(arch, top=f'class Settings:\n    host = "0.0.0.0"\n    port = {fixed}\n\n\nSETTINGS = Settings()',
+                                         port="SETTINGS.port", host="SETTINGS.host"),
         }
+        json_config = render_py(arch, top="import json as _json\nimport os.path as _path\n\n"
+                                          "CONFIG = _json.load(open(_path.join(_path.dirname(_path.abspath(__file__)), \"config.json\")))",
+                                port='CONFIG["port"]', host='CONFIG["host"]')
         if arch.name == "flask":
             variants["click-default"] = render_py(arch, top="import click", main=(
                 f"@click.command()\n@click.option(\"--port\", default={fixed})\ndef main(port):\n    "
                 + serve.format(host=HEALTHY_HOST, port="port") + f"\n\n\n{guard}main()"))
         for variant, source in variants.items():
             out.append((variant, py_files(arch, source), [arch.file]))
+        out.append(("json-config-file", {**py_files(arch, json_config), "config.json": f'{{"host": "0.0.0.0", "port": {fixed}}}\n'},
+                    [arch.file]))
     if arch.name in ("flask", "fastapi", "django"):
         source = render_py(arch, main="") if arch.code_port else render_py(arch)
         command = {"flask": f"gunicorn app:app --bind 127.0.0.1:{fixed} --workers 1",

@@ -43,6 +43,14 @@ def _host_literal(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and node.value in LOCAL_HOSTS
 
 
+_APP_NAMES = {"app", "application", "api", "server", "uvicorn", "waitress", "socketio", "web", "hypercorn"}
+
+
+def _receiver(node: ast.Call) -> str:
+    f = node.func
+    return f.value.id if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) else ""
+
+
 def _call_name(node: ast.Call) -> str:
     f = node.func
     return f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
@@ -118,28 +126,54 @@ def _env_key(node: ast.AST) -> str | None:
     return None
 
 
-def python_edits(source: str) -> list[Edit]:
-    """Edits that make ``source`` listen on $PORT and 0.0.0.0, following where the values come from."""
+def python_edits(source: str, loopback: bool = False) -> list[Edit]:
+    """Edits that make ``source`` listen on $PORT and 0.0.0.0, following where the values come from.
+
+    Where a server call's port comes from data the code does not spell out (``CONFIG["port"]`` read from a JSON
+    file, ``settings.port`` of an object), the call itself reads ``$PORT`` first; when the platform saw the app
+    listen on a loopback address (``loopback``), a host that comes from such data is replaced at the call too."""
     tree = ast.parse(source)
     scope = _Scope(tree)
     edits: list[Edit] = []
+    sinks: list[tuple[str, ast.AST]] = []  # ("port" | "host", the argument of a listening call)
 
-    def port(node: ast.AST) -> None:
+    def port(node: ast.AST) -> bool:
+        """Edit where the value is written; True when it is (or already is) $PORT."""
+        handled = False
         for src in scope.sources(node):
             env_name = _env_key(src)
-            if env_name is not None and env_name != "PORT" and src.lineno == src.end_lineno:  # type: ignore[attr-defined]
+            if env_name == "PORT":
+                handled = True
+                continue
+            if env_name is not None and src.lineno == src.end_lineno:  # type: ignore[attr-defined]
                 edits.append((src.lineno, src.col_offset, src.col_offset, 'os.environ.get("PORT") or '))  # type: ignore[attr-defined]
+                handled = True
                 continue
             value = _port_literal(src)
             if value is not None and value not in _SERVICE_PORTS and src.lineno == src.end_lineno:  # type: ignore[attr-defined]
                 text = f'os.environ.get("PORT", "{value}")'
                 edits.append((src.lineno, src.col_offset, src.end_col_offset,  # type: ignore[attr-defined]
                               text if isinstance(src.value, str) else f"int({text})"))  # type: ignore[attr-defined]
+                handled = True
+            elif value is not None or isinstance(src, ast.Constant):
+                handled = True  # a service port or a literal left alone on purpose: no fallback either
+        return handled
 
-    def host(node: ast.AST) -> None:
+    def host(node: ast.AST) -> bool:
+        handled = False
         for src in scope.sources(node):
             if _host_literal(src) and src.lineno == src.end_lineno:  # type: ignore[attr-defined]
                 edits.append((src.lineno, src.col_offset, src.end_col_offset, '"0.0.0.0"'))  # type: ignore[attr-defined]
+            handled = handled or isinstance(src, ast.Constant)
+        return handled
+
+    def sink_port(node: ast.AST) -> None:
+        if not port(node):
+            sinks.append(("port", node))
+
+    def sink_host(node: ast.AST) -> None:
+        if not host(node):
+            sinks.append(("host", node))
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
@@ -155,9 +189,9 @@ def python_edits(source: str) -> list[Edit]:
             listens = bool(_SERVER_CALL.search(name)) or name in _POSITIONAL or name in ("Config", "TCPSite")
             for kw in node.keywords:
                 if kw.arg == "port" and listens:  # connect(host=..., port=...) is a client: left alone
-                    port(kw.value)
+                    sink_port(kw.value)
                 elif kw.arg == "host" and listens:
-                    host(kw.value)
+                    sink_host(kw.value)
                 elif kw.arg == "default" and name in ("add_argument", "option") and node.args \
                         and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
                     flag = node.args[0].value.lstrip("-").lower()  # argparse / click: --port 5000, --host 127.0.0.1
@@ -168,12 +202,28 @@ def python_edits(source: str) -> list[Edit]:
             if node.args and _SERVER_CALL.search(name):
                 first = scope.sources(node.args[0])
                 for address in (a for a in first if isinstance(a, ast.Tuple) and len(a.elts) == 2):
-                    host(address.elts[0])
-                    port(address.elts[1])
+                    sink_host(address.elts[0]) if name.lower().endswith("server") else host(address.elts[0])
+                    sink_port(address.elts[1]) if name.lower().endswith("server") else port(address.elts[1])
             host_at, port_at = _POSITIONAL.get(name, (None, None))
             if host_at is not None and port_at is not None and len(node.args) > port_at:
-                host(node.args[host_at])
-                port(node.args[port_at])
+                sure = name not in ("run", "serve") or _receiver(node) in _APP_NAMES  # executor.run(a, b) is no server
+                (sink_host if sure else host)(node.args[host_at])
+                (sink_port if sure else port)(node.args[port_at])
+    edited = {(e[0], e[1]) for e in edits}
+    for kind, arg in sinks:
+        if arg.lineno != arg.end_lineno or isinstance(arg, ast.Starred):  # type: ignore[attr-defined]
+            continue
+        if any(getattr(src, "lineno", None) is not None and (src.lineno, src.col_offset) in edited  # type: ignore[attr-defined]
+               for src in scope.sources(arg)):
+            continue  # the value was fixed where it is written (another call reads the same name)
+        text = ast.get_source_segment(source, arg)
+        if text is None:
+            continue
+        if kind == "port":
+            edits.append((arg.lineno, arg.col_offset, arg.end_col_offset,  # type: ignore[attr-defined]
+                          f'int(os.environ.get("PORT") or {text})'))
+        elif loopback:
+            edits.append((arg.lineno, arg.col_offset, arg.end_col_offset, '"0.0.0.0"'))  # type: ignore[attr-defined]
     return edits
 
 
@@ -274,14 +324,24 @@ def _start_commands(tree: Path, changed: list[str]) -> None:
                 changed.append("package.json")
 
 
+_LOOPBACK_SEEN = re.compile(r"(?:listen\w*|bound|bind\w*)\b[^\n]{0,40}?(?:127\.0\.0\.1|localhost|\[::1\])", re.I)
+
+
+def saw_loopback(report: FailureReport) -> bool:
+    """The failure shows the app listening on a loopback address (reachable from inside only)."""
+    text = "\n".join([report.root_cause, report.summary, *(e.text for e in report.evidence)])
+    return bool(_LOOPBACK_SEEN.search(text))
+
+
 def bind_port(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
     if report.category != "port_binding":
         raise StrategyDeclined(f"bind_port fixes port_binding, not {report.category}")
     changed: list[str] = []
+    loopback = saw_loopback(report)
     for path in _sources(tree, (".py",)):
         source = path.read_text(encoding="utf-8", errors="strict")
         try:
-            edits = python_edits(source)
+            edits = python_edits(source, loopback)
         except SyntaxError:
             continue
         if edits:
@@ -296,7 +356,7 @@ def bind_port(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
             source = path.read_text(encoding="utf-8", errors="strict")
         except UnicodeDecodeError:
             continue
-        new = js_rewrite(source, path.suffix)
+        new = jsflow.rewrite(source, path.suffix, loopback)
         if new != source and jsflow.parses(new, path.suffix):
             path.write_text(new, encoding="utf-8")
             changed.append(str(path.relative_to(tree)))

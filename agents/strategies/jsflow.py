@@ -140,6 +140,16 @@ class _Bindings:
         return found
 
 
+def _pair_value(obj: Node, key: str) -> Node | None:
+    """The value written for ``key`` in an object literal (``{ port: x }``), or None."""
+    for prop in obj.named_children:
+        if prop.type == "pair":
+            k, v = prop.child_by_field_name("key"), prop.child_by_field_name("value")
+            if k is not None and v is not None and (_text(k) == key or _string_value(k) == key):
+                return v
+    return None
+
+
 class _Member:
     """``obj.key`` for a destructured binding (``const { port } = config``)."""
 
@@ -188,19 +198,31 @@ def _exported_objects(root: Node) -> list[Node]:
     return found
 
 
-def edits(source: bytes, suffix: str = ".js") -> list[Edit]:
+def edits(source: bytes, suffix: str = ".js", loopback: bool = False) -> list[Edit]:
     """Byte edits that make the listening calls in ``source`` use $PORT and all interfaces.
 
     Besides the values that reach a listening call in this file, a port literal written to a ``*port*`` name
     (``const PORT = 3000``, ``export const port = 3000``) or to the ``port`` key of an exported config object is
-    the app's port: that is how a config module hands it to the server module."""
+    the app's port: that is how a config module hands it to the server module. A listening call whose port comes
+    from data the code does not spell out (``config.server.port`` from a JSON file) reads ``process.env.PORT``
+    first; with ``loopback`` (the platform saw the app on 127.0.0.1) such a host argument becomes ``0.0.0.0``."""
     tree = _parser(suffix).parse(source)
     scope = _Bindings(tree.root_node)
     out: list[Edit] = []
+    sinks: list[tuple[str, Node]] = []
 
     def port(expr: Node | _Member) -> None:
         for src in scope.sources(expr):
             out.extend(_port_edit(src))
+
+    def spelled(expr: Node, kind: str) -> bool:
+        """The value reaching a listening call is written in the code (a literal, an env read, an object)."""
+        for src in scope.sources(expr):
+            if src.type in ("number", "string", "template_string", "object") or _env_read(src) or _reads_port_env(src):
+                return True
+            if kind == "port" and src.type in ("true", "false", "null", "undefined"):
+                return True
+        return False
 
     def host(expr: Node | _Member) -> None:
         for src in scope.sources(expr):
@@ -228,13 +250,31 @@ def edits(source: bytes, suffix: str = ".js") -> list[Edit]:
                 port(_Member(src, "port"))
                 host(_Member(src, "host"))
                 host(_Member(src, "hostname"))
+                for key, kind in (("port", "port"), ("host", "host"), ("hostname", "host")):
+                    value = _pair_value(src, key)
+                    if value is not None and not spelled(value, kind):
+                        sinks.append((kind, value))  # { port: config.server.port }: the value comes from data
             else:
                 out.extend(_port_edit(src))
+        if not spelled(first, "port"):
+            sinks.append(("port", first))
         if host_arg is not None:
             host(host_arg)
+            if not spelled(host_arg, "host"):
+                sinks.append(("host", host_arg))
     for obj in _exported_objects(tree.root_node):
         port(_Member(obj, "port"))
         host(_Member(obj, "host"))
+    edited = {e[0] for e in out}
+    for kind, arg in sinks:
+        if any(src.start_byte in edited for src in scope.sources(arg) if isinstance(src, Node)):
+            continue
+        if kind == "port":
+            out.append((arg.start_byte, arg.start_byte, "Number(process.env.PORT) || "))
+            if arg.type in ("binary_expression", "ternary_expression", "sequence_expression"):
+                out[-1] = (arg.start_byte, arg.end_byte, f"Number(process.env.PORT) || ({_text(arg)})")
+        elif loopback:
+            out.append((arg.start_byte, arg.end_byte, "'0.0.0.0'"))
     return sorted(set(out))
 
 
@@ -257,9 +297,9 @@ def _port_edit(src: Node) -> list[Edit]:
     return [(src.start_byte, src.end_byte, text)]
 
 
-def rewrite(source: str, suffix: str = ".js") -> str:
+def rewrite(source: str, suffix: str = ".js", loopback: bool = False) -> str:
     raw = source.encode("utf-8")
-    for start, end, text in sorted(edits(raw, suffix), reverse=True):
+    for start, end, text in sorted(edits(raw, suffix, loopback), reverse=True):
         raw = raw[:start] + text.encode() + raw[end:]
     return raw.decode("utf-8")
 

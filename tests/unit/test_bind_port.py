@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from agents.strategies import StrategyDeclined
+from agents.strategies import StrategyDeclined, Tools
 from agents.strategies.bind_port import bind_port, js_rewrite
 from memory.models import FailureReport
 
@@ -140,3 +140,54 @@ def test_js_env_driven_and_service_ports_are_left_alone(tmp_path: Path) -> None:
                                         "const DB_PORT = 5433;\napp.listen(port);\n")
     with pytest.raises(StrategyDeclined):
         bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+
+
+def _py(source: str, loopback: bool = False) -> str:
+    from agents.strategies.bind_port import _apply, python_edits
+    return _apply(source, python_edits(source, loopback))
+
+
+def test_a_port_read_from_data_is_taken_from_port_at_the_server_call() -> None:
+    config = 'CONFIG = json.loads(open("config.json").read())\nHTTPServer((CONFIG["host"], CONFIG["port"]), H)\n'
+    assert _py(config) == ('CONFIG = json.loads(open("config.json").read())\n'
+                           'HTTPServer((CONFIG["host"], int(os.environ.get("PORT") or CONFIG["port"])), H)\n')
+    settings = "s = Settings()\nmake_server(s.host, s.port, app).serve_forever()\n"
+    assert _py(settings) == 's = Settings()\nmake_server(s.host, int(os.environ.get("PORT") or s.port), app).serve_forever()\n'
+    kw = "uvicorn.run(app, host=cfg.host, port=cfg.port)\n"
+    assert _py(kw) == 'uvicorn.run(app, host=cfg.host, port=int(os.environ.get("PORT") or cfg.port))\n'
+    # the platform saw the app on 127.0.0.1: a host from data is replaced at the call as well
+    assert _py(kw, loopback=True) == 'uvicorn.run(app, host="0.0.0.0", port=int(os.environ.get("PORT") or cfg.port))\n'
+
+
+def test_the_fallback_leaves_calls_that_do_not_listen_and_values_already_fixed() -> None:
+    assert _py("pool.run(job, retries)\nclient.connect(host=cfg.host, port=cfg.port)\n") == \
+        "pool.run(job, retries)\nclient.connect(host=cfg.host, port=cfg.port)\n"
+    env = 'PORT = int(os.environ.get("PORT", "8000"))\napp.run(host="0.0.0.0", port=PORT)\n'
+    assert _py(env) == env
+    literal = "PORT = 8000\napp.run(port=PORT)\n"
+    assert _py(literal) == 'PORT = int(os.environ.get("PORT", "8000"))\napp.run(port=PORT)\n'
+
+
+def test_js_listen_on_data_reads_port_first() -> None:
+    src = "const config = require('./config.json');\nserver.listen(config.server.port, () => {});\n"
+    assert js_rewrite(src) == ("const config = require('./config.json');\n"
+                               "server.listen(Number(process.env.PORT) || config.server.port, () => {});\n")
+    from agents.strategies import jsflow
+    both = "app.listen(cfg.port, cfg.host);\n"
+    assert jsflow.rewrite(both, ".js", loopback=True) == "app.listen(Number(process.env.PORT) || cfg.port, '0.0.0.0');\n"
+    assert js_rewrite("app.listen(process.env.PORT || 3000);\n") == "app.listen(process.env.PORT || 3000);\n"
+    fastify = "fastify.listen({ port: config.server.port, host: '0.0.0.0' });\n"
+    assert js_rewrite(fastify) == "fastify.listen({ port: Number(process.env.PORT) || config.server.port, host: '0.0.0.0' });\n"
+
+
+def test_bind_port_replaces_a_host_from_data_only_when_the_platform_saw_a_loopback_listener(tmp_path: Path) -> None:
+    from memory.models import EvidenceLine
+    app = 'import os\nimport uvicorn\nuvicorn.run("m:app", host=CFG["host"], port=int(os.environ["PORT"]))\n'
+    (tmp_path / "main.py").write_text(app)
+    quiet = FailureReport(category="port_binding", ecosystem="python", root_cause="No open ports detected")
+    with pytest.raises(StrategyDeclined):
+        bind_port(quiet, tmp_path, Tools(None))  # type: ignore[arg-type]
+    seen = FailureReport(category="port_binding", ecosystem="python", root_cause="health check failed",
+                         evidence=[EvidenceLine(line=3, text="Uvicorn running on http://127.0.0.1:10000 (listening on 127.0.0.1)")])
+    bind_port(seen, tmp_path, Tools(None))  # type: ignore[arg-type]
+    assert 'host="0.0.0.0"' in (tmp_path / "main.py").read_text()

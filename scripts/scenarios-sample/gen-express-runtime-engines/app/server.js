@@ -1,9 +1,0 @@
-const express = require('express');
-
-const app = express();
-
-app.get('/healthz', (req, res) => {
-  res.json({ status: 'ok' });
-});
-
-app.listen(Number(process.env.PORT) || 3000, '0.0.0.0', () => console.log('listening'));

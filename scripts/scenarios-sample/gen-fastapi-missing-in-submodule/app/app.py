@@ -1,0 +1,18 @@
+import os
+
+import uvicorn
+from fastapi import FastAPI
+from helpers.fmt import describe
+
+DESCRIPTION = describe()
+
+app = FastAPI()
+
+
+@app.get("/healthz")
+def healthz():
+    return {"status": "ok"}
+
+
+if __name__ == "__main__":
+    uvicorn.run(app, host="0.0.0.0", port=int(os.environ.get("PORT", "8000")), log_level="info")

@@ -1,3 +1,0 @@
-const ms = require('ms');
-
-exports.describe = () => String(ms('2 days'));
