@@ -174,8 +174,14 @@ def keyword_fallback(lines: Iterable[tuple[int, str]], book: RuleBook) -> tuple[
     return winner, first[winner], ", ".join(sorted(found))
 
 
+_CARETS = re.compile(r"^\s*[\^~]+\s*$")
+"""Python 3.11's markers under a traceback's source line: they carry no words and would stretch every window."""
+
+
 def _window(before: list[tuple[int, str]], after: list[tuple[int, str]], where: str, within: int) -> list[tuple[int, str]]:
     """The lines a context rule looks at, nearest first ("around": one before, one after, two before...)."""
+    before = [line for line in before if not _CARETS.match(line[1])]
+    after = [line for line in after if not _CARETS.match(line[1])]
     near = list(reversed(before))[:within]
     if where == "before":
         return near

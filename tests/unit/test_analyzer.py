@@ -464,3 +464,16 @@ def test_java_8_syntax_refused_by_an_older_compiler_is_a_runtime_version_not_a_t
 def test_kotlin_errors_name_the_file_or_the_package_they_belong_to(log: str, category: str, entity: str) -> None:
     r = analyze(log, BOOK)
     assert (r.category, r.entity) == (category, entity)
+
+
+def test_python_311_caret_lines_do_not_stretch_a_context_window() -> None:
+    frame = '  File "/srv/env/lib/python3.11/site-packages/gunicorn/{0}", line 1, in {1}\n    {2}\n    ^^^^^^^^^^^^\n'
+    log = ("Traceback (most recent call last):\n" + frame.format("util.py", "import_app", "mod = importlib.import_module(module)")
+           + '  File "/usr/lib/python3.11/importlib/__init__.py", line 126, in import_module\n'
+           "    return _bootstrap._gcd_import(name[level:], package, level)\n           ^^^^^^^^^^^^^^^^^^^^^^\n"
+           '  File "<frozen importlib._bootstrap>", line 1204, in _gcd_import\n'
+           '  File "<frozen importlib._bootstrap>", line 1176, in _find_and_load\n'
+           '  File "<frozen importlib._bootstrap>", line 1140, in _find_and_load_unlocked\n'
+           "ModuleNotFoundError: No module named 'main'\n")
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == ("start_command", "main")
