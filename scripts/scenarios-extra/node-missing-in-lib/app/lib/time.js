@@ -1,0 +1,2 @@
+const dayjs = require('dayjs');
+exports.now = () => dayjs().toISOString();
