@@ -477,3 +477,13 @@ def test_python_311_caret_lines_do_not_stretch_a_context_window() -> None:
            "ModuleNotFoundError: No module named 'main'\n")
     r = analyze(log, BOOK)
     assert (r.category, r.entity) == ("start_command", "main")
+
+
+def test_a_ci_test_command_that_failed_is_the_last_resort_not_a_rival_of_the_cause() -> None:
+    assert analyze('The command "bundle exec rake" exited with 1.\n', BOOK).category == "test_failure"
+    assert analyze('The command "npm install" exited with 1.\n', BOOK).category == "unknown"  # not a test step
+    cause = "Error: Cannot find module 'express'\n    at Function.Module._resolveFilename (module.js:1:1)\n" \
+            'The command "npm test" exited with 1.\n'
+    assert analyze(cause, BOOK).category == "missing_dependency"
+    wheel = "usage: setup.py [global_opts] cmd1 [cmd1_opts]\n\nerror: invalid command 'bdist_wheel'\n"
+    assert (analyze(wheel, BOOK).category, analyze(wheel, BOOK).entity) == ("missing_dependency", "wheel")
