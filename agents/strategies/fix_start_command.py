@@ -40,7 +40,9 @@ def _rank(path: Path, tree: Path) -> tuple[int, int, str]:
 
 
 def python_entries(tree: Path) -> list[Path]:
-    found = []
+    """Files that start a server when run: under ``if __name__ == "__main__":`` first, then those that start it at
+    module level (``HTTPServer(...).serve_forever()`` as a top-level statement)."""
+    guarded, top_level = [], []
     for path in _files(tree, (".py",)):
         text = path.read_text(encoding="utf-8", errors="replace")
         try:
@@ -49,8 +51,11 @@ def python_entries(tree: Path) -> list[Path]:
             continue
         has_main = any(isinstance(n, ast.If) and "__main__" in ast.unparse(n.test) for n in mod.body)
         if has_main and _SERVER_CALLS.search(text):
-            found.append(path)
-    return sorted(found, key=lambda p: _rank(p, tree))
+            guarded.append(path)
+        elif any(isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and _SERVER_CALLS.search(ast.unparse(n))
+                 for n in mod.body):
+            top_level.append(path)
+    return sorted(guarded, key=lambda p: _rank(p, tree)) + sorted(top_level, key=lambda p: _rank(p, tree))
 
 
 def app_modules(tree: Path) -> list[tuple[Path, str]]:
@@ -135,6 +140,14 @@ def rewrite(command: str, tree: Path, variant: int = 0, moved: dict[str, str] | 
     tokens = shlex.split(command)
     for i, tok in enumerate(tokens):
         prev = tokens[i - 1] if i else ""
+        if tok in (".", "./") and Path(prev).name == "node":  # node . runs package.json's "main" (index.js by default)
+            main = _package_main(tree)
+            if main is not None and not (tree / main).is_file():
+                entries = _renamed_first(node_entries(tree), tree, main, moved)
+                if variant < len(entries):
+                    new = entries[variant].relative_to(tree).as_posix()
+                    return (_replace_token(command, tok, new), f"`node {tok}` runs {main} (package.json's main), which does "
+                            f"not exist; {new} starts the server", len(entries))
         if re.search(r"\.(py|js|cjs|mjs)$", tok) and not (tree / tok).is_file():
             entries = python_entries(tree) if tok.endswith(".py") else node_entries(tree)
             entries = _renamed_first(entries, tree, tok, moved)
@@ -156,6 +169,22 @@ def rewrite(command: str, tree: Path, variant: int = 0, moved: dict[str, str] | 
                 mod = path.relative_to(tree).with_suffix("").as_posix().replace("/", ".")
                 return _replace(command, tok, f"{mod}:{obj}"), f"module {m.group(1)} does not exist; {mod} defines {obj}", len(apps)
     return None
+
+
+def _package_main(tree: Path) -> str | None:
+    try:
+        pkg = json.loads((tree / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    main = pkg.get("main", "index.js") if isinstance(pkg, dict) else None
+    if not isinstance(main, str) or ".." in Path(main).parts or Path(main).is_absolute():
+        return None
+    return main if Path(main).suffix else main + ".js"
+
+
+def _replace_token(command: str, old: str, new: str) -> str:
+    """Replace the token ``old`` (``.``) where it stands alone."""
+    return re.sub(rf"(?<=\s){re.escape(old)}(?=\s|$)", new, command, count=1)
 
 
 def _replace(command: str, old: str, new: str) -> str:

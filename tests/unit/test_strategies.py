@@ -363,3 +363,22 @@ def test_add_dependency_declines_what_is_not_a_python_or_npm_package(tmp_path: P
     with pytest.raises(StrategyDeclined):
         add_dependency(report, tmp_path, tools({"": (0, "x (1.0)")}))  # the registry would say yes to anything
     assert (tmp_path / "requirements.txt").read_text() == "flask\n"
+
+
+def test_fix_start_command_finds_a_server_started_at_module_level_after_a_rename(tmp_path: Path) -> None:
+    write(tmp_path, {"Procfile": "web: python main.py\n", "requirements.txt": "",
+                     "server.py": 'from http.server import HTTPServer\nHTTPServer(("", 8000), None).serve_forever()\n',
+                     "helpers.py": "def f():\n    return 1\n"})
+    fix_start_command(FailureReport(category="start_command", entity="main.py"), tmp_path, tools())
+    assert (tmp_path / "Procfile").read_text() == "web: python server.py\n"
+
+
+def test_fix_start_command_points_node_dot_at_the_server_when_main_is_gone(tmp_path: Path) -> None:
+    write(tmp_path, {"Procfile": "web: npm start\n",
+                     "package.json": '{"name": "a", "main": "index.js", "scripts": {"start": "node ."}}\n',
+                     "server.js": "require('http').createServer(() => {}).listen(process.env.PORT);\n"})
+    fix_start_command(FailureReport(category="start_command", entity="index.js"), tmp_path, tools())
+    assert json.loads((tmp_path / "package.json").read_text())["scripts"]["start"] == "node server.js"
+    write(tmp_path, {"package.json": '{"name": "a", "main": "server.js", "scripts": {"start": "node ."}}\n'})
+    with pytest.raises(StrategyDeclined):  # main exists: `node .` is not what is wrong
+        fix_start_command(FailureReport(category="start_command", entity="x"), tmp_path, tools())

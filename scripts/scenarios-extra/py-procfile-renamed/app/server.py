@@ -1,0 +1,13 @@
+import json
+import os
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+
+class H(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(json.dumps({"status": "ok"}).encode())
+
+
+HTTPServer(("0.0.0.0", int(os.environ["PORT"])), H).serve_forever()
