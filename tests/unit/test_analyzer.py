@@ -487,3 +487,19 @@ def test_a_ci_test_command_that_failed_is_the_last_resort_not_a_rival_of_the_cau
     assert analyze(cause, BOOK).category == "missing_dependency"
     wheel = "usage: setup.py [global_opts] cmd1 [cmd1_opts]\n\nerror: invalid command 'bdist_wheel'\n"
     assert (analyze(wheel, BOOK).category, analyze(wheel, BOOK).entity) == ("missing_dependency", "wheel")
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    ("Gem::Ext::BuildError: ERROR: Failed to build gem native extension.\nchecking for openssl/sha.h... no\n"
+     "openssl is missing. please install openssl.\n*** extconf.rb failed ***\n", "missing_dependency", "openssl"),
+    ("compiling parser.c\nmake: gcc: Command not found\nmake: *** [parser.o] Error 127\n", "missing_dependency", "gcc"),
+    ("error: RPC failed; curl 56 GnuTLS recv error (-54): Error in the pull function.\nfatal: early EOF\n",
+     "network_transient", None),
+    ("Gem::Ext::BuildError: ERROR: Failed to build gem native extension.\n\n"
+     "    Permission denied @ dir_s_mkdir - ./.gem.20150131-61502-djrp3\n", "permission_denied", None),
+])
+def test_batch_seventeen_ruby_native_builds_and_git_transport(log: str, category: str, entity: str | None) -> None:
+    r = analyze(log, BOOK)
+    assert r.category == category
+    if entity is not None:
+        assert r.entity == entity
