@@ -44,6 +44,20 @@ class EntityContext(_M):
         return v
 
 
+def _known_category(v: str) -> str:
+    if v not in CATEGORIES:
+        raise ValueError(f"unknown category {v!r}; use one of: {', '.join(CATEGORIES)}")
+    return v
+
+
+def _compiles(v: str) -> str:
+    try:
+        re.compile(v)
+    except re.error as exc:
+        raise ValueError(f"pattern does not compile: {exc}") from exc
+    return v
+
+
 class Reclassify(_M):
     """When a nearby line proves another cause (a SyntaxError raised by a too-old interpreter)."""
 
@@ -63,19 +77,12 @@ class Reclassify(_M):
     @field_validator("category")
     @classmethod
     def _known(cls, v: str) -> str:
-        if v not in CATEGORIES:
-            raise ValueError(f"unknown category {v!r}")
-        return v
+        return _known_category(v)
 
     @field_validator("pattern", "unless")
     @classmethod
     def _regex(cls, v: str | None) -> str | None:
-        try:
-            if v is not None:
-                re.compile(v)
-        except re.error as exc:
-            raise ValueError(f"pattern does not compile: {exc}") from exc
-        return v
+        return v if v is None else _compiles(v)
 
 
 class RuleSpec(_M):
@@ -123,18 +130,12 @@ class RuleSpec(_M):
     @field_validator("category")
     @classmethod
     def _known_category(cls, v: str) -> str:
-        if v not in CATEGORIES:
-            raise ValueError(f"unknown category {v!r}; use one of: {', '.join(CATEGORIES)}")
-        return v
+        return _known_category(v)
 
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, v: str) -> str:
-        try:
-            re.compile(v)
-        except re.error as exc:
-            raise ValueError(f"pattern does not compile: {exc}") from exc
-        return v
+        return _compiles(v)
 
 
 class Fallback(_M):
