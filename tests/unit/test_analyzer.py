@@ -503,3 +503,39 @@ def test_batch_seventeen_ruby_native_builds_and_git_transport(log: str, category
     assert r.category == category
     if entity is not None:
         assert r.entity == entity
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    # apt's resolver failures are the network; esbuild's and rollup's "Could not resolve" stay a module
+    ("Err http://archive.ubuntu.com trusty Release.gpg\n  Could not resolve 'archive.ubuntu.com'\n", "network_transient", None),
+    ("W: Failed to fetch http://archive.ubuntu.com/ubuntu/dists/bionic/InRelease  Temporary failure resolving 'archive.ubuntu.com'\n",
+     "network_transient", None),
+    ('✘ [ERROR] Could not resolve "lodash.merge"\n', "missing_dependency", "lodash.merge"),
+    ("[!] Error: Could not resolve './App.vue' from 'src/main.js'\n", "import_error", "./App.vue"),
+    # conda names the package by its conflicts, or by the first spec that is not the interpreter
+    ("UnsatisfiableError: The following specifications were found to be incompatible with each other:\n\n\n\n"
+     "Package sqlalchemy conflicts for:\nairflow=1.10.3 -> sqlalchemy[version='>=0.8.0']\n", "dependency_conflict", "sqlalchemy"),
+    ("Error: Unsatisfiable package specifications.\nGenerating hint: \n\nHint: the following combinations of packages "
+     "create a conflict with the\nremaining packages:\n  - python 3.4*\n  - theano\n", "dependency_conflict", "theano"),
+    # stylesheets: PostCSS with webpack's file, a package's own stylesheet is that package's conflict with the compiler
+    ("ERROR in ./resources/sass/style.scss\nModule build failed (from ./node_modules/css-loader/index.js):\nSyntaxError\n\n"
+     "(24:6) Missed semicolon\n", "syntax_error", "resources/sass/style.scss"),
+    ("ERROR in ./node_modules/terriajs/lib/Analytics/invoke-function.scss\nModule build failed (from "
+     "./node_modules/sass-loader/dist/cjs.js):\nSassError: expected \";\".\n", "dependency_conflict", "terriajs"),
+    ("styles.scss:3: invalid top-level expression\n", "syntax_error", "styles.scss"),
+    # a KeyError raised by os.environ, whatever the name looks like; a ValueError from it is not a missing variable
+    ('  File "app.py", line 21, in <module>\n    USER = os.environ[\'face_recog\']\n  File "/usr/lib/python3.7/os.py", '
+     "line 678, in __getitem__\n    raise KeyError(key) from None\nKeyError: 'face_recog'\n", "missing_env_var", None),
+    ('  File "app.py", line 3, in <module>\n    PORT = int(os.environ[\'PORT\'])\nValueError: invalid literal for int() '
+     "with base 10: 'abc'\n", "runtime_error", "app.py"),
+    # modern syntax refused by an old Node
+    ("  } catch {\n  ^\n  SyntaxError: Unexpected token {\n", "runtime_version", None),
+    ("    const client = algoliasearch(appId, apiKey, { timeout: 30_000 });\n        ^^\n  SyntaxError: Invalid or unexpected token\n",
+     "runtime_version", None),
+    # CI time limits in Travis's older and misspelt wordings
+    ("No output has been received in the last 10 minutes, this potentially indicates a stalled build\n", "build_timeout", None),
+    ("The job exceeded the maxmimum time limit for jobs, and has been terminated.\n", "build_timeout", None),
+])
+def test_batch_eighteen_wordings(log: str, category: str, entity: str | None) -> None:
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == (category, entity)
