@@ -539,3 +539,28 @@ def test_batch_seventeen_ruby_native_builds_and_git_transport(log: str, category
 def test_batch_eighteen_wordings(log: str, category: str, entity: str | None) -> None:
     r = analyze(log, BOOK)
     assert (r.category, r.entity) == (category, entity)
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    # TypeScript's TS2307 on a bare package is a missing package, not a type error in the file that imports it
+    ("./app/form.tsx:1:23\nType error: Cannot find module '@faker-js/faker' or its corresponding type declarations.\n",
+     "missing_dependency", "@faker-js/faker"),
+    # a package importing a file it does not ship is that package's broken release
+    ("Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/srv/app/node_modules/route-list/src/routes' imported from "
+     "/srv/app/node_modules/route-list/lib/main.js\n", "dependency_conflict", "route-list"),
+    ("Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/srv/app/node_modules/chalk/index.js' imported from /srv/app/server.js\n",
+     "missing_dependency", "chalk"),
+    # Docker's port conflicts name the port in both wordings
+    ("Error starting userland proxy: listen tcp4 0.0.0.0:5432: bind: address already in use\n", "port_conflict", "5432"),
+    ("driver failed programming external connectivity on endpoint db: Bind for 0.0.0.0:6001 failed: port is already allocated.\n",
+     "port_conflict", "6001"),
+    # the buildpack could not install the interpreter asked for
+    ("-----> Installing python-3.5.1\n-----> Installing pip\n       /app/tmp/buildpacks/x/bin/steps/pip-install: line 7: "
+     "/app/.heroku/python/bin/pip: No such file or directory\n", "runtime_version", "python-3.5.1"),
+    ("-----> ^3.8 is not valid, please specify an exact Python version (e.g. 3.8.1) in your pyproject.toml\n", "runtime_version", None),
+    ("   Build failed running pavelib.assets.update_assets: Subprocess return code: 137\n", "out_of_memory", None),
+    ("lib/python/cap/services/utils.py:50:14: E999 SyntaxError: invalid syntax\n", "syntax_error", "lib/python/cap/services/utils.py"),
+])
+def test_batch_nineteen_wordings(log: str, category: str, entity: str | None) -> None:
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == (category, entity)
