@@ -281,6 +281,39 @@ def command_rewrite(command: str) -> str:
             edits.append((start, end, "0.0.0.0:$PORT"))
     for start, end, text in reversed(edits):
         command = command[:start] + text + command[end:]
+    return _dev_server_defaults(command)
+
+
+# Servers whose defaults are a loopback host and a fixed port, and which do not read $PORT themselves: with no flag
+# for one of them they listen where the platform cannot reach. (server, how it is invoked, host flags, port flags,
+# what to add when both are missing). gunicorn, next start and serve read $PORT on their own and are left alone.
+_COMMAND_WORD = r"(?:^|(?:&&|\|\||;|\|)\s*)(?:exec\s+)?(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:python3?\s+-m\s+)?"
+_DEV_SERVERS: tuple[tuple[str, re.Pattern[str], frozenset[str], frozenset[str]], ...] = (
+    ("flask", re.compile(_COMMAND_WORD + r"flask\s+(?:--app[= ]\S+\s+)?run\b"),
+     frozenset({"--host", "-h"}), frozenset({"--port", "-p"})),
+    ("uvicorn", re.compile(_COMMAND_WORD + r"uvicorn\b"), frozenset({"--host", "--uds", "--fd"}),
+     frozenset({"--port", "--uds", "--fd"})),
+)
+
+
+def _dev_server_defaults(command: str) -> str:
+    """``flask run`` / ``uvicorn app:app`` without a host or port flag listen on 127.0.0.1 and their own default
+    port: add ``--host 0.0.0.0`` and ``--port $PORT`` right after the server's own words, keeping the rest as written.
+    Only the first server of a ``a && b`` chain segment is touched; a command that passes the flags is unchanged."""
+    for _name, invoked, host_flags, port_flags in _DEV_SERVERS:
+        m = invoked.search(command)
+        if m is None:
+            continue
+        segment_end = re.search(r"\s(?:&&|\|\||;|\|)\s", command[m.end():])
+        rest = command[m.end(): m.end() + segment_end.start()] if segment_end else command[m.end():]
+        flags = {tok.partition("=")[0] for tok in rest.split()}
+        add = []
+        if not flags & host_flags:
+            add.append("--host 0.0.0.0")
+        if not flags & port_flags:
+            add.append("--port $PORT")
+        if add:
+            command = command[:m.end()] + " " + " ".join(add) + command[m.end():]
     return command
 
 

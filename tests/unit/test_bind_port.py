@@ -191,3 +191,25 @@ def test_bind_port_replaces_a_host_from_data_only_when_the_platform_saw_a_loopba
                          evidence=[EvidenceLine(line=3, text="Uvicorn running on http://127.0.0.1:10000 (listening on 127.0.0.1)")])
     bind_port(seen, tmp_path, Tools(None))  # type: ignore[arg-type]
     assert 'host="0.0.0.0"' in (tmp_path / "main.py").read_text()
+
+
+@pytest.mark.parametrize(("procfile", "expect"), [
+    ("web: flask run\n", "web: flask run --host 0.0.0.0 --port $PORT\n"),
+    ("web: FLASK_APP=notes.py python -m flask run --debug\n", "web: FLASK_APP=notes.py python -m flask run --host 0.0.0.0 --port $PORT --debug\n"),
+    ("web: flask run --host 0.0.0.0\n", "web: flask run --port $PORT --host 0.0.0.0\n"),
+    ("web: flask db upgrade && flask run -p 5000\n", "web: flask db upgrade && flask run --host 0.0.0.0 -p $PORT\n"),
+    ("web: uvicorn main:app --reload\n", "web: uvicorn --host 0.0.0.0 --port $PORT main:app --reload\n"),
+    ("web: pip install uvicorn && exec uvicorn main:app\n", "web: pip install uvicorn && exec uvicorn --host 0.0.0.0 --port $PORT main:app\n"),
+])
+def test_dev_servers_that_default_to_loopback_get_host_and_port(tmp_path: Path, procfile: str, expect: str) -> None:
+    (tmp_path / "Procfile").write_text(procfile)
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    assert (tmp_path / "Procfile").read_text() == expect
+
+
+@pytest.mark.parametrize("procfile", ["web: gunicorn app:app\n", "web: uvicorn main:app --host 0.0.0.0 --port $PORT\n",
+                                      "web: uvicorn --uds /tmp/app.sock main:app\n", "web: python -m http.server $PORT\n"])
+def test_servers_that_read_port_or_already_pass_it_are_left_alone(tmp_path: Path, procfile: str) -> None:
+    (tmp_path / "Procfile").write_text(procfile)
+    with pytest.raises(StrategyDeclined):
+        bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
