@@ -168,7 +168,58 @@ def rewrite(command: str, tree: Path, variant: int = 0, moved: dict[str, str] | 
                 path, obj = apps[variant]
                 mod = path.relative_to(tree).with_suffix("").as_posix().replace("/", ".")
                 return _replace(command, tok, f"{mod}:{obj}"), f"module {m.group(1)} does not exist; {mod} defines {obj}", len(apps)
+        if m and variant == 0 and _module_exists(tree, m.group(1)):
+            fixed = _missing_attribute(command, tokens, tok, tree, m.group(1), m.group(2))
+            if fixed is not None:
+                return fixed
     return None
+
+
+_FACTORY = re.compile(r"(?:create|make|build|get|init)_?\w*app\w*|app_?factory|application_factory", re.I)
+
+
+def _missing_attribute(command: str, tokens: list[str], tok: str, tree: Path, module: str, attr: str) -> tuple[str, str, int] | None:
+    """``server module:app`` where the module binds no ``app``: the app object it does bind (``application = ...``),
+    or the factory that builds it (``def create_app():``), called the way the server calls factories (gunicorn's
+    ``module:create_app()``, uvicorn's ``--factory``). Read with ``ast``: a name bound anywhere at module level
+    (assignment, def, class, import) counts as there."""
+    path = tree / Path(*module.split("."))
+    path = path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
+    try:
+        mod = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, SyntaxError):
+        return None
+    bound: set[str] = set()
+    factories: list[str] = []
+    for node in mod.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bound.add(node.name)
+            required = len(node.args.posonlyargs) + len(node.args.args) - len(node.args.defaults)
+            if _FACTORY.fullmatch(node.name) and required == 0:
+                factories.append(node.name)
+        elif isinstance(node, ast.ClassDef):
+            bound.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                bound.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+    if attr in bound:
+        return None
+    objects = [name for name in ("app", "application", "api", "server") if name in bound and name not in factories]
+    if objects:
+        return _replace(command, tok, f"{module}:{objects[0]}"), f"{module} binds no {attr}; its app object is {objects[0]}", 1
+    if not factories:
+        return None
+    factory = factories[0]
+    server = Path(tokens[0]).name if tokens else ""
+    if server == "uvicorn" or (len(tokens) > 2 and tokens[:2] == ["python", "-m"] and tokens[2] == "uvicorn"):
+        new = _replace(command, tok, f"--factory {module}:{factory}") if "--factory" not in tokens else _replace(command, tok, f"{module}:{factory}")
+    elif server in ("gunicorn", "hypercorn"):
+        new = _replace(command, tok, f"'{module}:{factory}()'")
+    else:
+        return None
+    return new, f"{module} binds no {attr}; {factory}() builds the app, and {server} calls it", 1
 
 
 def _package_main(tree: Path) -> str | None:
