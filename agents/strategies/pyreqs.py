@@ -180,3 +180,30 @@ def drop(tree: Path, decl: Decl) -> None:
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     del lines[int(decl.where) - 1]
     path.write_text("".join(lines), encoding="utf-8")
+
+
+def declare(tree: Path, spec: str) -> str | None:
+    """Add the requirement ``spec`` to requirements.txt (kept as written, one line appended) or, without one, to
+    pyproject.toml's ``[project] dependencies`` (tomlkit keeps the layout). The file's name, or None when the project
+    has neither."""
+    req = tree / "requirements.txt"
+    if req.is_file() and not req.is_symlink():
+        text = req.read_text(encoding="utf-8")
+        req.write_text(text + ("" if not text or text.endswith("\n") else "\n") + spec + "\n", encoding="utf-8")
+        return "requirements.txt"
+    pyproject = tree / "pyproject.toml"
+    if pyproject.is_file() and not pyproject.is_symlink():
+        try:
+            doc = tomlkit.parse(pyproject.read_text(encoding="utf-8"))
+        except Exception:  # noqa: BLE001 - tomlkit raises several parse error types
+            return None
+        project = doc.get("project")
+        if project is None:
+            return None
+        if "dependencies" in project:
+            project["dependencies"].append(spec)
+        else:
+            project["dependencies"] = [spec]
+        pyproject.write_text(tomlkit.dumps(doc), encoding="utf-8")
+        return "pyproject.toml"
+    return None

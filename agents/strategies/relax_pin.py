@@ -40,7 +40,7 @@ def relax_pin(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult
 def _python(name: str, tree: Path, tools: Tools) -> StrategyResult:
     decls = pyreqs.declarations(tree, name)
     if not decls:
-        raise StrategyDeclined(f"{name} is not declared in a requirements file, a constraints file or pyproject.toml")
+        return _cap_transitive(name, tree, tools)
     versions = pypi_versions(tools, name, tree)
     if not versions:
         raise StrategyDeclined(f"could not read the versions of {name} from the package index")
@@ -65,6 +65,34 @@ def _python(name: str, tree: Path, tools: Tools) -> StrategyResult:
     return StrategyResult(f"{how} in {', '.join(files)}",
                           {"package": name, "from": old if len(decls) > 1 else str(decls[0].specifier), "to": target, "manifest": files[0], "files": files},
                           0.8, alternatives=2 if len(decls) > 1 else 1)
+
+
+def _cap_transitive(name: str, tree: Path, tools: Tools) -> StrategyResult:
+    """``name`` is nobody's direct requirement: pip installed its newest release for a package that was written
+    against an older one (Flask 2.0 imports ``werkzeug.urls.url_quote``, gone in Werkzeug 3). The newest release
+    line is excluded (``Werkzeug<3``), which keeps the project's own pins as they are; the start-up check proves
+    that the older line installs and the app starts. Declined when the index does not know ``name`` or has a single
+    release line, or when the project has no requirement file or [project] table to declare it in."""
+    versions = pypi_versions(tools, name, tree)
+    if not versions:
+        raise StrategyDeclined(f"{name} is not declared anywhere and the package index has no releases of it")
+    stable = [v for v in versions if not is_prerelease(v)] or versions
+    newest = _version_key(stable[0])
+    if not newest:
+        raise StrategyDeclined(f"cannot read the version {stable[0]} of {name}")
+    line = newest[:1] if newest[0] > 0 else newest[:2]  # 3.1.3 -> <3; 0.19.2 -> <0.19
+    ceiling = ".".join(str(n) for n in line)
+    older = [v for v in stable if _version_key(v)[:len(line)] < line]
+    if not older:
+        raise StrategyDeclined(f"{name} has no release older than the {ceiling} line to fall back to")
+    spec = f"{name}<{ceiling}"
+    manifest = pyreqs.declare(tree, spec)
+    if manifest is None:
+        raise StrategyDeclined(f"{name} is not declared and there is no requirements.txt or [project] table to declare a ceiling in")
+    return StrategyResult(f"declare {spec} in {manifest}: {name} is installed only as another package's dependency, and "
+                          f"its newest line ({stable[0]}) no longer has what that package imports",
+                          {"package": name, "from": "(not declared)", "to": f"<{ceiling}", "manifest": manifest, "files": [manifest]},
+                          0.65)
 
 
 def _version_key(v: str) -> tuple[int, ...]:

@@ -382,3 +382,39 @@ def test_fix_start_command_points_node_dot_at_the_server_when_main_is_gone(tmp_p
     write(tmp_path, {"package.json": '{"name": "a", "main": "server.js", "scripts": {"start": "node ."}}\n'})
     with pytest.raises(StrategyDeclined):  # main exists: `node .` is not what is wrong
         fix_start_command(FailureReport(category="start_command", entity="x"), tmp_path, tools())
+
+
+@pytest.mark.parametrize(("server", "module", "expect"), [
+    ("gunicorn --bind 0.0.0.0:$PORT", "from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n",
+     "web: gunicorn --bind 0.0.0.0:$PORT 'service:create_app()'\n"),
+    ("uvicorn --host 0.0.0.0 --port $PORT", "from fastapi import FastAPI\n\n\ndef make_app(debug=False):\n    return FastAPI(debug=debug)\n",
+     "web: uvicorn --host 0.0.0.0 --port $PORT --factory service:make_app\n"),
+    ("gunicorn", "from flask import Flask\n\napplication = Flask(__name__)\n", "web: gunicorn service:application\n"),
+])
+def test_fix_start_command_a_factory_or_another_app_name_in_the_named_module(tmp_path: Path, server: str, module: str,
+                                                                             expect: str) -> None:
+    write(tmp_path, {"Procfile": f"web: {server} service:app\n", "service.py": module})
+    fix_start_command(FailureReport(category="start_command", ecosystem="python"), tmp_path, tools())
+    assert (tmp_path / "Procfile").read_text() == expect
+
+
+def test_fix_start_command_leaves_a_module_that_binds_the_name(tmp_path: Path) -> None:
+    write(tmp_path, {"Procfile": "web: gunicorn service:app\n", "service.py": "from factory import app\n\n\ndef create_app():\n    return app\n"})
+    with pytest.raises(StrategyDeclined):
+        fix_start_command(FailureReport(category="start_command", ecosystem="python"), tmp_path, tools())
+
+
+def test_relax_pin_caps_an_undeclared_transitive_package_below_its_newest_line(tmp_path: Path) -> None:
+    write(tmp_path, {"requirements.txt": "Flask==2.0.3\ngunicorn"})
+    t = tools({"pip index versions Werkzeug": (0, "Werkzeug (3.1.3)\nAvailable versions: 3.1.3, 3.0.6, 2.3.8, 2.2.3")})
+    r = relax_pin(FailureReport(category="dependency_conflict", entity="Werkzeug", ecosystem="python"), tmp_path, t)
+    assert (tmp_path / "requirements.txt").read_text() == "Flask==2.0.3\ngunicorn\nWerkzeug<3\n"
+    assert r.params["to"] == "<3"
+    write(tmp_path, {"requirements.txt": "", "pyproject.toml": '[project]\nname = "x"\ndependencies = ["flask==2.0.3"]\n'})
+    (tmp_path / "requirements.txt").unlink()
+    t0 = tools({"pip index versions": (0, "scikit-image (0.19.2)\nAvailable versions: 0.19.2, 0.18.3")})
+    relax_pin(FailureReport(category="dependency_conflict", entity="scikit-image", ecosystem="python"), tmp_path, t0)
+    assert '"scikit-image<0.19"' in (tmp_path / "pyproject.toml").read_text()
+    one_line = tools({"pip index versions": (0, "newpkg (1.0.0)\nAvailable versions: 1.0.0, 1.0.0rc1")})
+    with pytest.raises(StrategyDeclined, match="no release older"):
+        relax_pin(FailureReport(category="dependency_conflict", entity="newpkg", ecosystem="python"), tmp_path, one_line)
