@@ -1,0 +1,5 @@
+from dateutil import parser
+
+
+def normalise(text: str) -> str:
+    return parser.parse(text).isoformat()
