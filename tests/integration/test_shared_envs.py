@@ -56,8 +56,12 @@ def test_what_a_shared_environment_cannot_stand_for_is_built_apart(tmp_path: Pat
 def test_a_build_under_a_time_limit_reuses_only_an_install_on_record_as_fitting_it(tmp_path: Path) -> None:
     build(tmp_path, "a", "# nothing\n")
     [done] = list((tmp_path / "envs").glob("*/.swarm-complete"))
+    assert done.read_text().split()[2:] == ["fast"]  # built pip-less: not the build a time limit was set against
+    log = build(tmp_path, "b", "# nothing\n", build_timeout_s=300)
+    assert "reusing" not in log and "--without-pip" not in log  # under a limit: the reference build, pip seeded
     took = float(done.read_text().split()[1])  # the install's own seconds are on record
-    assert "reusing" in build(tmp_path, "b", "# nothing\n", build_timeout_s=300)
+    done.write_text(f"ok {took}\n")  # as a reference build records it: fits the limit, so it is reused
+    assert "reusing" in build(tmp_path, "b2", "# nothing\n", build_timeout_s=300)
     done.write_text(f"ok {took + 400}\n")  # an install slower than the limit: a build under it must really install
     log = build(tmp_path, "c", "# nothing\n", build_timeout_s=300)
     assert "reusing" not in log and "-m venv" in log
