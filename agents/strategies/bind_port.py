@@ -209,6 +209,7 @@ def python_edits(source: str, loopback: bool = False) -> list[Edit]:
                 sure = name not in ("run", "serve") or _receiver(node) in _APP_NAMES  # executor.run(a, b) is no server
                 (sink_host if sure else host)(node.args[host_at])
                 (sink_port if sure else port)(node.args[port_at])
+    edits += _default_addresses(tree, source, scope)
     edited = {(e[0], e[1]) for e in edits}
     for kind, arg in sinks:
         if arg.lineno != arg.end_lineno or isinstance(arg, ast.Starred):  # type: ignore[attr-defined]
@@ -225,6 +226,99 @@ def python_edits(source: str, loopback: bool = False) -> list[Edit]:
         elif loopback:
             edits.append((arg.lineno, arg.col_offset, arg.end_col_offset, '"0.0.0.0"'))  # type: ignore[attr-defined]
     return edits
+
+
+# Server calls that listen somewhere by default when not told where: (library, call, where the default host and port
+# sit positionally, default port, whether the default host is loopback). Flask's app.run() is 127.0.0.1:5000,
+# uvicorn.run(app) 127.0.0.1:8000, aiohttp's run_app(app) all interfaces on 8080, waitress's serve(app) *:8080,
+# Flask-SocketIO's socketio.run(app) 127.0.0.1:5000, Sanic's app.run() 127.0.0.1:8000.
+_DEFAULTS: dict[str, tuple[int | None, int | None, int, bool]] = {
+    "flask": (0, 1, 5000, True), "quart": (0, 1, 5000, True), "sanic": (0, 1, 8000, True),
+    "uvicorn": (1, 2, 8000, True), "aiohttp": (None, None, 8080, False), "waitress": (None, None, 8080, False),
+    "flask_socketio": (1, 2, 5000, True),
+}
+_APP_CLASSES = {"Flask": "flask", "Quart": "quart", "Sanic": "sanic", "SocketIO": "flask_socketio"}
+
+
+def _imports(tree: ast.Module) -> dict[str, str]:
+    """Local name → the top-level package it comes from (``from aiohttp import web`` → web: aiohttp)."""
+    found: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                found[(a.asname or a.name).split(".")[0]] = a.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for a in node.names:
+                found[a.asname or a.name] = node.module.split(".")[0]
+    return found
+
+
+def _server_library(node: ast.Call, scope: _Scope, imported: dict[str, str]) -> str | None:
+    """Which library's listening call this is, when it is one whose defaults matter."""
+    name, recv = _call_name(node), _receiver(node)
+    if name == "run" and isinstance(node.func, ast.Name):
+        return "uvicorn" if imported.get("run") == "uvicorn" else None
+    if name == "run_app" and imported.get(recv or "run_app") == "aiohttp":
+        return "aiohttp"
+    if name == "serve" and imported.get(recv or "serve") == "waitress":
+        return "waitress"
+    if name == "run" and recv:
+        if imported.get(recv) == "uvicorn":
+            return "uvicorn"
+        for value in scope.values.get(recv, []):  # app = Flask(__name__), socketio = SocketIO(app)
+            if isinstance(value, ast.Call) and _call_name(value) in _APP_CLASSES:
+                return _APP_CLASSES[_call_name(value)]
+        if recv in ("app", "application") and "flask" in imported.values():
+            return "flask"  # app = create_app() in a Flask project
+    return None
+
+
+def _default_addresses(tree: ast.Module, source: str, scope: _Scope) -> list[Edit]:
+    """``app.run()``, ``uvicorn.run(app)``, ``web.run_app(app)``: a server call that passes no port listens on its
+    library's default (and, for most, on 127.0.0.1). The missing ``host="0.0.0.0"`` / ``port=int(os.environ.get(
+    "PORT", "<default>"))`` keywords are added before the closing parenthesis; a call that passes ``**kwargs`` is
+    left alone (its address may be in them)."""
+    imported = _imports(tree)
+    edits: list[Edit] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or any(kw.arg is None for kw in node.keywords) \
+                or any(isinstance(a, ast.Starred) for a in node.args):
+            continue
+        library = _server_library(node, scope, imported)
+        if library is None:
+            continue
+        host_at, port_at, default_port, loopback = _DEFAULTS[library]
+        keywords = {kw.arg for kw in node.keywords}
+        if keywords & {"uds", "fd", "listen", "sock", "unix_socket", "path"}:
+            continue  # a socket or listen spec of its own
+        has_port = "port" in keywords or (port_at is not None and len(node.args) > port_at)
+        has_host = "host" in keywords or (host_at is not None and len(node.args) > host_at)
+        add = ([] if has_host or not loopback else ['host="0.0.0.0"']) \
+            + ([] if has_port else [f'port=int(os.environ.get("PORT", "{default_port}"))'])
+        if not add or node.end_lineno is None or node.end_col_offset is None:
+            continue
+        line = source.splitlines(keepends=True)[node.end_lineno - 1].encode()
+        close = node.end_col_offset - 1
+        if line[close:close + 1] != b")":
+            continue
+        last = max([*node.args, *(kw.value for kw in node.keywords)], key=lambda n: (n.end_lineno or 0, n.end_col_offset or 0),
+                   default=None)
+        between = "" if last is None else _segment(source, last, node)
+        lead = "" if last is None or "," in between else ", "
+        edits.append((node.end_lineno, close, close, lead + ", ".join(add)))
+    return edits
+
+
+def _segment(source: str, last: ast.expr, call: ast.Call) -> str:
+    """The text between the call's last argument and its closing parenthesis (a trailing comma, a newline)."""
+    lines = source.splitlines(keepends=True)
+    start_line, start_col = last.end_lineno or 0, last.end_col_offset or 0
+    end_line, end_col = call.end_lineno or 0, (call.end_col_offset or 1) - 1
+    if start_line == end_line:
+        return lines[start_line - 1].encode()[start_col:end_col].decode(errors="replace")
+    text = lines[start_line - 1].encode()[start_col:].decode(errors="replace")
+    text += "".join(lines[start_line:end_line - 1])
+    return text + lines[end_line - 1].encode()[:end_col].decode(errors="replace")
 
 
 def _apply(source: str, edits: list[Edit]) -> str:

@@ -213,3 +213,33 @@ def test_servers_that_read_port_or_already_pass_it_are_left_alone(tmp_path: Path
     (tmp_path / "Procfile").write_text(procfile)
     with pytest.raises(StrategyDeclined):
         bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("source", "expect"), [
+    ('from flask import Flask\napp = Flask(__name__)\nif __name__ == "__main__":\n    app.run()\n',
+     '    app.run(host="0.0.0.0", port=int(os.environ.get("PORT", "5000")))\n'),
+    ("from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n",
+     'app.run(debug=True, host="0.0.0.0", port=int(os.environ.get("PORT", "5000")))\n'),
+    ("import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app)\n",
+     'uvicorn.run(app, host="0.0.0.0", port=int(os.environ.get("PORT", "8000")))\n'),
+    ("from aiohttp import web\nweb.run_app(web.Application())\n",
+     'web.run_app(web.Application(), port=int(os.environ.get("PORT", "8080")))\n'),
+    ("from waitress import serve\nfrom app import app\nserve(app)\n", 'serve(app, port=int(os.environ.get("PORT", "8080")))\n'),
+    ("from flask import Flask\nfrom flask_socketio import SocketIO\napp = Flask(__name__)\nsocketio = SocketIO(app)\nsocketio.run(app)\n",
+     'socketio.run(app, host="0.0.0.0", port=int(os.environ.get("PORT", "5000")))\n'),
+])
+def test_server_calls_that_rely_on_their_default_address_get_one(tmp_path: Path, source: str, expect: str) -> None:
+    (tmp_path / "app.py").write_text(source)
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    new = (tmp_path / "app.py").read_text()
+    ast.parse(new)
+    assert new.endswith(expect) and new.startswith("import os\n")
+
+
+@pytest.mark.parametrize("source", ["import asyncio\nasyncio.run(main())\n", "import subprocess\nsubprocess.run(['ls'])\n",
+                                    "from flask import Flask\napp = Flask(__name__)\nopts = {}\napp.run(**opts)\n",
+                                    "import uvicorn\nuvicorn.run('main:app', uds='/tmp/app.sock')\n"])
+def test_calls_that_are_no_server_or_say_where_to_listen_are_left_alone(tmp_path: Path, source: str) -> None:
+    (tmp_path / "app.py").write_text(source)
+    with pytest.raises(StrategyDeclined):
+        bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
