@@ -564,3 +564,12 @@ def test_batch_eighteen_wordings(log: str, category: str, entity: str | None) ->
 def test_batch_nineteen_wordings(log: str, category: str, entity: str | None) -> None:
     r = analyze(log, BOOK)
     assert (r.category, r.entity) == (category, entity)
+
+
+def test_a_health_check_answered_with_a_server_error_is_no_port_problem() -> None:
+    """The app answered on $PORT (HTTP 500): it listens there, its handler fails. Without an answer it stays port_binding."""
+    answered = ("==> health check never passed: GET /healthz on $PORT=60355 did not answer 200 within 30s (last: HTTP 500); "
+                "the process was running: is it listening on $PORT?\n")
+    silent = answered.replace("HTTP 500", "connection refused")
+    assert (analyze(answered, BOOK).category, analyze(answered, BOOK).entity) == ("runtime_error", None)
+    assert (analyze(silent, BOOK).category, analyze(silent, BOOK).entity) == ("port_binding", "PORT")
