@@ -61,12 +61,9 @@ def _python(name: str, tree: Path, ws: Tools) -> StrategyResult:
     if req.is_file() or not pyproject.is_file():
         if pyproject.is_file() and _installs_the_project(req.read_text(encoding="utf-8", errors="replace")):
             return _pyproject(name, tree, ws, pyproject)  # requirements.txt only installs the project: declare it there
-        text = req.read_text(encoding="utf-8") if req.is_file() else ""
         version = _pypi_version(name, tree, ws)
         spec = f"{name}=={version}" if version else name
-        if text and not text.endswith("\n"):
-            text += "\n"
-        req.write_text(text + spec + "\n", encoding="utf-8")
+        pyreqs.append_line(req, spec)
         return StrategyResult(f"add {spec} to requirements.txt", {"package": name, "version": version, "manifest": "requirements.txt"}, 0.8)
     return _pyproject(name, tree, ws, pyproject)
 

@@ -182,14 +182,20 @@ def drop(tree: Path, decl: Decl) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
+def append_line(path: Path, spec: str) -> None:
+    """Add the requirement line ``spec`` at the end of a requirement file (created when missing), every other line
+    kept as written."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    path.write_text(text + ("" if not text or text.endswith("\n") else "\n") + spec + "\n", encoding="utf-8")
+
+
 def declare(tree: Path, spec: str) -> str | None:
     """Add the requirement ``spec`` to requirements.txt (kept as written, one line appended) or, without one, to
     pyproject.toml's ``[project] dependencies`` (tomlkit keeps the layout). The file's name, or None when the project
     has neither."""
     req = tree / "requirements.txt"
     if req.is_file() and not req.is_symlink():
-        text = req.read_text(encoding="utf-8")
-        req.write_text(text + ("" if not text or text.endswith("\n") else "\n") + spec + "\n", encoding="utf-8")
+        append_line(req, spec)
         return "requirements.txt"
     pyproject = tree / "pyproject.toml"
     if pyproject.is_file() and not pyproject.is_symlink():
