@@ -83,11 +83,16 @@ def requirement_files(tree: Path) -> list[tuple[Path, bool]]:
 def declarations(tree: Path, name: str) -> list[Decl]:
     """Every place ``name`` is declared, requirement files first (in pip's reading order), then pyproject."""
     want = canonicalize_name(name)
+    return [d for d in all_declarations(tree) if canonicalize_name(d.requirement.name) == want]
+
+
+def all_declarations(tree: Path) -> list[Decl]:
+    """Every requirement declared in the tree: requirement files (in pip's reading order), then pyproject."""
     found: list[Decl] = []
     for rel, constraint in requirement_files(tree):
         for i, line in enumerate((tree / rel).read_text(encoding="utf-8", errors="replace").splitlines(), 1):
             req = parse_line(line)
-            if req is not None and canonicalize_name(req.name) == want:
+            if req is not None:
                 found.append(Decl(str(rel), str(i), req, constraint))
     pyproject = tree / "pyproject.toml"
     if pyproject.is_file():
@@ -97,11 +102,9 @@ def declarations(tree: Path, name: str) -> list[Decl]:
             return found
         for where, text in _pyproject_items(doc):
             try:
-                req = Requirement(text)
+                found.append(Decl("pyproject.toml", where, Requirement(text)))
             except InvalidRequirement:
                 continue
-            if canonicalize_name(req.name) == want:
-                found.append(Decl("pyproject.toml", where, req))
     return found
 
 
