@@ -11,7 +11,8 @@ import json
 import re
 from pathlib import Path
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools, write_json_like
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, node_engines, semver, write_json_like
+from agents.strategies.registries import npm_lock_refresh
 from memory.models import FailureReport
 
 
@@ -68,7 +69,44 @@ def set_runtime_version(report: FailureReport, tree: Path, tools: Tools) -> Stra
             data["engines"]["node"] = f">={newest}"
             write_json_like(pkg, data)
             changed.append("package.json engines.node")
+    held: list[str] = []
+    if pkg.is_file() and nodes and _engines_enforced(tree, report):
+        try:
+            held = _hold_back(tree, tools, nodes)
+        except StrategyDeclined:
+            if not changed:
+                raise
+    if held:
+        changed.append(f"package.json overrides ({', '.join(held)}: their newer releases need a newer Node)")
     if changed:
         return StrategyResult(f"set the Node version to one the platform has ({', '.join(nodes)}) in {', '.join(changed)}",
-                              {"files": changed}, 0.7)
+                              {"files": changed, "overrides": held}, 0.7)
     raise StrategyDeclined("no runtime.txt, .python-version, .nvmrc or engines entry asks for a missing runtime")
+
+
+_ENGINE_REFUSED = re.compile(r"Not compatible with your version of node|The engine \"node\" is incompatible|EBADENGINE", re.I)
+
+
+def _engines_enforced(tree: Path, report: FailureReport) -> bool:
+    """npm fails on a package's engines only under engine-strict (the log's EBADENGINE says it did)."""
+    if (tree / "yarn.lock").is_file() or (tree / "pnpm-lock.yaml").is_file():
+        return False  # Yarn's resolutions and pnpm's overrides are other fields: not edited here
+    npmrc = tree / ".npmrc"
+    strict = npmrc.is_file() and re.search(r"^\s*engine-strict\s*=\s*true\b", npmrc.read_text(errors="replace"), re.M)
+    return bool(strict) or any(_ENGINE_REFUSED.search(e.text) for e in report.evidence)
+
+
+def _hold_back(tree: Path, tools: Tools, nodes: list[str]) -> list[str]:
+    pkg = tree / "package.json"
+    data = json.loads(pkg.read_text(encoding="utf-8"))
+    spec = str(data.get("engines", {}).get("node", "")) or "*"
+    node = semver.max_satisfying(nodes, spec) or max(nodes, key=_key)
+    overrides = node_engines.hold_back(tree, tools, node)
+    if not overrides:
+        return []
+    data = json.loads(pkg.read_text(encoding="utf-8"))
+    added = node_engines.add_overrides(data, overrides)
+    if added:
+        write_json_like(pkg, data)
+        npm_lock_refresh(tools, tree)
+    return added
