@@ -1,12 +1,14 @@
 """Reading logs as a stream of clean lines: chunked, bounded memory, tolerant of anything.
 
 Handles invalid UTF-8 (replaced), CRLF, carriage-return progress redraws (the last redraw wins),
-ANSI colour codes, NUL bytes, and absurdly long lines (cut at MAX_LINE characters).
+ANSI colour codes, NUL bytes, absurdly long lines (cut at MAX_LINE characters), and terminal output
+pasted as HTML (``<font color=…>…</font>`` and ``&apos;``, as terminal-to-HTML converters write it).
 """
 
 from __future__ import annotations
 
 import codecs
+import html
 import re
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
@@ -14,6 +16,9 @@ from typing import BinaryIO
 CHUNK = 1 << 20
 MAX_LINE = 8192
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+HTML_CLOSE = re.compile(r"</(?:font|span|b|i|u|em|strong|div|pre|code|p)>", re.I)
+HTML_TAG = re.compile(r"</?(?:font|span|b|i|u|em|strong|div|pre|code|p|br)\b[^<>]*>", re.I)
+HTML_ENTITY = re.compile(r"&(?:quot|apos|amp|lt|gt|nbsp|#\d{1,5}|#x[0-9a-fA-F]{1,4});")
 
 
 def clean_line(raw: str) -> str:
@@ -24,6 +29,10 @@ def clean_line(raw: str) -> str:
         raw = ANSI.sub("", raw)
     if "\x00" in raw:
         raw = raw.replace("\x00", "")
+    if "</" in raw and HTML_CLOSE.search(raw):  # a terminal's colours pasted as HTML: the tags are not the log
+        raw = HTML_TAG.sub("", raw)
+    if "&" in raw and HTML_ENTITY.search(raw):
+        raw = html.unescape(raw)
     return raw.rstrip()
 
 

@@ -1,0 +1,71 @@
+"""Phrase families written after a real-log batch was measured (batch 20 onwards): each case is a tool's own
+wording, shortened; the family's other tools are in prompts/known_fixes.yaml's examples."""
+
+import pytest
+
+from agents.analyzer import analyze
+from agents.logsource import clean_line
+from agents.rules import load_rulebook
+
+BOOK = load_rulebook()
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    # a framework that refuses to run without its secret
+    ("RuntimeError: The session is unavailable because no secret key was set.  Set the secret_key on the application.\n",
+     "missing_env_var", None),
+    ("ArgumentError: Missing `secret_key_base` for 'production' environment, set this string with `rails credentials:edit`\n",
+     "missing_env_var", None),
+    ("Error: secret option required for sessions\n    at session (/app/node_modules/express-session/index.js:200:12)\n",
+     "missing_env_var", None),
+    # modern Python refused by an old interpreter the log shows: files byte-compiled for 3.5
+    ("byte-compiling build/lib/pkg/main.py to main.cpython-35.pyc\n  File \"build/lib/pkg/main.py\", line 142\n"
+     "    f'command \"{cmd}\" is not available. '\n                                        ^\nSyntaxError: invalid syntax\n",
+     "runtime_version", None),
+    # without a sign of the interpreter (path, .pyc tag) an f-string refused is the code's syntax error (issue 11)
+    ("  File \"main.py\", line 54\n    logging.info(f'Completed in {time.time() - start:.2f}s')\n"
+     "                                                          ^\nSyntaxError: invalid syntax\n", "syntax_error", "main.py"),
+    # an f-string error message is a 3.6+ interpreter's: the code is wrong, not the runtime
+    ("  File \"/app/main.py\", line 78\n    text=f\"Error :- `{error}`\\n\\n`{'\\n'.join(logs)}`\",\n"
+     "                                                     ^\nSyntaxError: f-string expression part cannot include a backslash\n",
+     "syntax_error", "main.py"),
+    # a node build tool missing behind any script's "line N:" prefix
+    ("10:00:53 PM: /usr/local/bin/build: line 32: bower: command not found\n", "missing_dependency", "bower"),
+    # the runtime named in the sentence is the entity's runtime
+    ("> WARN! Requested node version 6.11.1 is not available\n", "runtime_version", "node-6.11.1"),
+    ("Python version 3.4 is not supported\n", "runtime_version", "python-3.4"),
+    # an assertion that fails in a test file is the test step's failure; elsewhere it stays the app's runtime error
+    ("Traceback (most recent call last):\n  File \"/home/travis/build/o/r/tests/test_tcp.py\", line 152, in on_close\n"
+     "    self.assertEqual(error, None)\n  File \"/usr/lib/python2.6/unittest2/case.py\", line 521, in assertEqual\n"
+     "    raise self.failureException(msg)\nAssertionError: 59 != None\n", "test_failure", "tests/test_tcp.py"),
+    ("Traceback (most recent call last):\n  File \"app/orders.py\", line 12, in total\n    assert qty > 0\n"
+     "AssertionError\n", "runtime_error", "app/orders.py"),
+    # CI containers' own memory limits
+    ("Your build has exceeded the memory limit of 4G on 1 container.\n", "out_of_memory", None),
+    ("Container 'Build' exceeded memory limit.\n", "out_of_memory", None),
+    # the platform's proxy cannot reach the instance: it does not listen where expected
+    ("2023-03-01T10:19:32Z   [error]instance refused connection\n"
+     "2023-03-01T10:19:36Z   [warn]Could not proxy HTTP request. Retrying in 1000 ms (attempt 10)\n", "port_binding", "PORT"),
+    # a file the Dockerfile copies is not in the build context (a lockfile stays lockfile_mismatch)
+    ("#6 ERROR: failed to calculate checksum of ref 400f::vr44: \"/.nixpacks/nixpkgs-e056.nix\": not found\n",
+     "config_error", ".nixpacks/nixpkgs-e056.nix"),
+    ("#9 ERROR: failed to calculate checksum of ref moby::k1: \"/package-lock.json\": not found\n",
+     "lockfile_mismatch", "package-lock.json"),
+    ("OperationalError: server closed the connection unexpectedly\n"
+     "This probably means the server terminated abnormally before or while processing the request.\n",
+     "database_connection", None),
+])
+def test_batch_twenty_wordings(log: str, category: str, entity: str | None) -> None:
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == (category, entity)
+
+
+def test_terminal_output_pasted_as_html_is_read_as_the_terminal_showed_it() -> None:
+    pasted = ('<font color="#06989A">2020-04-24T13:27:11.360291+00:00 app[web.1]:</font> ModuleNotFoundError: '
+              'No module named &apos;flask&apos;')
+    assert clean_line(pasted) == "2020-04-24T13:27:11.360291+00:00 app[web.1]: ModuleNotFoundError: No module named 'flask'"
+    r = analyze(pasted + "\n", BOOK)
+    assert (r.category, r.entity) == ("missing_dependency", "flask")
+    # a JSX error that names a tag, and an ampersand in a URL, are left as they are
+    assert clean_line("Expected corresponding JSX closing tag for <div>") == "Expected corresponding JSX closing tag for <div>"
+    assert clean_line("GET /search?q=a&b=c 500") == "GET /search?q=a&b=c 500"
