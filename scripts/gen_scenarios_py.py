@@ -285,6 +285,9 @@ def py_port(arch: PyArchetype, rng: random.Random) -> list[Scenario]:
             variants["click-default"] = render_py(arch, top="import click", main=(
                 f"@click.command()\n@click.option(\"--port\", default={fixed})\ndef main(port):\n    "
                 + serve.format(host=HEALTHY_HOST, port="port") + f"\n\n\n{guard}main()"))
+        default_call = {"flask": "app.run()", "fastapi": "uvicorn.run(app, log_level=\"info\")", "aiohttp": "web.run_app(app)"}
+        if arch.name in default_call:  # the library's own default address (127.0.0.1:5000, :8000; aiohttp 0.0.0.0:8080)
+            variants["library-default"] = render_py(arch, main=guard + default_call[arch.name])
         for variant, source in variants.items():
             out.append((variant, py_files(arch, source), [arch.file]))
         out.append(("json-config-file", {**py_files(arch, json_config), "config.json": f'{{"host": "0.0.0.0", "port": {fixed}}}\n'},
@@ -296,6 +299,9 @@ def py_port(arch: PyArchetype, rng: random.Random) -> list[Scenario]:
                    "django": f"python manage.py runserver {fixed} --noreload"}[arch.name]
         reqs = arch.requirements + (["gunicorn==23.0.0"] if arch.name == "flask" else [])
         out.append(("procfile-flag", py_files(arch, source, reqs, f"web: {command}"), ["Procfile"]))
+        dev = {"flask": "flask run", "fastapi": "uvicorn app:app"}.get(arch.name)
+        if dev:  # a development server started with its defaults: 127.0.0.1 and its own port, $PORT ignored
+            out.append(("procfile-dev-server", py_files(arch, source, arch.requirements, f"web: {dev}"), ["Procfile"]))
     return [Scenario(f"gen-{arch.name}-port-{variant}", arch.name, "port_binding", variant,
                      f"{arch.name} app listens on a fixed {fixed} ({variant.replace('-', ' ')}) instead of $PORT", "port_binding",
                      files, must_touch=touch) for variant, files, touch in out]
