@@ -60,6 +60,39 @@ def test_batch_twenty_wordings(log: str, category: str, entity: str | None) -> N
     assert (r.category, r.entity) == (category, entity)
 
 
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    # CI setup actions that cannot provide the runtime asked for
+    ("Version 3.4 was not found in the local cache\nError: Version 3.4 with arch x64 not found\n", "runtime_version", "python-3.4"),
+    ("  Error: The version '3.1' with architecture 'x64' was not found for Ubuntu 24.04.\n", "runtime_version", "python-3.1"),
+    ("Error: Unable to find Node version '12.x' for platform linux and architecture x64.\n", "runtime_version", "node-12"),
+    # Go's toolchain older than go.mod, in tidy's and Cloud Foundry's wordings, with the version asked for
+    ("go: go.mod file indicates go 1.21, but maximum version supported by tidy is 1.20\n", "runtime_version", "go-1.21"),
+    ("Unable to determine Go version to install: no match found for 1.14.x in [1.17.8 1.18]\n", "runtime_version", "go-1.14"),
+    # Composer cannot install PHP itself: the runtime, not a package conflict
+    (" !     > Your requirements could not be resolved to an installable set of packages.\n !     > \n !     >   Problem 1\n"
+     " !     >     - composer.json/composer.lock requires php ~7.2.0 -> no matching package found.\n", "runtime_version", "php-7.2.0"),
+    (" !     ERROR: No 'composer.lock' found!\n", "lockfile_mismatch", "composer.lock"),
+    ("error: failed to select a version for the requirement 'tracing-bunyan-formatter = \"^0.3\"'\n", "dependency_conflict",
+     "tracing-bunyan-formatter"),
+    # platform limits and images
+    ("Error: The Serverless Function \"api/index\" is 69.61mb which exceeds the maximum size limit of 50mb.\n", "config_error", None),
+    ("standard_init_linux.go:219: exec user process caused: exec format error\n", "config_error", None),
+    (" !     Outdated Yarn lockfile\n       Your application contains a Yarn lockfile (yarn.lock) which does not\n",
+     "lockfile_mismatch", "yarn.lock"),
+    ("Error: Cannot find module '/opt/build/repo/.yarn/releases/yarn-3.2.1.cjs'\n    at Function.Module._resolveFilename (x.js:1:1)\n",
+     "config_error", ".yarn/releases/yarn-3.2.1.cjs"),
+    # JSON.parse refusing data at run time is not the code's syntax
+    ("SyntaxError: Unexpected end of input\nat Object.parse (native)\n", "runtime_error", None),
+    # MongoDB authentication and pymongo's server selection
+    ("error - MongoServerError: bad auth : Authentication failed.\n", "database_connection", None),
+    ("pymongo.errors.ServerSelectionTimeoutError: localhost:27017: [Errno 111] Connection refused\n", "database_connection", None),
+    ("1. rspec ./spec/models/pull_request_spec.rb:25\n2. rspec ./spec/models/user_spec.rb:220\n", "test_failure", None),
+])
+def test_batch_twenty_one_wordings(log: str, category: str, entity: str | None) -> None:
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == (category, entity)
+
+
 def test_terminal_output_pasted_as_html_is_read_as_the_terminal_showed_it() -> None:
     pasted = ('<font color="#06989A">2020-04-24T13:27:11.360291+00:00 app[web.1]:</font> ModuleNotFoundError: '
               'No module named &apos;flask&apos;')
