@@ -93,6 +93,35 @@ def test_batch_twenty_one_wordings(log: str, category: str, entity: str | None) 
     assert (r.category, r.entity) == (category, entity)
 
 
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    # a name missing from an installed package, as a debugger prints it (no "ImportError:", a Windows path)
+    ("cannot import name 'soft_unicode' from 'markupsafe' (C:\\Users\\me\\env\\lib\\site-packages\\markupsafe\\__init__.py)\n",
+     "dependency_conflict", "markupsafe"),
+    ("Error No distributions at all found for django-chunks (from -r requirements/base.txt (line 22))\n",
+     "dependency_conflict", "django-chunks"),
+    # a package that does not build, in pip 22's, pip 20's and pip 9's wordings (its own RuntimeError is not the app's)
+    ("      RuntimeError: autoconf error\n      [end of output]\nerror: legacy-install-failure\n"
+     "\u00d7 Encountered error while trying to install package.\n\u2570\u2500> pycrypto\n", "dependency_conflict", "pycrypto"),
+    ("  ERROR: Failed building wheel for psycopg2\n", "dependency_conflict", "psycopg2"),
+    ('Command "python setup.py egg_info" failed with error code 1 in /tmp/pip-build-cCgk9N/pyparsing/\n',
+     "dependency_conflict", "pyparsing"),
+    # a cause named more precisely still wins over the failed build
+    ("    error: command 'gcc' failed: No such file or directory\n  ERROR: Failed building wheel for psycopg2\n",
+     "missing_dependency", "gcc"),
+    # Rails' master key
+    ("ActiveSupport::EncryptedFile::MissingKeyError: Missing encryption key to decrypt file with. Ask your team for your "
+     "master key and write it to /tmp/build/config/master.key or put it in the ENV['RAILS_MASTER_KEY']\n",
+     "missing_env_var", "RAILS_MASTER_KEY"),
+    # a package requiring a file another installed package does not ship: the two versions do not fit
+    ("Error: Cannot find module 'next/dist/server/base-server'\nRequire stack:\n"
+     "- /opt/build/repo/node_modules/@netlify/plugin-nextjs/lib/helpers/utils.js\n", "dependency_conflict", "@netlify/plugin-nextjs"),
+    ("Module not found: Error: Cannot resolve 'file' or 'directory' ./Logo in /tmp/build_8134/components\n", "import_error", "./Logo"),
+])
+def test_batch_twenty_two_and_three_wordings(log: str, category: str, entity: str | None) -> None:
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == (category, entity)
+
+
 def test_terminal_output_pasted_as_html_is_read_as_the_terminal_showed_it() -> None:
     pasted = ('<font color="#06989A">2020-04-24T13:27:11.360291+00:00 app[web.1]:</font> ModuleNotFoundError: '
               'No module named &apos;flask&apos;')
