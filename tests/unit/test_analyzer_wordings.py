@@ -10,7 +10,7 @@ from agents.rules import load_rulebook
 BOOK = load_rulebook()
 
 
-@pytest.mark.parametrize(("log", "category", "entity"), [
+BATCH_20 = [
     # a framework that refuses to run without its secret
     ("RuntimeError: The session is unavailable because no secret key was set.  Set the secret_key on the application.\n",
      "missing_env_var", None),
@@ -54,13 +54,9 @@ BOOK = load_rulebook()
     ("OperationalError: server closed the connection unexpectedly\n"
      "This probably means the server terminated abnormally before or while processing the request.\n",
      "database_connection", None),
-])
-def test_batch_twenty_wordings(log: str, category: str, entity: str | None) -> None:
-    r = analyze(log, BOOK)
-    assert (r.category, r.entity) == (category, entity)
+]
 
-
-@pytest.mark.parametrize(("log", "category", "entity"), [
+BATCH_21 = [
     # CI setup actions that cannot provide the runtime asked for
     ("Version 3.4 was not found in the local cache\nError: Version 3.4 with arch x64 not found\n", "runtime_version", "python-3.4"),
     ("  Error: The version '3.1' with architecture 'x64' was not found for Ubuntu 24.04.\n", "runtime_version", "python-3.1"),
@@ -87,13 +83,9 @@ def test_batch_twenty_wordings(log: str, category: str, entity: str | None) -> N
     ("error - MongoServerError: bad auth : Authentication failed.\n", "database_connection", None),
     ("pymongo.errors.ServerSelectionTimeoutError: localhost:27017: [Errno 111] Connection refused\n", "database_connection", None),
     ("1. rspec ./spec/models/pull_request_spec.rb:25\n2. rspec ./spec/models/user_spec.rb:220\n", "test_failure", None),
-])
-def test_batch_twenty_one_wordings(log: str, category: str, entity: str | None) -> None:
-    r = analyze(log, BOOK)
-    assert (r.category, r.entity) == (category, entity)
+]
 
-
-@pytest.mark.parametrize(("log", "category", "entity"), [
+BATCHES_22_23 = [
     # a name missing from an installed package, as a debugger prints it (no "ImportError:", a Windows path)
     ("cannot import name 'soft_unicode' from 'markupsafe' (C:\\Users\\me\\env\\lib\\site-packages\\markupsafe\\__init__.py)\n",
      "dependency_conflict", "markupsafe"),
@@ -116,8 +108,11 @@ def test_batch_twenty_one_wordings(log: str, category: str, entity: str | None) 
     ("Error: Cannot find module 'next/dist/server/base-server'\nRequire stack:\n"
      "- /opt/build/repo/node_modules/@netlify/plugin-nextjs/lib/helpers/utils.js\n", "dependency_conflict", "@netlify/plugin-nextjs"),
     ("Module not found: Error: Cannot resolve 'file' or 'directory' ./Logo in /tmp/build_8134/components\n", "import_error", "./Logo"),
-])
-def test_batch_twenty_two_and_three_wordings(log: str, category: str, entity: str | None) -> None:
+]
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23])
+def test_wordings_of_later_batches(log: str, category: str, entity: str | None) -> None:
     r = analyze(log, BOOK)
     assert (r.category, r.entity) == (category, entity)
 
