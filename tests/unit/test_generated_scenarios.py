@@ -173,3 +173,27 @@ def test_set_runtime_version_fixes_every_runtime_variant(sc: object, tmp_path: P
     except StrategyDeclined as exc:  # pragma: no cover - the message is the assertion
         pytest.fail(str(exc))
     assert _changed(tree, sc.app) & set(sc.must_touch)  # type: ignore[attr-defined]
+
+
+LAZY_PY = [s for s in _by_family("missing_dependency") if s.variant == "lazy-in-handler" and "requirements.txt" in s.app]
+
+
+@pytest.mark.parametrize("sc", LAZY_PY, ids=lambda s: s.id)
+def test_declare_imports_finds_every_lazy_import_nobody_declares(sc: object, tmp_path: Path) -> None:
+    """Without the traceback (Django with DEBUG off answers HTTP 500 and logs nothing), the undeclared import the handler
+    makes is found in the code; pip's resolution is scripted as the declared requirements themselves."""
+    import json
+
+    from agents.rules import load_rulebook
+    from agents.strategies.declare_imports import declare_imports
+
+    tree = _materialise(sc, tmp_path)
+    declared = [pyreqs.parse_line(line) for line in (tree / "requirements.txt").read_text().splitlines()]
+    report = {"install": [{"metadata": {"name": r.name}} for r in declared if r is not None]}
+    aliases = dict(load_rulebook().python_aliases)
+    tools = Tools(ScriptedWorkspace({"pip install --dry-run": (0, json.dumps(report)),  # type: ignore[arg-type]
+                                     "pip index versions": (1, "no index here")}), aliases=aliases)
+    result = declare_imports(FailureReport(category="runtime_error"), tree, tools)
+    module = result.params["import"]
+    assert f"imports {module} (lazy in handler)" in sc.summary  # type: ignore[attr-defined]
+    assert (tree / "requirements.txt").read_text().splitlines()[-1] == aliases.get(module, module)
