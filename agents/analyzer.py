@@ -312,7 +312,8 @@ def diagnose_numbered(
                 raw = None
             elif kind in ("python_module", "node_module"):
                 kind = "basename"
-            reason = f"; reclassified as {alt.category}: {alt.why or hit.group(0)}"
+            reason = (f"; {alt.why or hit.group(0)}" if alt.category == spec.category
+                      else f"; reclassified as {alt.category}: {alt.why or hit.group(0)}")
             break
     entity = None
     base = best.match.groupdict().get("base")

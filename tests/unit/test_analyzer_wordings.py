@@ -111,7 +111,32 @@ BATCHES_22_23 = [
 ]
 
 
-@pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23])
+BATCH_24 = [
+    # the app server's own entry module (wsgi / asgi) is missing: the start command names the wrong module
+    ("[2025-01-01 10:00:00 +0000] [7] [ERROR] Exception in worker process\nModuleNotFoundError: No module named 'wsgi'\n",
+     "start_command", "wsgi"),
+    ("ModuleNotFoundError: No module named 'mysite.asgi'\n", "start_command", "mysite.asgi"),
+    ("ModuleNotFoundError: No module named 'gevent.pywsgi'\n", "import_error", "gevent.pywsgi"),  # a package's submodule
+    # pip's conflict block names the package the requirements disagree on, whatever "Cannot install" lists first
+    ("ERROR: Cannot install flask==2.0.3 and werkzeug==3.0.1 because these package versions have conflicting dependencies.\n\n"
+     "The conflict is caused by:\n    The user requested werkzeug==3.0.1\n    flask 2.0.3 depends on werkzeug>=2.0\n",
+     "dependency_conflict", "werkzeug"),
+    ("ERROR: Cannot install tool==1.0 and tool==1.1 because these package versions have conflicting dependencies.\n\n"
+     "The conflict is caused by:\n    tool 1.1 depends on pandas==1.5.3\n    tool 1.0 depends on pandas==1.5.3\n",
+     "dependency_conflict", "pandas"),
+    ("ERROR: Cannot install launch==0.1.0 and launch==0.1.1 because these package versions have conflicting dependencies.\n",
+     "dependency_conflict", "launch"),
+    # a circular import (or a file shadowing a package): the module, also when the message is wrapped
+    ("ImportError: cannot import name 'Client' from partially initialized module 'client' (most likely due to a circular "
+     "import) (/home/me/client.py)\n", "import_error", "client"),
+    ("ImportError: cannot import name 'X' from partially initialized module\n'app.models' (most likely due to a circular import)\n",
+     "import_error", "app.models"),
+    # Flask-WTF's missing secret
+    ("KeyError: 'A secret key is required to use CSRF.'\n", "missing_env_var", None),
+]
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24])
 def test_wordings_of_later_batches(log: str, category: str, entity: str | None) -> None:
     r = analyze(log, BOOK)
     assert (r.category, r.entity) == (category, entity)
