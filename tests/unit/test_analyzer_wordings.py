@@ -136,7 +136,40 @@ BATCH_24 = [
 ]
 
 
-@pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24])
+BATCH_25 = [
+    # a gem's native extension: the C header or the *-config tool that is missing names the system library
+    ("Gem::Ext::BuildError: ERROR: Failed to build gem native extension.\n    checking for libpq-fe.h... no\n"
+     "    sqlite3.h is missing. Try 'apt-get install libsqlite3-dev'\n", "missing_dependency", "sqlite3"),
+    ("Gem::Ext::BuildError: ERROR: Failed to build gem native extension.\n   *** ERROR: missing required library to compile "
+     "this module: No such file or directory - gsl-config\n   *** extconf.rb failed ***\n", "missing_dependency", "gsl"),
+    # Maven: the last artifact of the chain it could not collect
+    ("Caused by: org.apache.maven.project.DependencyResolutionException: Could not resolve dependencies for project a.b:app:jar:1.0: "
+     "Failed to collect dependencies at org.x:lib:jar:5.3 -> org.y:inner:jar:1.3.30\n", "missing_dependency", "org.y:inner"),
+    # npm's own debug log prints the message without the "npm ERR!" prefix
+    ("missing script: start\nnode v5.11.1\nnpm  v3.8.6\n", "start_command", "start"),
+    ("7 verbose stack Error: missing script: build\n", "start_command", "build"),
+    # pip: the Python a package asks for, not the one that was running
+    ("ERROR: Package 'tool' requires a different Python: 3.9.18 not in '>=3.10'\n", "runtime_version", "python-3.10"),
+    ("ERROR: Package 'old' requires a different Python: 3.12.1 not in '<3.9'\n", "runtime_version", None),
+    # the compose file named on the parsing line, as the user knows it
+    ("parsing /srv/stack/docker-compose.yml: yaml: line 7: did not find expected key\n", "config_error", "docker-compose.yml"),
+    # ES module syntax loaded as CommonJS: the app's own file (its module type) or a package that ships only ESM
+    ("/app/src/server.js:2\nimport express from \"express\";\n^^^^^^\n\nSyntaxError: Cannot use import statement outside a module\n",
+     "config_error", None),
+    ("/app/node_modules/got/dist/source/index.js:1\nexport * from './core';\n^^^^^^\n\nSyntaxError: Unexpected token 'export'\n",
+     "dependency_conflict", "got"),
+    ("npm ERR! node v10.24.1\n/app/index.js:1\nimport x from 'y';\n^^^^^^\nSyntaxError: Unexpected token import\n",
+     "runtime_version", None),
+    # Sprockets through ExecJS (Uglifier, CoffeeScript) refusing the JavaScript it compiles
+    ("rake aborted!\nExecJS::ProgramError: Unexpected token: punc ()) (line: 12, col: 5, pos: 300)\n", "syntax_error", None),
+    # Fly's init cannot find the command it was told to run
+    ("[info] Preparing to run: `/app/run.sh` as root\n[info] Error: UnhandledIoError(Os { code: 2, kind: NotFound, message: "
+     "\"No such file or directory\" })\n", "start_command", "run.sh"),
+    ("command terminated with non-zero exit code: Error executing in Docker Container: 137\n", "out_of_memory", None),
+]
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24, *BATCH_25])
 def test_wordings_of_later_batches(log: str, category: str, entity: str | None) -> None:
     r = analyze(log, BOOK)
     assert (r.category, r.entity) == (category, entity)
