@@ -100,8 +100,18 @@ def trim_before(before: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """The BEFORE lines before a hit, reaching back to the start of its traceback when that is within TRACE_BEFORE."""
     for i in range(len(before) - 1, -1, -1):
         if _TRACE_HEAD in before[i][1]:
-            return before[i:] if len(before) - i > BEFORE else before[-BEFORE:]
-    return before[-BEFORE:]
+            return before[i:] if len(before) - i > BEFORE else _last_worded(before)
+    return _last_worded(before)
+
+
+def _last_worded(before: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The last BEFORE lines, not counting caret markers and frozen import frames (they carry no words)."""
+    kept = 0
+    for i in range(len(before) - 1, -1, -1):
+        kept += not _CARETS.match(before[i][1])
+        if kept == BEFORE:
+            return before[i:]
+    return before
 
 
 class _LineCache:
@@ -174,8 +184,9 @@ def keyword_fallback(lines: Iterable[tuple[int, str]], book: RuleBook) -> tuple[
     return winner, first[winner], ", ".join(sorted(found))
 
 
-_CARETS = re.compile(r"^\s*[\^~]+\s*$")
-"""Python 3.11's markers under a traceback's source line: they carry no words and would stretch every window."""
+_CARETS = re.compile(r"^\s*[\^~]+\s*$|^\s*File \"<frozen [\w.]+>\", line \d+, in \w+\s*$")
+"""Python 3.11's markers under a traceback's source line, and the frames of the frozen import machinery (a dotted
+import adds seven): they carry no words of the app's own and would stretch every window."""
 
 
 def _window(before: list[tuple[int, str]], after: list[tuple[int, str]], where: str, within: int) -> list[tuple[int, str]]:
@@ -191,6 +202,23 @@ def _window(before: list[tuple[int, str]], after: list[tuple[int, str]], where: 
     for i in range(within):
         out += near[i:i + 1] + after[i:i + 1]
     return out
+
+
+def _parses_here(before: list[tuple[int, str]]) -> bool:
+    """Whether the source line a SyntaxError shows (the nearest line above it that is not a caret marker or a
+    ``File`` line) is valid Python for the interpreter swarm runs on, as a statement or inside a function."""
+    for _, text in reversed(before):
+        if not text.strip() or _CARETS.match(text) or text.lstrip().startswith('File "'):
+            continue
+        src = text.strip()
+        for wrapped in (src, f"def _f():\n    {src}\n", f"async def _f():\n    {src}\n"):
+            try:
+                compile(wrapped, "<log>", "exec", dont_inherit=True)
+            except (SyntaxError, ValueError):
+                continue
+            return True
+        return False
+    return False
 
 
 def _entity(hit: _Hit, before: list[tuple[int, str]], after: list[tuple[int, str]]) -> tuple[str | None, str]:
@@ -303,6 +331,8 @@ def diagnose_numbered(
         looked = [(best.lineno, best.text), *lines] if alt.include_line else lines
         hit = next((m for _, text in looked if (m := re.search(alt.pattern, text))), None)
         if hit is not None and alt.unless and any(re.search(alt.unless, t) for _, t in [*lines, (best.lineno, best.text)]):
+            hit = None
+        if hit is not None and alt.valid_python and not _parses_here(before):
             hit = None
         if hit is not None:
             forced = alt.category

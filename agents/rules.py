@@ -47,6 +47,7 @@ class Reclassify:
     drop_entity: bool = False
     unless: str | None = None
     include_line: bool = False
+    valid_python: bool = False
     why: str = ""
 
 

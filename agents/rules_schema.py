@@ -72,6 +72,9 @@ class Reclassify(_M):
     """No reclassification when a line in the same window (or the matched line) matches this."""
     include_line: bool = False
     """Also look at the matched line itself (first), e.g. when one line names both the file and the package."""
+    valid_python: bool = False
+    """Only when the source line the SyntaxError shows parses as Python here (a newer interpreter): the code is
+    modern and the runtime old, rather than code that is wrong in every version."""
     why: str = ""
 
     @field_validator("category")

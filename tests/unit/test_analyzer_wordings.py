@@ -166,7 +166,27 @@ BATCH_25 = [
     ("[info] Preparing to run: `/app/run.sh` as root\n[info] Error: UnhandledIoError(Os { code: 2, kind: NotFound, message: "
      "\"No such file or directory\" })\n", "start_command", "run.sh"),
     ("command terminated with non-zero exit code: Error executing in Docker Container: 137\n", "out_of_memory", None),
+    # a library that names the package it needs
+    ('RuntimeError: Form data requires "python-multipart" to be installed. \nYou can install "python-multipart" with: \n\n'
+     "pip install python-multipart\n", "missing_dependency", "python-multipart"),
+    ("ImportError: Missing optional dependency 'openpyxl'.  Use pip or conda to install openpyxl.\n", "missing_dependency", "openpyxl"),
 ]
+
+FROZEN = "".join(f'  File "<frozen importlib._bootstrap>", line {n}, in {f}\n' for n, f in [
+    (1204, "_gcd_import"), (1176, "_find_and_load"), (1126, "_find_and_load_unlocked"), (241, "_call_with_frames_removed"),
+    (1204, "_gcd_import"), (1176, "_find_and_load"), (1140, "_find_and_load_unlocked")])
+
+
+def test_a_server_that_cannot_import_a_dotted_app_module_is_a_start_command() -> None:
+    """gunicorn mysite.wsgi: the frozen frames of the dotted import (seven) no longer push gunicorn's import_app out
+    of the window."""
+    log = ('  File "/app/.venv/lib/python3.11/site-packages/gunicorn/util.py", line 420, in import_app\n'
+           "    mod = importlib.import_module(module)\n          ^^^^^^^^^^^^^^^^^^^^^^^^\n"
+           '  File "/usr/lib/python3.11/importlib/__init__.py", line 126, in import_module\n'
+           "    return _bootstrap._gcd_import(name[level:], package, level)\n" + FROZEN +
+           "ModuleNotFoundError: No module named 'mysite'\n")
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == ("start_command", "mysite")
 
 
 @pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24, *BATCH_25])
@@ -184,3 +204,15 @@ def test_terminal_output_pasted_as_html_is_read_as_the_terminal_showed_it() -> N
     # a JSX error that names a tag, and an ampersand in a URL, are left as they are
     assert clean_line("Expected corresponding JSX closing tag for <div>") == "Expected corresponding JSX closing tag for <div>"
     assert clean_line("GET /search?q=a&b=c 500") == "GET /search?q=a&b=c 500"
+
+
+@pytest.mark.parametrize(("source", "category"), [
+    ("    return f'{name}:{ident}'\n", "runtime_version"),  # valid modern code: the interpreter is too old
+    ("    return label = '' or len(items) > 0\n", "syntax_error"),  # wrong in every Python
+])
+def test_an_old_interpreter_counts_only_when_the_refused_line_is_valid_python(source: str, category: str) -> None:
+    log = ('  File "/opt/venv/lib/python3.4/imp.py", line 171, in load_source\n    module = methods.load()\n'
+           + "".join(f'  File "<frozen importlib._bootstrap>", line {n}, in f{n}\n' for n in range(5))
+           + '  File "/srv/app/plugins/archive.py", line 245\n' + source + "                          ^\n"
+           "SyntaxError: invalid syntax\n")
+    assert analyze(log, BOOK).category == category
