@@ -134,6 +134,7 @@ def python_edits(source: str, loopback: bool = False) -> list[Edit]:
     listen on a loopback address (``loopback``), a host that comes from such data is replaced at the call too."""
     tree = ast.parse(source)
     scope = _Scope(tree)
+    tornado = "tornado" in _imports(tree).values()
     edits: list[Edit] = []
     sinks: list[tuple[str, ast.AST]] = []  # ("port" | "host", the argument of a listening call)
 
@@ -205,9 +206,12 @@ def python_edits(source: str, loopback: bool = False) -> list[Edit]:
                     sink_host(address.elts[0]) if name.lower().endswith("server") else host(address.elts[0])
                     sink_port(address.elts[1]) if name.lower().endswith("server") else port(address.elts[1])
             host_at, port_at = _POSITIONAL.get(name, (None, None))
+            if name == "listen" and tornado and not node.keywords and node.args:
+                host_at, port_at = 1, 0  # tornado: app.listen(port, address="") (a socket's listen(backlog) is not one)
             if host_at is not None and port_at is not None and len(node.args) > port_at:
                 sure = name not in ("run", "serve") or _receiver(node) in _APP_NAMES  # executor.run(a, b) is no server
-                (sink_host if sure else host)(node.args[host_at])
+                if len(node.args) > host_at:
+                    (sink_host if sure else host)(node.args[host_at])
                 (sink_port if sure else port)(node.args[port_at])
     edits += _default_addresses(tree, source, scope)
     edited = {(e[0], e[1]) for e in edits}
@@ -382,30 +386,38 @@ def command_rewrite(command: str) -> str:
 # for one of them they listen where the platform cannot reach. (server, how it is invoked, host flags, port flags,
 # what to add when both are missing). gunicorn, next start and serve read $PORT on their own and are left alone.
 _COMMAND_WORD = r"(?:^|(?:&&|\|\||;|\|)\s*)(?:exec\s+)?(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:python3?\s+-m\s+)?"
-_DEV_SERVERS: tuple[tuple[str, re.Pattern[str], frozenset[str], frozenset[str]], ...] = (
+_DEV_SERVERS: tuple[tuple[str, re.Pattern[str], tuple[tuple[frozenset[str], str], ...]], ...] = (
     ("flask", re.compile(_COMMAND_WORD + r"flask\s+(?:--app[= ]\S+\s+)?run\b"),
-     frozenset({"--host", "-h"}), frozenset({"--port", "-p"})),
-    ("uvicorn", re.compile(_COMMAND_WORD + r"uvicorn\b"), frozenset({"--host", "--uds", "--fd"}),
-     frozenset({"--port", "--uds", "--fd"})),
+     ((frozenset({"--host", "-h"}), "--host 0.0.0.0"), (frozenset({"--port", "-p"}), "--port $PORT"))),
+    ("uvicorn", re.compile(_COMMAND_WORD + r"uvicorn\b"),
+     ((frozenset({"--host", "--uds", "--fd"}), "--host 0.0.0.0"), (frozenset({"--port", "--uds", "--fd"}), "--port $PORT"))),
+    # hypercorn binds 127.0.0.1:8000 unless --bind (or a config file) says otherwise
+    ("hypercorn", re.compile(_COMMAND_WORD + r"hypercorn\b"),
+     ((frozenset({"--bind", "-b", "--insecure-bind", "--config", "-c"}), "--bind 0.0.0.0:$PORT"),)),
+    # waitress-serve listens on all interfaces, port 8080
+    ("waitress-serve", re.compile(_COMMAND_WORD + r"waitress-serve\b"),
+     ((frozenset({"--port", "--listen", "--unix-socket"}), "--port=$PORT"),)),
+    # daphne binds 127.0.0.1:8000
+    ("daphne", re.compile(_COMMAND_WORD + r"daphne\b"),
+     ((frozenset({"-b", "--bind", "-u", "--unix-socket", "-e", "--endpoint", "--fd"}), "-b 0.0.0.0"),
+      (frozenset({"-p", "--port", "-u", "--unix-socket", "-e", "--endpoint", "--fd"}), "-p $PORT"))),
 )
 
 
 def _dev_server_defaults(command: str) -> str:
-    """``flask run`` / ``uvicorn app:app`` without a host or port flag listen on 127.0.0.1 and their own default
-    port: add ``--host 0.0.0.0`` and ``--port $PORT`` right after the server's own words, keeping the rest as written.
+    """``flask run`` / ``uvicorn app:app`` / ``hypercorn`` / ``daphne`` without a host or port flag listen on 127.0.0.1
+    and their own default port, ``waitress-serve`` on its own port 8080: add the missing flags (``--host 0.0.0.0 --port
+    $PORT``, ``--bind 0.0.0.0:$PORT``, ``--port=$PORT``, ``-b 0.0.0.0 -p $PORT``) right after the server's own words,
+    keeping the rest as written.
     Only the first server of a ``a && b`` chain segment is touched; a command that passes the flags is unchanged."""
-    for _name, invoked, host_flags, port_flags in _DEV_SERVERS:
+    for _name, invoked, needs in _DEV_SERVERS:
         m = invoked.search(command)
         if m is None:
             continue
         segment_end = re.search(r"\s(?:&&|\|\||;|\|)\s", command[m.end():])
         rest = command[m.end(): m.end() + segment_end.start()] if segment_end else command[m.end():]
         flags = {tok.partition("=")[0] for tok in rest.split()}
-        add = []
-        if not flags & host_flags:
-            add.append("--host 0.0.0.0")
-        if not flags & port_flags:
-            add.append("--port $PORT")
+        add = [addition for given, addition in needs if not flags & given]
         if add:
             command = command[:m.end()] + " " + " ".join(add) + command[m.end():]
     return command

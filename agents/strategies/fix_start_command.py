@@ -172,7 +172,20 @@ def rewrite(command: str, tree: Path, variant: int = 0, moved: dict[str, str] | 
             fixed = _missing_attribute(command, tokens, tok, tree, m.group(1), m.group(2))
             if fixed is not None:
                 return fixed
+        if (re.fullmatch(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", tok) and not prev.startswith("-")
+                and any(Path(t).name in _WSGI_SERVERS for t in tokens[:i]) and not _module_exists(tree, tok)):
+            # gunicorn mysite.wsgi: a module with no ":attr" (the server loads its ``application``)
+            apps = sorted(app_modules(tree), key=lambda a: a[0].stem != tok.rsplit(".", 1)[-1])  # config/wsgi.py first
+            if variant < len(apps):
+                path, obj = apps[variant]
+                mod = _module_of(path.relative_to(tree))
+                new = mod if obj == "application" else f"{mod}:{obj}"
+                return _replace_token(command, tok, new), f"module {tok} does not exist; {mod} defines {obj}", len(apps)
     return None
+
+
+_WSGI_SERVERS = {"gunicorn", "hypercorn", "waitress-serve", "daphne"}
+"""Servers that take a bare module (``gunicorn mysite.wsgi``) and load its ``application``."""
 
 
 _FACTORY = re.compile(r"(?:create|make|build|get|init)_?\w*app\w*|app_?factory|application_factory", re.I)

@@ -200,6 +200,10 @@ def test_bind_port_replaces_a_host_from_data_only_when_the_platform_saw_a_loopba
     ("web: flask db upgrade && flask run -p 5000\n", "web: flask db upgrade && flask run --host 0.0.0.0 -p $PORT\n"),
     ("web: uvicorn main:app --reload\n", "web: uvicorn --host 0.0.0.0 --port $PORT main:app --reload\n"),
     ("web: pip install uvicorn && exec uvicorn main:app\n", "web: pip install uvicorn && exec uvicorn --host 0.0.0.0 --port $PORT main:app\n"),
+    ("web: hypercorn app:app\n", "web: hypercorn --bind 0.0.0.0:$PORT app:app\n"),
+    ("web: waitress-serve wsgi:app\n", "web: waitress-serve --port=$PORT wsgi:app\n"),
+    ("web: daphne proj.asgi:application\n", "web: daphne -b 0.0.0.0 -p $PORT proj.asgi:application\n"),
+    ("web: daphne -p 9000 proj.asgi:application\n", "web: daphne -b 0.0.0.0 -p $PORT proj.asgi:application\n"),
 ])
 def test_dev_servers_that_default_to_loopback_get_host_and_port(tmp_path: Path, procfile: str, expect: str) -> None:
     (tmp_path / "Procfile").write_text(procfile)
@@ -208,6 +212,7 @@ def test_dev_servers_that_default_to_loopback_get_host_and_port(tmp_path: Path, 
 
 
 @pytest.mark.parametrize("procfile", ["web: gunicorn app:app\n", "web: uvicorn main:app --host 0.0.0.0 --port $PORT\n",
+                                      "web: hypercorn --config hypercorn.toml app:app\n", "web: waitress-serve --port=$PORT wsgi:app\n",
                                       "web: uvicorn --uds /tmp/app.sock main:app\n", "web: python -m http.server $PORT\n"])
 def test_servers_that_read_port_or_already_pass_it_are_left_alone(tmp_path: Path, procfile: str) -> None:
     (tmp_path / "Procfile").write_text(procfile)
@@ -241,5 +246,21 @@ def test_server_calls_that_rely_on_their_default_address_get_one(tmp_path: Path,
                                     "import uvicorn\nuvicorn.run('main:app', uds='/tmp/app.sock')\n"])
 def test_calls_that_are_no_server_or_say_where_to_listen_are_left_alone(tmp_path: Path, source: str) -> None:
     (tmp_path / "app.py").write_text(source)
+    with pytest.raises(StrategyDeclined):
+        bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+
+
+def test_a_tornado_app_listening_on_a_literal_port_reads_port(tmp_path: Path) -> None:
+    source = ("import asyncio\n\nimport tornado.web\n\n\nasync def main():\n    app = tornado.web.Application([])\n"
+              "    app.listen(8888)\n    await asyncio.Event().wait()\n")
+    (tmp_path / "server.py").write_text(source)
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    new = (tmp_path / "server.py").read_text()
+    ast.parse(new)
+    assert '    app.listen(int(os.environ.get("PORT", "8888")))\n' in new and new.startswith("import os\n")
+
+
+def test_a_socket_listen_backlog_is_no_port(tmp_path: Path) -> None:
+    (tmp_path / "worker.py").write_text("import socket\nsock = socket.socket()\nsock.listen(1024)\n")
     with pytest.raises(StrategyDeclined):
         bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]

@@ -418,3 +418,27 @@ def test_relax_pin_caps_an_undeclared_transitive_package_below_its_newest_line(t
     one_line = tools({"pip index versions": (0, "newpkg (1.0.0)\nAvailable versions: 1.0.0, 1.0.0rc1")})
     with pytest.raises(StrategyDeclined, match="no release older"):
         relax_pin(FailureReport(category="dependency_conflict", entity="newpkg", ecosystem="python"), tmp_path, one_line)
+
+
+def test_fix_start_command_a_bare_wsgi_module_that_moved(tmp_path: Path) -> None:
+    write(tmp_path, {"Procfile": "web: gunicorn -k gthread mysite.wsgi --bind 0.0.0.0:$PORT\n",
+                     "config/__init__.py": "", "config/wsgi.py": "from django.core.wsgi import get_wsgi_application\n"
+                     "application = get_wsgi_application()\n", "config/settings.py": "DEBUG = False\n"})
+    r = fix_start_command(FailureReport(category="start_command", entity="mysite"), tmp_path, tools())
+    assert (tmp_path / "Procfile").read_text() == "web: gunicorn -k gthread config.wsgi --bind 0.0.0.0:$PORT\n"
+    assert "config.wsgi defines application" in r.summary
+    write(tmp_path, {"Procfile": "web: gunicorn -k uvicorn.workers.UvicornWorker config.wsgi\n"})
+    with pytest.raises(StrategyDeclined):  # the worker class is an option's value, the module exists
+        fix_start_command(FailureReport(category="start_command", entity="config"), tmp_path, tools())
+
+
+@pytest.mark.parametrize(("variant", "expect"), [(0, "MarkupSafe<2.1\n"), (1, "MarkupSafe<2\n")])
+def test_relax_pin_caps_a_declared_release_that_removed_a_name(tmp_path: Path, variant: int, expect: str) -> None:
+    write(tmp_path, {"requirements.txt": "Jinja2==2.11.3\nMarkupSafe==2.1.1\n"})
+    t = tools({"pip index versions MarkupSafe": (0, "MarkupSafe (3.0.2)\nAvailable versions: 3.0.2, 2.1.5, 2.1.1, 2.0.1, 1.1.1")},
+              variant=variant)
+    cause = "ImportError: cannot import name 'soft_unicode' from 'markupsafe' (/app/.venv/lib/python3.11/site-packages/markupsafe/__init__.py)"
+    r = relax_pin(FailureReport(category="dependency_conflict", entity="MarkupSafe", ecosystem="python", root_cause=cause),
+                  tmp_path, t)
+    assert (tmp_path / "requirements.txt").read_text() == "Jinja2==2.11.3\n" + expect
+    assert r.alternatives == 2 and "soft_unicode" in r.summary
