@@ -346,7 +346,8 @@ def diagnose_numbered(
                       else f"; reclassified as {alt.category}: {alt.why or hit.group(0)}")
             break
     entity = None
-    base = best.match.groupdict().get("base")
+    groups = best.match.groupdict()
+    base = groups.get("base") or next((posixpath.dirname(f.replace("\\", "/")) for f in (groups.get("base_file"), groups.get("base_file2")) if f), None)
     if raw and base and raw.startswith("./") or raw and base and raw.startswith("../"):
         raw = posixpath.normpath(posixpath.join(base.replace("\\", "/"), raw))  # webpack: Can't resolve '../x' in '<dir>'
     local = set(local_modules) | _ci_project_names(before + [(best.lineno, best.text)] + after) if kind == "python_module" else set(local_modules)

@@ -189,7 +189,23 @@ def test_a_server_that_cannot_import_a_dotted_app_module_is_a_start_command() ->
     assert (r.category, r.entity) == ("start_command", "mysite")
 
 
-@pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24, *BATCH_25])
+BATCH_26 = [
+    # Docker Desktop on Windows words a taken port its own way
+    ("Error response from daemon: Ports are not available: exposing port TCP 0.0.0.0:6379 -> 0.0.0.0:0: listen tcp "
+     "0.0.0.0:6379: bind: Only one usage of each socket address (protocol/network address/port) is normally permitted.\n",
+     "port_conflict", "6379"),
+    # the Docker socket a CI runner may not use
+    ("Got permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Post "
+     '"http://%2Fvar%2Frun%2Fdocker.sock/v1.24/build": dial unix /var/run/docker.sock: connect: permission denied\n',
+     "permission_denied", "/var/run/docker.sock"),
+    # rollup and vite resolve a relative import from the importing file's folder
+    ("[!] Error: Could not resolve '../lib/format' from src/pages/Home.jsx\n", "import_error", "src/lib/format"),
+    ('[plugin:vite:import-analysis] Failed to resolve import "./widgets" from "src\\App.jsx". Does the file exist?\n',
+     "import_error", "src/widgets"),
+]
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24, *BATCH_25, *BATCH_26])
 def test_wordings_of_later_batches(log: str, category: str, entity: str | None) -> None:
     r = analyze(log, BOOK)
     assert (r.category, r.entity) == (category, entity)
