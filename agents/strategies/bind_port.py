@@ -235,7 +235,8 @@ def python_edits(source: str, loopback: bool = False) -> list[Edit]:
 # Server calls that listen somewhere by default when not told where: (library, call, where the default host and port
 # sit positionally, default port, whether the default host is loopback). Flask's app.run() is 127.0.0.1:5000,
 # uvicorn.run(app) 127.0.0.1:8000, aiohttp's run_app(app) all interfaces on 8080, waitress's serve(app) *:8080,
-# Flask-SocketIO's socketio.run(app) 127.0.0.1:5000, Sanic's app.run() 127.0.0.1:8000.
+# Flask-SocketIO's socketio.run(app) 127.0.0.1:5000, Sanic's app.run() 127.0.0.1:8000; CherryPy's quickstart(root)
+# 127.0.0.1:8080 unless a config says otherwise (it gets one).
 _DEFAULTS: dict[str, tuple[int | None, int | None, int, bool]] = {
     "flask": (0, 1, 5000, True), "quart": (0, 1, 5000, True), "sanic": (0, 1, 8000, True),
     "uvicorn": (1, 2, 8000, True), "aiohttp": (None, None, 8080, False), "waitress": (None, None, 8080, False),
@@ -266,6 +267,8 @@ def _server_library(node: ast.Call, scope: _Scope, imported: dict[str, str]) -> 
         return "aiohttp"
     if name == "serve" and imported.get(recv or "serve") == "waitress":
         return "waitress"
+    if name == "quickstart" and imported.get(recv or "quickstart") == "cherrypy":
+        return "cherrypy"
     if name == "run" and recv:
         if imported.get(recv) == "uvicorn":
             return "uvicorn"
@@ -291,14 +294,20 @@ def _default_addresses(tree: ast.Module, source: str, scope: _Scope) -> list[Edi
         library = _server_library(node, scope, imported)
         if library is None:
             continue
-        host_at, port_at, default_port, loopback = _DEFAULTS[library]
         keywords = {kw.arg for kw in node.keywords}
-        if keywords & {"uds", "fd", "listen", "sock", "unix_socket", "path"}:
-            continue  # a socket or listen spec of its own
-        has_port = "port" in keywords or (port_at is not None and len(node.args) > port_at)
-        has_host = "host" in keywords or (host_at is not None and len(node.args) > host_at)
-        add = ([] if has_host or not loopback else ['host="0.0.0.0"']) \
-            + ([] if has_port else [f'port=int(os.environ.get("PORT", "{default_port}"))'])
+        if library == "cherrypy":  # quickstart(root, script_name="", config=None): 127.0.0.1:8080 unless configured
+            if "config" in keywords or len(node.args) > 2:
+                continue
+            add = ['config={"global": {"server.socket_host": "0.0.0.0", '
+                   '"server.socket_port": int(os.environ.get("PORT", "8080"))}}']
+        else:
+            host_at, port_at, default_port, loopback = _DEFAULTS[library]
+            if keywords & {"uds", "fd", "listen", "sock", "unix_socket", "path"}:
+                continue  # a socket or listen spec of its own
+            has_port = "port" in keywords or (port_at is not None and len(node.args) > port_at)
+            has_host = "host" in keywords or (host_at is not None and len(node.args) > host_at)
+            add = ([] if has_host or not loopback else ['host="0.0.0.0"']) \
+                + ([] if has_port else [f'port=int(os.environ.get("PORT", "{default_port}"))'])
         if not add or node.end_lineno is None or node.end_col_offset is None:
             continue
         line = source.splitlines(keepends=True)[node.end_lineno - 1].encode()

@@ -159,7 +159,7 @@ def rewrite(command: str, tree: Path, variant: int = 0, moved: dict[str, str] | 
             if variant < len(entries):
                 mod = entries[variant].relative_to(tree).with_suffix("").as_posix().replace("/", ".")
                 return _replace(command, tok, mod), f"module {tok} does not exist; {mod} starts the server", len(entries)
-        m = re.fullmatch(r"([A-Za-z_][\w.]*):([A-Za-z_]\w*)", tok)
+        m = re.fullmatch(r"([A-Za-z_][\w.]*):([A-Za-z_]\w*)(\(\))?", tok)  # module:app, or gunicorn's module:factory()
         if m and not _module_exists(tree, m.group(1)):
             apps = app_modules(tree)
             renamed = moved.get(m.group(1).replace(".", "/") + ".py")
@@ -169,7 +169,7 @@ def rewrite(command: str, tree: Path, variant: int = 0, moved: dict[str, str] | 
                 mod = path.relative_to(tree).with_suffix("").as_posix().replace("/", ".")
                 return _replace(command, tok, f"{mod}:{obj}"), f"module {m.group(1)} does not exist; {mod} defines {obj}", len(apps)
         if m and variant == 0 and _module_exists(tree, m.group(1)):
-            fixed = _missing_attribute(command, tokens, tok, tree, m.group(1), m.group(2))
+            fixed = _missing_attribute(command, tokens, tok, tree, m.group(1), m.group(2), called=bool(m.group(3)))
             if fixed is not None:
                 return fixed
         if (re.fullmatch(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", tok) and not prev.startswith("-")
@@ -191,7 +191,8 @@ _WSGI_SERVERS = {"gunicorn", "hypercorn", "waitress-serve", "daphne"}
 _FACTORY = re.compile(r"(?:create|make|build|get|init)_?\w*app\w*|app_?factory|application_factory", re.I)
 
 
-def _missing_attribute(command: str, tokens: list[str], tok: str, tree: Path, module: str, attr: str) -> tuple[str, str, int] | None:
+def _missing_attribute(command: str, tokens: list[str], tok: str, tree: Path, module: str, attr: str,
+                       called: bool = False) -> tuple[str, str, int] | None:
     """``server module:app`` where the module binds no ``app``: the app object it does bind (``application = ...``),
     or the factory that builds it (``def create_app():``), called the way the server calls factories (gunicorn's
     ``module:create_app()``, uvicorn's ``--factory``). Read with ``ast``: a name bound anywhere at module level
@@ -228,8 +229,8 @@ def _missing_attribute(command: str, tokens: list[str], tok: str, tree: Path, mo
     server = Path(tokens[0]).name if tokens else ""
     if server == "uvicorn" or (len(tokens) > 2 and tokens[:2] == ["python", "-m"] and tokens[2] == "uvicorn"):
         new = _replace(command, tok, f"--factory {module}:{factory}") if "--factory" not in tokens else _replace(command, tok, f"{module}:{factory}")
-    elif server in ("gunicorn", "hypercorn"):
-        new = _replace(command, tok, f"'{module}:{factory}()'")
+    elif server in ("gunicorn", "hypercorn"):  # the token was already a call (and quoted) when it ended in "()"
+        new = _replace(command, tok, f"{module}:{factory}()" if called else f"'{module}:{factory}()'")
     else:
         return None
     return new, f"{module} binds no {attr}; {factory}() builds the app, and {server} calls it", 1

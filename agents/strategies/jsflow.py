@@ -1,6 +1,7 @@
 """Where a JavaScript/TypeScript server's port and host come from, read with tree-sitter.
 
-A listening call (``app.listen(...)``, ``server.listen({port, host})``, Fastify's ``listen({ port })``,
+A listening call (``app.listen(...)``, ``server.listen({port, host})``, Fastify's ``listen({ port })``, Hapi's
+``Hapi.server({ port, host })``,
 Bun/Deno-style ``serve({ port })``, ``Deno.serve({port})``) is followed back through ``const``/``let``/``var``
 bindings, parameter defaults, ``Number()``/``parseInt()``/unary ``+``, ``a || b`` / ``a ?? b`` and object
 literal properties (``config.port``, ``{ port } = config``) to the literal it was written as. A value that
@@ -159,15 +160,18 @@ class _Member:
 
 def _listen_args(call: Node) -> tuple[Node, Node | None] | None:
     """(first argument, host argument) of a listening call, or None when the call does not listen."""
-    fn, args = call.child_by_field_name("function"), call.child_by_field_name("arguments")
+    fn = call.child_by_field_name("function") or call.child_by_field_name("constructor")
+    args = call.child_by_field_name("arguments")
     if fn is None or args is None:
         return None
     prop = fn.child_by_field_name("property") if fn.type == "member_expression" else None
     name = _text(prop) if prop is not None else _text(fn)
-    if name not in ("listen", "serve"):
-        return None
     given = [a for a in args.named_children if a.type != "comment"]
     if not given:
+        return None
+    if name in ("server", "Server") and given[0].type == "object" and _pair_value(given[0], "port") is not None:
+        return given[0], None  # Hapi.server({ port, host }) / new Hapi.Server({...}): the options say where it listens
+    if name not in ("listen", "serve"):
         return None
     host = given[1] if name == "listen" and len(given) > 1 and given[1].type not in ("arrow_function", "function_expression", "function") else None
     return given[0], host
@@ -239,7 +243,7 @@ def edits(source: bytes, suffix: str = ".js", loopback: bool = False) -> list[Ed
             if name is not None and value is not None and name.type == "identifier" and _named_port(_text(name)):
                 port(value)
             continue
-        if node.type != "call_expression":
+        if node.type not in ("call_expression", "new_expression"):
             continue
         found = _listen_args(node)
         if found is None:

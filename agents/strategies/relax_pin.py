@@ -39,7 +39,7 @@ def relax_pin(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult
     return _python(name, tree, tools, report)
 
 
-_REMOVED = re.compile(r"cannot import name|has no attribute")
+_REMOVED = re.compile(r"cannot import name|has no attribute|has been (?:moved to|removed in)")
 """Another package imports something the installed release of this one no longer has: it is too new, not too old."""
 
 

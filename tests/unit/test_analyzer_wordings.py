@@ -202,6 +202,10 @@ BATCH_26 = [
     ("[!] Error: Could not resolve '../lib/format' from src/pages/Home.jsx\n", "import_error", "src/lib/format"),
     ('[plugin:vite:import-analysis] Failed to resolve import "./widgets" from "src\\App.jsx". Does the file exist?\n',
      "import_error", "src/widgets"),
+    # code written for pydantic 1 under pydantic 2: the installed major line is too new for it
+    ("pydantic.errors.PydanticImportError: `BaseSettings` has been moved to the `pydantic-settings` package. See "
+     "https://docs.pydantic.dev/2.12/migration/#basesettings-has-moved-to-pydantic-settings for more details.\n",
+     "dependency_conflict", "pydantic"),
 ]
 
 

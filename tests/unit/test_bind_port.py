@@ -264,3 +264,25 @@ def test_a_socket_listen_backlog_is_no_port(tmp_path: Path) -> None:
     (tmp_path / "worker.py").write_text("import socket\nsock = socket.socket()\nsock.listen(1024)\n")
     with pytest.raises(StrategyDeclined):
         bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+
+
+def test_hapi_server_options_say_where_it_listens() -> None:
+    src = ("const Hapi = require('@hapi/hapi');\nconst server = Hapi.server({ port: 3000, host: 'localhost' });\n"
+           "const other = new Hapi.Server({ port: 8000, host: '127.0.0.1' });\nconst cache = store.server({ name: 'a' });\n")
+    out = js_rewrite(src)
+    assert "Hapi.server({ port: Number(process.env.PORT) || 3000, host: '0.0.0.0' })" in out
+    assert "new Hapi.Server({ port: Number(process.env.PORT) || 8000, host: '0.0.0.0' })" in out
+    assert "store.server({ name: 'a' })" in out  # an options object without a port is not a server's
+
+
+def test_cherrypy_quickstart_gets_a_config_that_listens_on_port(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("import cherrypy\n\n\nclass Root:\n    pass\n\n\nif __name__ == '__main__':\n"
+                                     "    cherrypy.quickstart(Root())\n")
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    new = (tmp_path / "app.py").read_text()
+    ast.parse(new)
+    assert ('cherrypy.quickstart(Root(), config={"global": {"server.socket_host": "0.0.0.0", '
+            '"server.socket_port": int(os.environ.get("PORT", "8080"))}})') in new
+    (tmp_path / "app.py").write_text("import cherrypy\ncherrypy.quickstart(Root(), '/', {'global': {}})\n")
+    with pytest.raises(StrategyDeclined):  # a config of its own is left alone
+        bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]

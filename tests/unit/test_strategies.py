@@ -442,3 +442,20 @@ def test_relax_pin_caps_a_declared_release_that_removed_a_name(tmp_path: Path, v
                   tmp_path, t)
     assert (tmp_path / "requirements.txt").read_text() == "Jinja2==2.11.3\n" + expect
     assert r.alternatives == 2 and "soft_unicode" in r.summary
+
+
+def test_fix_start_command_a_called_factory_that_was_renamed(tmp_path: Path) -> None:
+    write(tmp_path, {"Procfile": "web: gunicorn 'service:create_app()' --bind 0.0.0.0:$PORT\n",
+                     "service.py": "from flask import Flask\n\n\ndef make_app():\n    return Flask(__name__)\n"})
+    fix_start_command(FailureReport(category="start_command", entity="create_app"), tmp_path, tools())
+    assert (tmp_path / "Procfile").read_text() == "web: gunicorn 'service:make_app()' --bind 0.0.0.0:$PORT\n"
+
+
+def test_relax_pin_a_major_line_that_moved_an_api_tries_the_minor_then_the_major_ceiling(tmp_path: Path) -> None:
+    cause = "pydantic.errors.PydanticImportError: `BaseSettings` has been moved to the `pydantic-settings` package."
+    index = {"pip index versions pydantic": (0, "pydantic (2.12.4)\nAvailable versions: 2.12.4, 2.11.9, 1.10.27")}
+    for variant, expect in ((0, "pydantic<2.12\n"), (1, "pydantic<2\n")):
+        write(tmp_path, {"requirements.txt": "fastapi\npydantic\n"})
+        relax_pin(FailureReport(category="dependency_conflict", entity="pydantic", ecosystem="python", root_cause=cause),
+                  tmp_path, tools(index, variant=variant))
+        assert (tmp_path / "requirements.txt").read_text() == "fastapi\n" + expect
