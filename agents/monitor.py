@@ -47,7 +47,12 @@ def wait_for(ctx: AgentContext, deploy: Deployment) -> Deployment:
                 "status": "timed_out",
                 "message": f"deploy did not finish within attempt_timeout_s={opts.attempt_timeout_s:.0f}s (last status {current.status}); canceled",
             })
-        ctx.clock.sleep(min(delay, max(0.05, opts.attempt_timeout_s - elapsed)))
+        pause = min(delay, max(0.05, opts.attempt_timeout_s - elapsed))
+        waiter = getattr(ctx.platform, "wait_change", None)
+        if waiter is not None:  # a platform that can say when a deploy changes: wait on that, at most one poll step
+            waiter(deploy.id, pause)
+        else:
+            ctx.clock.sleep(pause)
         delay = min(delay * 1.6, opts.poll_max_s)
 
 

@@ -147,6 +147,26 @@ class LocalPlatform:
             message=meta.get("message", ""), build_seconds=meta.get("build_seconds"), trigger="swarm",
         )
 
+    def wait_change(self, deploy_id: str, timeout_s: float) -> None:
+        """Return as soon as the deploy's record changes (the worker replaces ``meta.json`` on every status change),
+        or when ``timeout_s`` has passed. The worker runs on this machine, so the file is the condition itself: the
+        monitor waits on it instead of sleeping a backoff step, and sees a deploy end when it ends. A worker that died
+        without a word does not change the file: the caller's ``status()`` notices that after the timeout."""
+        path = self._dir(deploy_id) / "meta.json"
+
+        def mark() -> tuple[int, int, int] | None:
+            try:
+                st = path.stat()
+            except OSError:
+                return None
+            return st.st_ino, st.st_mtime_ns, st.st_size
+
+        first, end = mark(), time.monotonic() + max(0.0, timeout_s)
+        while time.monotonic() < end:
+            time.sleep(min(0.02, max(0.0, end - time.monotonic())))
+            if mark() != first:
+                return
+
     def logs(self, deploy_id: str) -> DeployLogs:
         d = self._dir(deploy_id)
         return DeployLogs(build=_tail(d / "build.log"), runtime=_tail(d / "runtime.log"))

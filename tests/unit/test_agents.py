@@ -117,3 +117,23 @@ def test_the_lock_keeper_reports_a_lock_taken_by_another_session() -> None:
     assert store.acquire_lock("service:web", 30_000, "s2")  # ...and another healer took it
     why = keeper.check()
     assert why and "s2" in why
+
+
+class _Signalling(FakePlatform):
+    """A platform that can say when a deploy changes (the local platform's ``wait_change``)."""
+
+    def __init__(self, script: list[str]) -> None:
+        super().__init__(script)
+        self.waits: list[float] = []
+
+    def wait_change(self, deploy_id: str, timeout_s: float) -> None:
+        self.waits.append(timeout_s)
+
+
+def test_monitor_waits_on_the_platform_signal_instead_of_sleeping(tmp_path: Path) -> None:
+    plat = _Signalling(["queued", "building", "live"])
+    c = ctx(tmp_path, plat)
+    final, _ = monitor.watch(c, plat.deploy("abc", "k"))
+    assert final.status == "live"
+    assert c.clock.sleeps == []  # type: ignore[attr-defined]
+    assert len(plat.waits) == 2 and plat.waits[0] == c.options.poll_initial_s and plat.waits[1] > plat.waits[0]
