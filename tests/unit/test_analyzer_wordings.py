@@ -209,7 +209,20 @@ BATCH_26 = [
 ]
 
 
-@pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24, *BATCH_25, *BATCH_26])
+BATCH_27 = [
+    # npm 1's EACCES names the path after "permission denied", and its "npm ERR! path" line is indented by the buildpack
+    ("   npm ERR! Error: EACCES, permission denied '/tmp/npm-1332/___package.npm/package/bin/hulk'\n"
+     "   npm ERR! path /tmp/npm-1332/___package.npm/package/bin/hulk\n   npm ERR! code EACCES\n",
+     "permission_denied", "/tmp/npm-1332/___package.npm/package/bin/hulk"),
+    # pnpm's engine WARN is not the failure: the outdated lockfile after it is
+    (' WARN  Unsupported engine: wanted: {"node":"22.9.0"} (current: {"node":"v22.18.0","pnpm":"10.15.0"})\n'
+     "Scope: all 13 workspace projects\n"
+     ' ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with "frozen-lockfile" because pnpm-lock.yaml is not up to date with '
+     "<ROOT>/libs/state/package.json\n",
+     "lockfile_mismatch", "pnpm-lock.yaml"),
+]
+
+@pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24, *BATCH_25, *BATCH_26, *BATCH_27])
 def test_wordings_of_later_batches(log: str, category: str, entity: str | None) -> None:
     r = analyze(log, BOOK)
     assert (r.category, r.entity) == (category, entity)
