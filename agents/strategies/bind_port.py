@@ -235,14 +235,16 @@ def python_edits(source: str, loopback: bool = False) -> list[Edit]:
 # Server calls that listen somewhere by default when not told where: (library, call, where the default host and port
 # sit positionally, default port, whether the default host is loopback). Flask's app.run() is 127.0.0.1:5000,
 # uvicorn.run(app) 127.0.0.1:8000, aiohttp's run_app(app) all interfaces on 8080, waitress's serve(app) *:8080,
-# Flask-SocketIO's socketio.run(app) 127.0.0.1:5000, Sanic's app.run() 127.0.0.1:8000; CherryPy's quickstart(root)
-# 127.0.0.1:8080 unless a config says otherwise (it gets one).
+# Flask-SocketIO's socketio.run(app) 127.0.0.1:5000, Sanic's app.run() 127.0.0.1:8000; Bottle's run(app=None,
+# server='wsgiref', host='127.0.0.1', port=8080) and Bottle().run(**kwargs) (keywords only); CherryPy's
+# quickstart(root) 127.0.0.1:8080 unless a config says otherwise (it gets one).
 _DEFAULTS: dict[str, tuple[int | None, int | None, int, bool]] = {
     "flask": (0, 1, 5000, True), "quart": (0, 1, 5000, True), "sanic": (0, 1, 8000, True),
     "uvicorn": (1, 2, 8000, True), "aiohttp": (None, None, 8080, False), "waitress": (None, None, 8080, False),
-    "flask_socketio": (1, 2, 5000, True),
+    "flask_socketio": (1, 2, 5000, True), "bottle": (2, 3, 8080, True), "bottle_app": (None, None, 8080, True),
 }
-_APP_CLASSES = {"Flask": "flask", "Quart": "quart", "Sanic": "sanic", "SocketIO": "flask_socketio"}
+_APP_CLASSES = {"Flask": "flask", "Quart": "quart", "Sanic": "sanic", "SocketIO": "flask_socketio", "Bottle": "bottle_app"}
+_MODULE_RUNS = ("uvicorn", "bottle")  # run(app) imported from these, or module.run(app)
 
 
 def _imports(tree: ast.Module) -> dict[str, str]:
@@ -262,7 +264,7 @@ def _server_library(node: ast.Call, scope: _Scope, imported: dict[str, str]) -> 
     """Which library's listening call this is, when it is one whose defaults matter."""
     name, recv = _call_name(node), _receiver(node)
     if name == "run" and isinstance(node.func, ast.Name):
-        return "uvicorn" if imported.get("run") == "uvicorn" else None
+        return imported.get("run") if imported.get("run") in _MODULE_RUNS else None
     if name == "run_app" and imported.get(recv or "run_app") == "aiohttp":
         return "aiohttp"
     if name == "serve" and imported.get(recv or "serve") == "waitress":
@@ -270,8 +272,8 @@ def _server_library(node: ast.Call, scope: _Scope, imported: dict[str, str]) -> 
     if name == "quickstart" and imported.get(recv or "quickstart") == "cherrypy":
         return "cherrypy"
     if name == "run" and recv:
-        if imported.get(recv) == "uvicorn":
-            return "uvicorn"
+        if imported.get(recv) in _MODULE_RUNS:
+            return imported[recv]
         for value in scope.values.get(recv, []):  # app = Flask(__name__), socketio = SocketIO(app)
             if isinstance(value, ast.Call) and _call_name(value) in _APP_CLASSES:
                 return _APP_CLASSES[_call_name(value)]

@@ -189,6 +189,19 @@ def test_a_server_that_cannot_import_a_dotted_app_module_is_a_start_command() ->
     assert (r.category, r.entity) == ("start_command", "mysite")
 
 
+
+def test_a_worker_class_gunicorn_cannot_load_is_a_missing_package() -> None:
+    """gunicorn -k uvicorn.workers.UvicornWorker without uvicorn: the worker class goes through load_class, not
+    import_app, so the missing module is a package to install, not the app module the command names."""
+    log = ("Error: class uri 'uvicorn.workers.UvicornWorker' invalid or not found: \n\n[Traceback (most recent call last):\n"
+           '  File "/app/.venv/lib/python3.11/site-packages/gunicorn/util.py", line 130, in load_class\n'
+           "    mod = importlib.import_module('.'.join(components))\n"
+           '  File "/usr/lib/python3.11/importlib/__init__.py", line 126, in import_module\n'
+           "    return _bootstrap._gcd_import(name[level:], package, level)\n" + FROZEN +
+           "ModuleNotFoundError: No module named 'uvicorn'\n]\n")
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == ("missing_dependency", "uvicorn")
+
 BATCH_26 = [
     # Docker Desktop on Windows words a taken port its own way
     ("Error response from daemon: Ports are not available: exposing port TCP 0.0.0.0:6379 -> 0.0.0.0:0: listen tcp "

@@ -232,6 +232,12 @@ def test_servers_that_read_port_or_already_pass_it_are_left_alone(tmp_path: Path
     ("from waitress import serve\nfrom app import app\nserve(app)\n", 'serve(app, port=int(os.environ.get("PORT", "8080")))\n'),
     ("from flask import Flask\nfrom flask_socketio import SocketIO\napp = Flask(__name__)\nsocketio = SocketIO(app)\nsocketio.run(app)\n",
      'socketio.run(app, host="0.0.0.0", port=int(os.environ.get("PORT", "5000")))\n'),
+    ("import bottle\napp = bottle.Bottle()\nif __name__ == '__main__':\n    bottle.run(app)\n",
+     '    bottle.run(app, host="0.0.0.0", port=int(os.environ.get("PORT", "8080")))\n'),
+    ("from bottle import Bottle, run\napp = Bottle()\nrun(app, server='wsgiref')\n",
+     'run(app, server=\'wsgiref\', host="0.0.0.0", port=int(os.environ.get("PORT", "8080")))\n'),
+    ("import bottle\napp = bottle.Bottle()\napp.run(debug=True)\n",
+     'app.run(debug=True, host="0.0.0.0", port=int(os.environ.get("PORT", "8080")))\n'),
 ])
 def test_server_calls_that_rely_on_their_default_address_get_one(tmp_path: Path, source: str, expect: str) -> None:
     (tmp_path / "app.py").write_text(source)
