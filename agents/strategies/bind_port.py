@@ -114,6 +114,32 @@ def _dict_key(node: ast.AST) -> tuple[ast.AST, str] | None:
     return None
 
 
+_BIND_ADDRESS = re.compile(r"^(?P<host>[^:\s/]*):(?P<port>\d{2,5})$")
+
+
+def _bind_edit(node: ast.AST) -> Edit | None:
+    """A ``"host:port"`` bind string (gunicorn's ``bind``, hypercorn's ``Config.bind``) made to listen on 0.0.0.0:$PORT;
+    None for anything else (a unix socket, an fd, a value that is not a literal, a service's port)."""
+    if not (isinstance(node, ast.Constant) and isinstance(node.value, str)) or node.lineno != node.end_lineno:
+        return None
+    m = _BIND_ADDRESS.match(node.value.strip())
+    if m is None or int(m["port"]) in _SERVICE_PORTS or (m["host"] and m["host"] not in (*LOCAL_HOSTS, "0.0.0.0", "[::]")):
+        return None
+    return (node.lineno, node.col_offset, node.end_col_offset,  # type: ignore[return-value]
+            f'"0.0.0.0:" + os.environ.get("PORT", "{m["port"]}")')
+
+
+def _bind_edits(value: ast.AST) -> list[Edit]:
+    """``bind = "127.0.0.1:8000"`` or ``config.bind = ["localhost:8000"]``: the first literal address of the value
+    (two addresses on one $PORT would collide; the others are left as they are)."""
+    items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+    return next(([e] for e in (_bind_edit(i) for i in items) if e is not None), [])
+
+
+def _target_name(node: ast.AST) -> str:
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+
+
 def _env_key(node: ast.AST) -> str | None:
     """The variable name of ``os.environ.get("X", ...)``, ``os.getenv("X")`` or ``os.environ["X"]``."""
     if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
@@ -177,6 +203,12 @@ def python_edits(source: str, loopback: bool = False) -> list[Edit]:
             sinks.append(("host", node))
 
     for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and _target_name(node.targets[0]) == "bind":
+            edits.extend(_bind_edits(node.value))  # gunicorn.conf.py's bind, hypercorn's config.bind
+        elif isinstance(node, ast.Dict):
+            for key, val in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value == "bind":  # options = {"bind": "127.0.0.1:8000"}
+                    edits.extend(_bind_edits(val))
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id.lower()
             if any(w in name for w in _SERVICE_WORDS):

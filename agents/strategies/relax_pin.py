@@ -43,11 +43,25 @@ _REMOVED = re.compile(r"cannot import name|has no attribute|has been (?:moved to
 """Another package imports something the installed release of this one no longer has: it is too new, not too old."""
 
 
+_FROM_MODULE = re.compile(r"cannot import name ['\"]?\w+['\"]? from ['\"](?P<module>[A-Za-z_][\w.]*)['\"]")
+
+
+def _removed_by(name: str, cause: str) -> bool:
+    """Whether the name went missing from ``name`` itself. ``cannot import name 'Mapping' from 'collections'`` raised
+    inside urllib3 says the interpreter dropped it: urllib3's release is too old for the runtime, so its pin moves up,
+    not down. Without a ``from`` (older Pythons) the package is taken at its word."""
+    m = _FROM_MODULE.search(cause)
+    if m is None:
+        return True
+    canon = re.compile(r"[-_.]+")
+    return canon.sub("-", m["module"].split(".")[0].lower()) == canon.sub("-", name.lower())
+
+
 def _python(name: str, tree: Path, tools: Tools, report: FailureReport | None = None) -> StrategyResult:
     decls = pyreqs.declarations(tree, name)
     if not decls:
         return _cap_transitive(name, tree, tools)
-    if report is not None and _REMOVED.search(report.root_cause or ""):
+    if report is not None and _REMOVED.search(report.root_cause or "") and _removed_by(name, report.root_cause):
         return _cap_declared(name, decls, tree, tools, report.root_cause)
     versions = pypi_versions(tools, name, tree)
     if not versions:

@@ -202,6 +202,16 @@ def test_a_worker_class_gunicorn_cannot_load_is_a_missing_package() -> None:
     r = analyze(log, BOOK)
     assert (r.category, r.entity) == ("missing_dependency", "uvicorn")
 
+
+def test_a_package_too_old_for_the_interpreter_is_its_conflict_not_an_import_error() -> None:
+    """urllib3 1.21 under Python 3.11: the name left the interpreter's collections, the package's release is too old."""
+    log = ('  File "/app/.venv/lib/python3.11/site-packages/requests/__init__.py", line 43, in <module>\n    import urllib3\n'
+           '  File "/app/.venv/lib/python3.11/site-packages/urllib3/util/selectors.py", line 14, in <module>\n'
+           "    from collections import namedtuple, Mapping\n"
+           "ImportError: cannot import name 'Mapping' from 'collections' (/usr/lib/python3.11/collections/__init__.py)\n")
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == ("dependency_conflict", "urllib3")
+
 BATCH_26 = [
     # Docker Desktop on Windows words a taken port its own way
     ("Error response from daemon: Ports are not available: exposing port TCP 0.0.0.0:6379 -> 0.0.0.0:0: listen tcp "

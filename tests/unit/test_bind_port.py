@@ -292,3 +292,26 @@ def test_cherrypy_quickstart_gets_a_config_that_listens_on_port(tmp_path: Path) 
     (tmp_path / "app.py").write_text("import cherrypy\ncherrypy.quickstart(Root(), '/', {'global': {}})\n")
     with pytest.raises(StrategyDeclined):  # a config of its own is left alone
         bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("name", "source", "expect"), [
+    ("gunicorn.conf.py", 'bind = "127.0.0.1:8000"\nworkers = 2\n', 'bind = "0.0.0.0:" + os.environ.get("PORT", "8000")\n'),
+    ("main.py", 'from hypercorn.config import Config\nconfig = Config()\nconfig.bind = ["localhost:8000", "127.0.0.1:9000"]\n',
+     'config.bind = ["0.0.0.0:" + os.environ.get("PORT", "8000"), "127.0.0.1:9000"]\n'),
+    ("run.py", 'options = {"bind": "0.0.0.0:5000", "workers": 2}\n',
+     'options = {"bind": "0.0.0.0:" + os.environ.get("PORT", "5000"), "workers": 2}\n'),
+])
+def test_a_bind_address_string_listens_on_port(tmp_path: Path, name: str, source: str, expect: str) -> None:
+    (tmp_path / name).write_text(source)
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    new = (tmp_path / name).read_text()
+    ast.parse(new)
+    assert expect in new and new.startswith("import os\n")
+
+
+@pytest.mark.parametrize("source", ['bind = "unix:/tmp/app.sock"\n', 'CACHE = {"bind": "127.0.0.1:6379"}\n',
+                                    'bind = "10.0.0.5:8000"\n'])
+def test_a_socket_a_service_or_a_chosen_address_is_no_bind_to_rewrite(tmp_path: Path, source: str) -> None:
+    (tmp_path / "gunicorn.conf.py").write_text(source)
+    with pytest.raises(StrategyDeclined):
+        bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]

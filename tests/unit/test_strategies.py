@@ -444,6 +444,17 @@ def test_relax_pin_caps_a_declared_release_that_removed_a_name(tmp_path: Path, v
     assert r.alternatives == 2 and "soft_unicode" in r.summary
 
 
+def test_relax_pin_moves_up_a_release_too_old_for_the_interpreter(tmp_path: Path) -> None:
+    """urllib3 1.21 imports collections.Mapping, gone from Python 3.10: the name left the interpreter, not urllib3,
+    so the pin moves to the newest release instead of being capped."""
+    write(tmp_path, {"requirements.txt": "flask\nrequests==2.31.0\nurllib3==1.21.1\n"})
+    t = tools({"pip index versions urllib3": (0, "urllib3 (2.2.3)\nAvailable versions: 2.2.3, 2.2.2, 1.26.20, 1.21.1")})
+    cause = ("ImportError: cannot import name 'Mapping' from 'collections' "
+             "(/usr/lib/python3.11/collections/__init__.py)")
+    relax_pin(FailureReport(category="dependency_conflict", entity="urllib3", ecosystem="python", root_cause=cause), tmp_path, t)
+    assert "urllib3==1.21.1" not in (tmp_path / "requirements.txt").read_text()
+    assert "urllib3<" not in (tmp_path / "requirements.txt").read_text()
+
 def test_fix_start_command_a_called_factory_that_was_renamed(tmp_path: Path) -> None:
     write(tmp_path, {"Procfile": "web: gunicorn 'service:create_app()' --bind 0.0.0.0:$PORT\n",
                      "service.py": "from flask import Flask\n\n\ndef make_app():\n    return Flask(__name__)\n"})

@@ -1,0 +1,5 @@
+from dateutil import parser
+
+
+def iso(text):
+    return parser.parse(text).isoformat()
