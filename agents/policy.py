@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePosixPath
@@ -51,6 +52,7 @@ class Policy:
     protected: tuple[str, ...] = ()
     never_autofix: frozenset[str] = frozenset()
     max_changed_lines: int = 40
+    max_lockfile_packages: int = 150
     extra_notes: tuple[str, ...] = field(default=())
 
     def category_allowed(self, category: str) -> bool:
@@ -75,6 +77,9 @@ class Policy:
         changed = changed_lines(candidate.diff)
         if changed > self.max_changed_lines:
             reasons.append(f"changes {changed} lines, more than max_changed_lines={self.max_changed_lines}")
+        moved = lockfile_packages(candidate.diff)
+        if moved > self.max_lockfile_packages:
+            reasons.append(f"moves {moved} packages in lockfiles, more than max_lockfile_packages={self.max_lockfile_packages}")
         added = "\n".join(line[1:] for line in candidate.diff.splitlines() if line.startswith("+") and not line.startswith("+++"))
         if SECRET_TEXT.search(added):
             reasons.append("adds text that looks like a secret")
@@ -101,8 +106,47 @@ def new_files(diff: str) -> set[str]:
     return out
 
 
+LOCKFILES = frozenset({"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock",
+                       "Pipfile.lock", "uv.lock", "pdm.lock", "Gemfile.lock", "composer.lock", "Cargo.lock", "go.sum"})
+"""Files a package manager writes from the manifest: their size follows the dependency tree, not the fix."""
+_LOCK_VERSION = re.compile(r'^\+\s*(?:"version"\s*:|version\s*[=:]|version\s+"|\S+ v?\d[\w.+-]* h1:)')
+
+
+def _by_file(diff: str) -> Iterator[tuple[str, list[str]]]:
+    """(path, hunk lines) per file of a unified diff, with or without ``diff --git`` headers."""
+    lines = diff.splitlines()
+    name = ""
+    body: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        header = line.startswith("--- ") and i + 1 < len(lines) and lines[i + 1].startswith("+++ ")
+        if line.startswith("diff --git ") or header:
+            if body:
+                yield name, body
+            body = []
+            if header:
+                new, old = lines[i + 1][4:].split("\t", 1)[0].strip(), line[4:].split("\t", 1)[0].strip()
+                name = (old if new == "/dev/null" else new).removeprefix("b/").removeprefix("a/")
+                i += 1
+            else:
+                name = line.rsplit(" b/", 1)[-1]
+        else:
+            body.append(line)
+        i += 1
+    if body:
+        yield name, body
+
+
 def changed_lines(diff: str) -> int:
+    """Lines a fix adds or removes, lockfiles aside (``lockfile_packages`` bounds those)."""
     return sum(
-        1 for line in diff.splitlines()
+        1 for name, body in _by_file(diff) if PurePosixPath(name).name not in LOCKFILES for line in body
         if (line.startswith("+") and not line.startswith("+++")) or (line.startswith("-") and not line.startswith("---"))
     )
+
+
+def lockfile_packages(diff: str) -> int:
+    """Packages a fix adds to lockfiles or moves to another resolved version: the added ``version`` entries."""
+    return sum(1 for name, body in _by_file(diff) if PurePosixPath(name).name in LOCKFILES
+               for line in body if _LOCK_VERSION.match(line))

@@ -90,6 +90,7 @@ class Safety:
     protected: tuple[str, ...] = ()
     never_autofix: tuple[str, ...] = ()
     max_changed_lines: int = 40
+    max_lockfile_packages: int = 150
 
 
 @dataclass(frozen=True)

@@ -184,6 +184,7 @@ class SafetyFile(_M):
     protected: list[str] = Field(default_factory=list)
     never_autofix: list[str] = Field(default_factory=list)
     max_changed_lines: int = Field(40, ge=1)
+    max_lockfile_packages: int = Field(150, ge=1)
 
 
 def validate(path: Path, model: type[_M], data: object) -> _M:

@@ -346,6 +346,7 @@ def open_session(
             protected=tuple([*safety.protected, *cfg.safety.protected]),
             never_autofix=frozenset([*safety.never_autofix, *cfg.safety.never_autofix]),
             max_changed_lines=cfg.safety.max_changed_lines or safety.max_changed_lines,
+            max_lockfile_packages=cfg.safety.max_lockfile_packages or safety.max_lockfile_packages,
         )
         state_dir = platform_state or root / "platform" / service
         platform = build_platform(cfg.service.platform, repo, state_dir, cfg, env)
@@ -412,7 +413,8 @@ def open_session(
             "limits": limits.__dict__, "options": {k: v for k, v in options.__dict__.items()},
             "health_window_s": cfg.deploy.health_timeout_s,
             "policy": {"protected": list(policy.protected), "never_autofix": sorted(policy.never_autofix),
-                       "max_changed_lines": policy.max_changed_lines},
+                       "max_changed_lines": policy.max_changed_lines,
+                       "max_lockfile_packages": policy.max_lockfile_packages},
             "store": "redis" if env.REDIS_URL else "in-process (fakeredis)", "llm": llm_note,
             "created": now,
         })

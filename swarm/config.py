@@ -58,6 +58,7 @@ class SafetySection(_S):
     protected: list[str] = Field(default_factory=list)
     never_autofix: list[str] = Field(default_factory=list)
     max_changed_lines: int | None = Field(None, ge=1)
+    max_lockfile_packages: int | None = Field(None, ge=1)
 
 
 class ValidateSection(_S):

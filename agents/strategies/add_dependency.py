@@ -120,6 +120,10 @@ def _node(name: str, tree: Path, ws: Tools) -> StrategyResult:
     if not view.ok and ("E404" in view.output or "404" in view.output):
         raise StrategyDeclined(f"the npm registry has no package named {name}")
     version = view.output.strip().splitlines()[-1] if view.ok and view.output.strip() else None
+    latest, why = version, ""
+    if version and pkg.get("type") != "module" and _required_by_cjs(tree, name):
+        version = _newest_requirable(name, version, tree, ws)
+        why = f" ({name}@{latest} is an ES module only; the code require()s it)" if version != latest else ""
     pkg.setdefault("dependencies", {})[name] = f"^{version}" if version else "*"
     pkg["dependencies"] = dict(sorted(pkg["dependencies"].items()))
     write_json_like(pkg_path, pkg)
@@ -129,4 +133,94 @@ def _node(name: str, tree: Path, ws: Tools) -> StrategyResult:
         if not lock.ok:
             raise StrategyDeclined(f"npm could not update package-lock.json: {lock.output[-400:]}")
         params["lockfile"] = "package-lock.json"
-    return StrategyResult(f"add {name}@{pkg['dependencies'][name]} to package.json", params, 0.75)
+    return StrategyResult(f"add {name}@{pkg['dependencies'][name]} to package.json{why}", params, 0.75)
+
+
+_SKIP_DIRS = {"node_modules", ".git", "dist", "build", ".next", "coverage"}
+
+
+def _required_by_cjs(tree: Path, name: str) -> bool:
+    """Whether CommonJS code of the repository loads ``name`` with ``require()`` (a ``.js`` file of a package that is
+    not ``"type": "module"``, or a ``.cjs`` file)."""
+    pattern = re.compile(r"\brequire\(\s*['\"]" + re.escape(name) + r"(?:/[^'\"]*)?['\"]\s*\)")
+    seen = 0
+    for path in tree.rglob("*"):
+        if seen > 2000 or any(part in _SKIP_DIRS for part in path.relative_to(tree).parts):
+            continue
+        if path.suffix in (".js", ".cjs") and path.is_file() and not path.is_symlink():
+            seen += 1
+            try:
+                if pattern.search(path.read_text(encoding="utf-8", errors="replace")):
+                    return True
+            except OSError:
+                continue
+    return False
+
+
+def _has_require(exports: object) -> bool:
+    if isinstance(exports, dict):
+        return any(k == "require" or _has_require(v) for k, v in exports.items())
+    if isinstance(exports, list):
+        return any(_has_require(v) for v in exports)
+    return isinstance(exports, str) and exports.endswith(".cjs")
+
+
+def _paths(exports: object) -> list[str]:
+    if isinstance(exports, dict):
+        return [p for v in exports.values() for p in _paths(v)]
+    if isinstance(exports, list):
+        return [p for v in exports for p in _paths(v)]
+    return [exports] if isinstance(exports, str) else []
+
+
+def esm_only(meta: dict[str, object]) -> bool:
+    """A release ``require()`` cannot load as the package it is: ``"type": "module"`` (or only ``.mjs`` entry points)
+    with no ``require`` condition in its exports. Node 20.19+ and 22 do load ES modules with require(), but hand back
+    the module namespace, so ``require('chalk').green`` is undefined: for CommonJS code such a release is no fix."""
+    exports = meta.get("exports")
+    if _has_require(exports):
+        return False
+    if meta.get("type") == "module":
+        return True
+    entry = _paths(exports) or [str(meta.get("main") or "index.js")]
+    return all(p.endswith(".mjs") for p in entry)
+
+
+def _npm_meta(ws: Tools, tree: Path, spec: str) -> dict[str, object] | None:
+    view = ws.run(f"npm view {shlex.quote(spec)} --json", tree, timeout=60)
+    if not view.ok:
+        return None
+    try:
+        meta = json.loads(view.output)
+    except json.JSONDecodeError:
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def _newest_requirable(name: str, latest: str, tree: Path, ws: Tools, majors: int = 4) -> str:
+    """The newest release CommonJS code can ``require()``: the latest when it can, else the newest release of each
+    older major line (at most ``majors`` of them) until one ships CommonJS (chalk 5 is ESM-only, chalk 4 is not)."""
+    meta = _npm_meta(ws, tree, f"{name}@{latest}")
+    if meta is None or not esm_only(meta):
+        return latest
+    versions = meta.get("versions")
+    if not isinstance(versions, list):
+        listing = ws.run(f"npm view {shlex.quote(name)} versions --json", tree, timeout=60)
+        try:
+            versions = json.loads(listing.output) if listing.ok else []
+        except json.JSONDecodeError:
+            versions = []
+    best: dict[int, tuple[int, ...]] = {}
+    for v in versions if isinstance(versions, list) else []:
+        m = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", str(v))
+        if m:
+            key = tuple(int(x) for x in m.groups())
+            best[key[0]] = max(best.get(key[0], key), key)
+    latest_major = int(latest.split(".")[0]) if latest.split(".")[0].isdigit() else None
+    for major in sorted((m for m in best if latest_major is None or m < latest_major), reverse=True)[:majors]:
+        candidate = ".".join(map(str, best[major]))
+        older = _npm_meta(ws, tree, f"{name}@{candidate}")
+        if older is not None and not esm_only(older):
+            return candidate
+    raise StrategyDeclined(f"{name}@{latest} is an ES module only and the code loads it with require(); no recent "
+                           f"release ships CommonJS: the code must import() it, a person must decide")

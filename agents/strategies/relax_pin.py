@@ -39,7 +39,10 @@ def relax_pin(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult
     return _python(name, tree, tools, report)
 
 
-_REMOVED = re.compile(r"cannot import name|has no attribute|has been (?:moved to|removed in)")
+_REMOVED = re.compile(r"cannot import name|has no attribute|has been (?:moved to|removed in)|binary incompatibility|"
+                      r"compiled using NumPy 1\.x|_ARRAY_API not found|multiarray failed to import")
+_ABI = re.compile(r"binary incompatibility|compiled using NumPy 1\.x|_ARRAY_API not found|multiarray failed to import")
+"""A compiled package built against an older major line of this one: the major line is the ceiling to try first."""
 """Another package imports something the installed release of this one no longer has: it is too new, not too old."""
 
 
@@ -132,6 +135,8 @@ def _cap_declared(name: str, decls: list[pyreqs.Decl], tree: Path, tools: Tools,
     if not top:
         raise StrategyDeclined(f"cannot read the version {pins[0] if pins else stable[0]} of {name}")
     lines = [top[:2]] + ([top[:1]] if top[0] > 0 and len(top) > 1 and top[1] > 0 else [])
+    if _ABI.search(cause):
+        lines.reverse()  # numpy 2's ABI broke every 1.x build: <2 first, <2.3 only if that fails
     if tools.variant >= len(lines):
         raise StrategyDeclined(f"no other ceiling to try for {name}")
     line = lines[tools.variant]

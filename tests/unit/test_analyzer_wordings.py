@@ -243,6 +243,10 @@ BATCH_27 = [
      ' ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with "frozen-lockfile" because pnpm-lock.yaml is not up to date with '
      "<ROOT>/libs/state/package.json\n",
      "lockfile_mismatch", "pnpm-lock.yaml"),
+    # a compiled package built against numpy 1 under numpy 2
+    ('  File "pandas/_libs/interval.pyx", line 1, in init pandas._libs.interval\n'
+     "ValueError: numpy.dtype size changed, may indicate binary incompatibility. Expected 96 from C header, got 88 from PyObject\n",
+     "dependency_conflict", "numpy"),
 ]
 
 @pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24, *BATCH_25, *BATCH_26, *BATCH_27])

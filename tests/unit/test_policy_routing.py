@@ -36,6 +36,21 @@ def test_size_category_and_secret_rules() -> None:
     assert any("secret" in r for r in POLICY.check(token, "missing_dependency"))
 
 
+
+def test_a_lockfile_counts_the_packages_it_moves_not_its_lines() -> None:
+    """express ^4.17 -> ^4.21 rewrites hundreds of package-lock.json lines; what the guard bounds there is how many
+    resolved packages change. The manifest's own lines still count toward max_changed_lines."""
+    lock = "".join(f'-      "version": "1.0.{i}",\n+      "version": "1.1.{i}",\n+      "resolved": "r{i}",\n' for i in range(30))
+    regen = FixCandidate(id="c", strategy="s", summary="", diff="--- a/package-lock.json\n+++ b/package-lock.json\n@@ -1 +1 @@\n" + lock)
+    policy = Policy(max_changed_lines=5, max_lockfile_packages=40)
+    assert policy.check(regen, "lockfile_mismatch") == []
+    assert any("max_lockfile_packages=20" in r for r in Policy(max_lockfile_packages=20).check(regen, "lockfile_mismatch"))
+    both = FixCandidate(id="c", strategy="s", summary="", diff=regen.diff + diff_for("package.json", lines=6))
+    assert any("changes 6 lines" in r for r in policy.check(both, "lockfile_mismatch"))
+    gitstyle = FixCandidate(id="c", strategy="s", summary="", diff="diff --git a/yarn.lock b/yarn.lock\n--- a/yarn.lock\n"
+                            "+++ b/yarn.lock\n@@ -1 +1 @@\n-  version \"1.0.0\"\n+  version \"1.1.0\"\n")
+    assert policy.check(gitstyle, "lockfile_mismatch") == []
+
 def test_glob_semantics() -> None:
     assert glob_regex("*.py").match("app.py") and not glob_regex("*.py").match("pkg/app.py")
     assert glob_regex("**/*.py").match("pkg/app.py") and glob_regex("**/*.py").match("app.py")

@@ -470,3 +470,40 @@ def test_relax_pin_a_major_line_that_moved_an_api_tries_the_minor_then_the_major
         relax_pin(FailureReport(category="dependency_conflict", entity="pydantic", ecosystem="python", root_cause=cause),
                   tmp_path, tools(index, variant=variant))
         assert (tmp_path / "requirements.txt").read_text() == "fastapi\n" + expect
+
+
+def test_add_dependency_gives_commonjs_code_a_release_it_can_require(tmp_path: Path) -> None:
+    """chalk 5 is an ES module only: require('chalk') gets its namespace, not chalk. The newest 4.x ships CommonJS."""
+    write(tmp_path, {"package.json": '{"name": "x", "version": "1.0.0"}\n',
+                     "server.js": "const chalk = require('chalk');\nconsole.log(chalk.green('up'));\n"})
+    t = tools({"npm view chalk version": (0, "5.6.2\n"),
+               "npm view chalk@5.6.2 --json": (0, '{"version": "5.6.2", "type": "module", "exports": "./source/index.js",'
+                                                   ' "versions": ["3.0.0", "4.1.1", "4.1.2", "5.0.0", "5.6.2"]}'),
+               "npm view chalk@4.1.2 --json": (0, '{"version": "4.1.2", "main": "source"}')})
+    r = add_dependency(FailureReport(category="missing_dependency", entity="chalk", ecosystem="node"), tmp_path, t)
+    assert json.loads((tmp_path / "package.json").read_text())["dependencies"] == {"chalk": "^4.1.2"}
+    assert "ES module only" in r.summary
+
+
+def test_add_dependency_keeps_the_newest_release_for_esm_code_or_a_dual_package(tmp_path: Path) -> None:
+    write(tmp_path, {"package.json": '{"name": "x", "version": "1.0.0", "type": "module"}\n',
+                     "server.js": "import chalk from 'chalk';\n"})
+    add_dependency(FailureReport(category="missing_dependency", entity="chalk", ecosystem="node"), tmp_path,
+                   tools({"npm view chalk version": (0, "5.6.2\n")}))
+    assert json.loads((tmp_path / "package.json").read_text())["dependencies"] == {"chalk": "^5.6.2"}
+    write(tmp_path, {"package.json": '{"name": "y", "version": "1.0.0"}\n', "server.js": "const u = require('uuid');\n"})
+    t = tools({"npm view uuid version": (0, "10.0.0\n"),
+               "npm view uuid@10.0.0 --json": (0, '{"type": "module", "exports": {".": {"import": "./dist/esm/index.js",'
+                                                   ' "require": "./dist/cjs/index.js"}}}')})
+    add_dependency(FailureReport(category="missing_dependency", entity="uuid", ecosystem="node"), tmp_path, t)
+    assert json.loads((tmp_path / "package.json").read_text())["dependencies"] == {"uuid": "^10.0.0"}
+
+
+def test_relax_pin_caps_numpy_below_its_major_line_when_a_compiled_package_broke(tmp_path: Path) -> None:
+    """pandas 1.5 was built against numpy 1: numpy 2's ABI change breaks it, so the first ceiling is <2."""
+    write(tmp_path, {"requirements.txt": "flask\npandas==1.5.3\nnumpy\n"})
+    t = tools({"pip index versions numpy": (0, "numpy (2.3.5)\nAvailable versions: 2.3.5, 2.2.6, 1.26.4, 1.25.2")})
+    cause = "ValueError: numpy.dtype size changed, may indicate binary incompatibility. Expected 96 from C header, got 88 from PyObject"
+    r = relax_pin(FailureReport(category="dependency_conflict", entity="numpy", ecosystem="python", root_cause=cause), tmp_path, t)
+    assert (tmp_path / "requirements.txt").read_text() == "flask\npandas==1.5.3\nnumpy<2\n"
+    assert r.alternatives == 2

@@ -1,0 +1,4 @@
+const express = require('express');
+const app = express();
+app.get('/healthz', (req, res) => res.json({ status: 'ok' }));
+app.listen(process.env.PORT || 3000, '0.0.0.0');
