@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from agents.entities import NAMESPACE_TOPS, python_submodule
 from agents.entities import normalise as normalise_entity
-from agents.entities import python_submodule
 from agents.logsource import clean_line, iter_lines
 from agents.rules import Rule, RuleBook
 
@@ -358,6 +358,13 @@ def diagnose_numbered(
                 and re.search(rf"No module named ['\"]{re.escape(raw)}['\"]", best.text)):
             category, entity = python_submodule(
                 raw, book, "\n".join(t for _, t in [*before, (best.lineno, best.text)]))
+        elif kind == "python_module" and forced is None and category == "missing_dependency" and raw in NAMESPACE_TOPS:
+            # ``No module named 'google'``: a namespace shared by many distributions; the import line above says which
+            dotted = next((m.group(1) for _, t in reversed(before[-4:])
+                           for m in [re.search(rf"^\s*(?:from|import)\s+({re.escape(raw)}(?:\.\w+)+)", t)] if m), None)
+            category, entity = python_submodule(dotted, book, "") if dotted else (category, None)
+            if not dotted:
+                reason = f"; {raw} is a namespace of many distributions and the log does not show which one was imported"
         if kind == "python_module" and forced is None and raw in _served_modules(before + [(best.lineno, best.text)] + after):
             category, entity = "start_command", raw
             reason = f"; the server was told to load {raw}, which is not there: the start command is wrong"

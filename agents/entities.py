@@ -89,7 +89,7 @@ def python_module(module: str, book: RuleBook, local_modules: set[str]) -> tuple
     return "missing_dependency", top
 
 
-_NAMESPACE_TOPS = {"google", "azure", "zope", "backports", "jaraco", "sphinxcontrib", "ruamel", "opentelemetry",
+NAMESPACE_TOPS = {"google", "azure", "zope", "backports", "jaraco", "sphinxcontrib", "ruamel", "opentelemetry",
                    "oslo", "mpl_toolkits", "repoze", "flufl", "plone", "collective", "paste"}
 """Top-level names shared by several distributions (namespace packages): ``google.cloud.storage`` missing is
 a missing distribution even though ``google`` imported."""
@@ -104,7 +104,7 @@ def python_submodule(module: str, book: RuleBook, text: str) -> tuple[str, str]:
     expects: a version conflict. Otherwise the project's (or the package's own) import is wrong."""
     parts = module.split(".")
     top = parts[0]
-    if top in _NAMESPACE_TOPS:
+    if top in NAMESPACE_TOPS:
         for n in range(len(parts), 1, -1):
             if ".".join(parts[:n]) in book.python_aliases:
                 return "missing_dependency", book.python_aliases[".".join(parts[:n])]

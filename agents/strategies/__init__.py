@@ -74,6 +74,7 @@ def registry() -> dict[str, Strategy]:
     from agents.strategies.llm_patch import llm_patch
     from agents.strategies.relax_pin import relax_pin
     from agents.strategies.retry import retry
+    from agents.strategies.set_module_type import set_module_type
     from agents.strategies.set_runtime_version import set_runtime_version
     from agents.strategies.sync_lockfile import sync_lockfile
     from agents.strategies.trim_unused_dependencies import trim_unused_dependencies
@@ -81,7 +82,7 @@ def registry() -> dict[str, Strategy]:
     return {
         "add_dependency": add_dependency, "add_init_py": add_init_py, "bind_port": bind_port, "declare_imports": declare_imports,
         "fix_import_path": fix_import_path, "fix_start_command": fix_start_command, "llm_patch": llm_patch, "relax_pin": relax_pin, "retry": retry,
-        "set_runtime_version": set_runtime_version, "sync_lockfile": sync_lockfile,
+        "set_module_type": set_module_type, "set_runtime_version": set_runtime_version, "sync_lockfile": sync_lockfile,
         "trim_unused_dependencies": trim_unused_dependencies,
     }
 

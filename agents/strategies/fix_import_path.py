@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import os
 import re
 from pathlib import Path
 
@@ -192,10 +193,79 @@ def _fix_js(entity: str, tree: Path) -> StrategyResult:
         if new_text != text:
             path.write_text(new_text, encoding="utf-8")
             touched.append(str(rel))
+    if not touched and entity.startswith("."):
+        moved = _js_by_names(entity, tree)
+        if moved is not None:
+            return moved
     if not touched:
         raise StrategyDeclined(f"no require/import of {entity} found that one existing file fits")
     return StrategyResult(f"import {'; '.join(sorted(changes))} in {', '.join(touched)}",
                           {"from": entity, "to": sorted(changes), "files": touched}, 0.75)
+
+
+_JS_EXPORTS = (re.compile(r"\b(?:module\.)?exports\.(\w+)\s*="),
+               re.compile(r"^\s*export\s+(?:default\s+)?(?:async\s+)?(?:function\*?|const|let|var|class)\s+(\w+)", re.M))
+_JS_EXPORT_LISTS = (re.compile(r"\bmodule\.exports\s*=\s*\{([^}]*)\}"), re.compile(r"^\s*export\s*\{([^}]*)\}", re.M))
+
+
+def _js_exported(text: str) -> set[str]:
+    names = {m.group(1) for rx in _JS_EXPORTS for m in rx.finditer(text)}
+    for rx in _JS_EXPORT_LISTS:
+        for m in rx.finditer(text):
+            for item in m.group(1).split(","):
+                key = re.match(r"\s*(?:async\s+)?(\w+)", item)
+                alias = re.search(r"\bas\s+(\w+)\s*$", item)
+                if alias:
+                    names.add(alias.group(1))
+                elif key:
+                    names.add(key.group(1))
+    return names
+
+
+def _js_used(text: str, spec: str) -> set[str]:
+    """The names a file takes from ``spec``: destructured or named imports, or ``x.name`` uses of the binding."""
+    q = re.escape(spec)
+    names: set[str] = set()
+    for m in re.finditer(rf"\{{([^}}]*)\}}\s*=\s*require\(\s*['\"]{q}['\"]\s*\)|import\s*\{{([^}}]*)\}}\s*from\s*['\"]{q}['\"]", text):
+        for item in (m.group(1) or m.group(2)).split(","):
+            key = re.match(r"\s*(\w+)", item)
+            if key:
+                names.add(key.group(1))
+    for m in re.finditer(rf"(?:const|let|var)\s+(\w+)\s*=\s*require\(\s*['\"]{q}['\"]\s*\)|import\s+(?:\*\s+as\s+)?(\w+)\s+from\s*['\"]{q}['\"]", text):
+        binding = m.group(1) or m.group(2)
+        names.update(re.findall(rf"\b{re.escape(binding)}\.(\w+)", text))
+    return names
+
+
+def _js_by_names(spec: str, tree: Path) -> StrategyResult | None:
+    """``require('./lib/db')`` where lib/db.js became lib/database.js: the names the code takes from it say where it
+    went, when exactly one file of the repository exports every one of them. Only the specifier changes."""
+    files = [p for p in sorted(tree.rglob("*")) if p.suffix in JS_SOURCES and p.is_file()
+             and not SKIP.intersection(p.relative_to(tree).parts[:-1])]
+    sites = [(p, t) for p in files for t in [p.read_text(encoding="utf-8", errors="replace")]
+             if re.search(rf"""(['"]){re.escape(spec)}\1""", t)]
+    if not sites:
+        return None
+    touched, targets = [], set()
+    for path, text in sites:
+        wanted = _js_used(text, spec)
+        if not wanted:
+            return None
+        fits = [f for f in files if f != path and wanted <= _js_exported(f.read_text(encoding="utf-8", errors="replace"))]
+        if len(fits) != 1:
+            return None
+        target = fits[0]
+        new = Path(os.path.relpath(target, path.parent)).as_posix()
+        if Path(spec).suffix not in JS_RESOLVE:
+            new = new[: -len(target.suffix)] if target.suffix in JS_RESOLVE else new
+        new = new if new.startswith(".") else "./" + new
+        fixed = re.sub(rf"""(['"]){re.escape(spec)}\1""", rf"\g<1>{new}\g<1>", text)
+        path.write_text(fixed, encoding="utf-8")
+        touched.append(str(path.relative_to(tree)))
+        targets.add(new)
+    return StrategyResult(f"require {', '.join(sorted(targets))} instead of {spec} in {', '.join(touched)}: {spec} is not in "
+                          "the repository and that file is the one that exports every name the code takes from it",
+                          {"from": spec, "to": sorted(targets), "files": touched}, 0.7)
 
 
 def fix_import_path(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
@@ -207,7 +277,11 @@ def fix_import_path(report: FailureReport, tree: Path, tools: Tools) -> Strategy
     wrong = module.split(".")
     found = correct(tree, wrong)
     if found is None:
-        raise StrategyDeclined(f"no module in the repository matches {module} up to case or one typo")
+        moved = _by_imported_names(tree, module)
+        if moved is None:
+            raise StrategyDeclined(f"no module in the repository matches {module} up to case or one typo, and no single "
+                                   f"module defines every name imported from it")
+        return moved
     right, typo = found
     touched = []
     for path in sorted(tree.rglob("*.py")):
@@ -221,3 +295,69 @@ def fix_import_path(report: FailureReport, tree: Path, tools: Tools) -> Strategy
     fixed = ".".join(right)
     return StrategyResult(f"import {fixed} instead of {module} ({'spelling' if typo else 'letter case'}) in {', '.join(touched)}",
                           {"from": module, "to": fixed, "files": touched}, 0.6 if typo else 0.8)
+
+
+def _top_level_names(path: Path) -> set[str]:
+    try:
+        mod = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+    except (SyntaxError, ValueError):
+        return set()
+    names: set[str] = set()
+    for node in mod.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+def _module_name(tree: Path, path: Path) -> str | None:
+    rel = path.relative_to(tree)
+    parts = list(rel.with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    if parts[:1] == ["src"]:
+        parts = parts[1:]
+    return ".".join(parts) if parts and all(p.isidentifier() for p in parts) else None
+
+
+def _by_imported_names(tree: Path, module: str) -> StrategyResult | None:
+    """``from utils import slugify`` where utils.py became helpers.py: the names imported from the missing module say
+    where it went, when exactly one module of the repository defines every one of them (and the import asks for
+    names, not ``*``). Only the ``from`` part of those import statements changes."""
+    sources = [p for p in sorted(tree.rglob("*.py")) if not SKIP.intersection(p.relative_to(tree).parts[:-1])]
+    wanted: set[str] = set()
+    sites: list[Path] = []
+    for path in sources:
+        try:
+            mod = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(mod):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == module:
+                if any(a.name == "*" for a in node.names):
+                    return None
+                wanted.update(a.name for a in node.names)
+                sites.append(path)
+    if not wanted:
+        return None
+    fits = [name for path in sources if (name := _module_name(tree, path)) and name != module
+            and wanted <= _top_level_names(path)]
+    if len(fits) != 1:
+        return None
+    right = fits[0]
+    touched = []
+    for path in sorted(set(sites)):
+        text = path.read_text(encoding="utf-8")
+        new = re.sub(rf"^(\s*from\s+){re.escape(module)}(\s+import\b)", rf"\g<1>{right}\g<2>", text, flags=re.M)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            touched.append(str(path.relative_to(tree)))
+    if not touched:
+        return None
+    names = ", ".join(sorted(wanted))
+    return StrategyResult(f"import {names} from {right} instead of {module} in {', '.join(touched)}: {module} is not in the "
+                          f"repository and {right} is the one module that defines {names}",
+                          {"from": module, "to": right, "files": touched, "names": sorted(wanted)}, 0.7)

@@ -259,9 +259,40 @@ def _replace(command: str, old: str, new: str) -> str:
 _NPM_SCRIPT = re.compile(r"^(?:npm|pnpm|yarn)\s+(?:run(?:-script)?\s+)?(?P<script>[\w:.-]+)\s*$")
 
 
+ASGI_UNDER_WSGI = re.compile(r"__call__\(\) missing (?:1 required positional argument: 'send'|2 required positional arguments: "
+                             r"'receive' and 'send')")
+"""An ASGI app (FastAPI, Starlette, Quart, Django's asgi) called the WSGI way, with (environ, start_response)."""
+_GUNICORN = re.compile(r"(?:^|\s)(?:\S*/)?gunicorn(?:\s|$)")
+_WORKER_FLAG = re.compile(r"(?:^|\s)(?:-k|--worker-class)(?:\s+|=)(\S+)")
+
+
+def _asgi_worker(command: str) -> str | None:
+    """``gunicorn main:app`` serving an ASGI app with gunicorn's default sync (WSGI) worker gets uvicorn's worker."""
+    if not _GUNICORN.search(command):
+        return None
+    worker = _WORKER_FLAG.search(command)
+    if worker is not None and "uvicorn" in worker.group(1).lower():
+        return None
+    if worker is not None:
+        return command[:worker.start(1)] + "uvicorn.workers.UvicornWorker" + command[worker.end(1):]
+    at = _GUNICORN.search(command)
+    assert at is not None
+    return command[:at.end()].rstrip() + " -k uvicorn.workers.UvicornWorker " + command[at.end():].lstrip()
+
+
 def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     procfile = tree / "Procfile"
     pkg_path = tree / "package.json"
+    if ASGI_UNDER_WSGI.search(report.root_cause or "") and procfile.is_file():
+        lines = procfile.read_text(encoding="utf-8").splitlines(keepends=True)
+        for i, line in enumerate(lines):
+            m = re.match(r"^(\s*web\s*:\s*)(.+?)(\s*)$", line)
+            if m and (fixed_cmd := _asgi_worker(m.group(2))) is not None:
+                lines[i] = f"{m.group(1)}{fixed_cmd}{m.group(3) or chr(10)}"
+                procfile.write_text("".join(lines), encoding="utf-8")
+                return StrategyResult(f"Procfile web: `{fixed_cmd}` (the app is ASGI: gunicorn's default worker speaks WSGI; "
+                                      "uvicorn's worker runs it)", {"file": "Procfile", "command": fixed_cmd}, 0.8)
+        raise StrategyDeclined("an ASGI app is called the WSGI way, but the Procfile's web command is not gunicorn's")
     script = "start"
     moved = renames(tree)
     if procfile.is_file():

@@ -105,11 +105,12 @@ def _cap_transitive(name: str, tree: Path, tools: Tools) -> StrategyResult:
     newest = _version_key(stable[0])
     if not newest:
         raise StrategyDeclined(f"cannot read the version {stable[0]} of {name}")
-    line = newest[:1] if newest[0] > 0 else newest[:2]  # 3.1.3 -> <3; 0.19.2 -> <0.19
-    ceiling = ".".join(str(n) for n in line)
-    older = [v for v in stable if _version_key(v)[:len(line)] < line]
-    if not older:
-        raise StrategyDeclined(f"{name} has no release older than the {ceiling} line to fall back to")
+    lines = _ceilings(stable)
+    if not lines:
+        raise StrategyDeclined(f"{name} has no release older than its newest line ({stable[0]}) to fall back to")
+    if tools.variant >= len(lines):
+        raise StrategyDeclined(f"no other ceiling to try for {name}")
+    ceiling = ".".join(str(n) for n in lines[tools.variant])
     spec = f"{name}<{ceiling}"
     manifest = pyreqs.declare(tree, spec)
     if manifest is None:
@@ -117,7 +118,35 @@ def _cap_transitive(name: str, tree: Path, tools: Tools) -> StrategyResult:
     return StrategyResult(f"declare {spec} in {manifest}: {name} is installed only as another package's dependency, and "
                           f"its newest line ({stable[0]}) no longer has what that package imports",
                           {"package": name, "from": "(not declared)", "to": f"<{ceiling}", "manifest": manifest, "files": [manifest]},
-                          0.65)
+                          0.65, alternatives=len(lines))
+
+
+def _ceilings(stable: list[str], most: int = 3) -> list[tuple[int, ...]]:
+    """Ceilings that each let an older release in: below the newest major line first (``<3``: a major line is where
+    names go), then below the minor line of the release that admits (``<2.1``), then below its major line (``<2``); of
+    two ceilings that admit the same newest release the coarser one is kept. Which release dropped a name is not in the index; the start-up check of
+    each ceiling finds the newest release that still has it (MarkupSafe lost ``soft_unicode`` in 2.1: ``<3`` gives
+    2.1.5, which lacks it; ``<2.1`` gives 2.0.1, which has it)."""
+    keys = sorted({k for k in (_version_key(v) for v in stable) if k}, reverse=True)
+    if not keys:
+        return []
+    first = keys[0][:1] if keys[0][0] > 0 else keys[0][:2]  # the newest major line (a 0.x line counts as one)
+    cuts = sorted({c for k in keys for c in ((k[:1], k[:2]) if k[0] > 0 else (k[:2],)) if c < first}, reverse=True)
+    out: list[tuple[int, ...]] = []
+    admitted: list[tuple[int, ...]] = []
+    for cut in [first, *cuts]:
+        below = next((k for k in keys if k[:len(cut)] < cut), None)
+        if below is None:
+            continue
+        if admitted and admitted[-1] == below:
+            if len(cut) < len(out[-1]):
+                out[-1] = cut
+            continue
+        if len(out) == most:
+            break
+        out.append(cut)
+        admitted.append(below)
+    return out
 
 
 def _cap_declared(name: str, decls: list[pyreqs.Decl], tree: Path, tools: Tools, cause: str) -> StrategyResult:

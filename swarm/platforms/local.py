@@ -2,7 +2,8 @@
 
 Each deploy is a detached worker process (``swarm.platforms.local_worker``) that exports the
 commit into a fresh folder, builds it (venv + pip, or npm), starts the Procfile ``web:`` process
-with ``PORT`` and health-checks it. State lives in files under ``state_dir``, so a deploy keeps
+with ``PORT`` and health-checks it (a process that answers HTTP 500 for 5 s straight fails then: its handler is
+broken and the rest of the window would only delay the diagnosis; 502/503/504, "not ready yet", are waited out). State lives in files under ``state_dir``, so a deploy keeps
 going if the swarm is killed, and a resumed session picks it up. The previous healthy release
 keeps serving until the new one passes. ``close()`` stops every process this platform started.
 """

@@ -311,7 +311,7 @@ class Worker:
             return
         kill_group(proc.pid)
         runtime.write(health_never_passed(path, port, limit, result, detail).encode())
-        self.update(status="failed", message=(f"health check failed: {detail}" if result == "wrong_port"
+        self.update(status="failed", message=(f"health check failed: {detail}" if result in ("wrong_port", "server_error")
                                               else f"health check timed out after {limit:.0f}s ({detail})"))
 
     def go_live(self, pid: int) -> None:
@@ -438,6 +438,9 @@ def health_never_passed(path: str, port: int, limit: float, result: str, detail:
     if result == "wrong_port":
         return (f"==> health check never passed: GET {path} on $PORT={port}: {detail}; "
                 f"is it listening on $PORT?\n")
+    if result == "server_error":
+        return (f"==> health check failed: the app listens on $PORT={port} but {detail}: its handler fails "
+                "(the traceback above says where)\n")
     return (f"==> health check never passed: GET {path} on $PORT={port} did not answer 200 within {limit:.0f}s "
             f"(last: {detail}); the process was running: is it listening on $PORT?\n")
 
@@ -464,14 +467,17 @@ def probe(url: str) -> tuple[bool, str]:
 
 
 def wait_healthy(proc: subprocess.Popen[bytes], port: int, path: str, limit: float,
-                 settle_s: float = 2.0) -> tuple[str, str]:
+                 settle_s: float = 2.0, failing_s: float = 5.0) -> tuple[str, str]:
     """Wait until ``GET path`` on ``port`` answers 200 with JSON. Returns (result, detail): ``ok``; ``exited`` (the
     process ended first, said at its exit); ``wrong_port`` (its process tree listens, but not on ``port``, and has
-    for ``settle_s``: said as soon as that is plain, not at the end of the window); ``timeout``."""
+    for ``settle_s``: said as soon as that is plain, not at the end of the window); ``server_error`` (it answers
+    HTTP 500 and has for ``failing_s``: the handler fails, its traceback is in the log; 502/503/504 mean
+    "not ready yet" and are waited out); ``timeout``."""
     from swarm.listeners import describe, listening
 
     start = time.monotonic()
     last, seen, since = "no answer", None, start
+    failing: float | None = None
     while time.monotonic() - start < limit:
         code = proc.poll()
         if code is not None:
@@ -479,6 +485,12 @@ def wait_healthy(proc: subprocess.Popen[bytes], port: int, path: str, limit: flo
         ok, last = probe(f"http://127.0.0.1:{port}{path}")
         if ok:
             return "ok", last
+        if last == "HTTP 500":
+            failing = time.monotonic() if failing is None else failing
+            if time.monotonic() - failing >= failing_s:
+                return "server_error", f"GET {path} answered HTTP 500 for {time.monotonic() - failing:.1f}s"
+        else:
+            failing = None
         ports = listening(proc.pid)
         if ports and not any(p == port for _, p in ports):
             if ports != seen:

@@ -62,3 +62,40 @@ def test_a_crash_is_diagnosed_at_exit(tmp_path: Path) -> None:
     proc = subprocess.Popen(f"{sys.executable} app.py", shell=True, cwd=tmp_path, start_new_session=True)
     result, detail = wait_healthy(proc, free_port(), "/healthz", 120)
     assert result == "exited" and "code 3" in detail
+
+
+FAILING = '''
+import os
+from http.server import BaseHTTPRequestHandler, HTTPServer
+class H(BaseHTTPRequestHandler):
+    def do_GET(self):
+        code = int(os.environ.get("ANSWER", "500"))
+        self.send_response(code); self.send_header("content-length", "0"); self.end_headers()
+    def log_message(self, *a): pass
+HTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()
+'''
+
+
+def test_a_handler_that_keeps_failing_is_diagnosed_before_the_window_ends(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(FAILING)
+    port = free_port()
+    proc = subprocess.Popen(f"{sys.executable} app.py", shell=True, cwd=tmp_path, env={"PORT": str(port)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        result, detail = wait_healthy(proc, port, "/healthz", 600)
+        assert result == "server_error" and "HTTP 500" in detail
+        assert proc.poll() is None
+    finally:
+        kill_group(proc.pid)
+
+
+def test_not_ready_yet_is_waited_out_to_the_end_of_the_window(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(FAILING)
+    port = free_port()
+    proc = subprocess.Popen(f"{sys.executable} app.py", shell=True, cwd=tmp_path, env={"PORT": str(port), "ANSWER": "503"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        result, detail = wait_healthy(proc, port, "/healthz", 8)
+        assert result == "timeout" and detail == "HTTP 503"
+    finally:
+        kill_group(proc.pid)

@@ -247,6 +247,11 @@ BATCH_27 = [
     ('  File "pandas/_libs/interval.pyx", line 1, in init pandas._libs.interval\n'
      "ValueError: numpy.dtype size changed, may indicate binary incompatibility. Expected 96 from C header, got 88 from PyObject\n",
      "dependency_conflict", "numpy"),
+    # a namespace package's root is missing: the import line names the distribution (google.protobuf -> protobuf)
+    ('  File "/srv/app.py", line 4, in <module>\n    from google.protobuf import struct_pb2\n'
+     "ModuleNotFoundError: No module named 'google'\n", "missing_dependency", "protobuf"),
+    # ...and without the import line no distribution is guessed (PyPI's "google" is an unrelated package)
+    ("ModuleNotFoundError: No module named 'google'\n", "missing_dependency", None),
 ]
 
 @pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24, *BATCH_25, *BATCH_26, *BATCH_27])

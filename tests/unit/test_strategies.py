@@ -507,3 +507,71 @@ def test_relax_pin_caps_numpy_below_its_major_line_when_a_compiled_package_broke
     r = relax_pin(FailureReport(category="dependency_conflict", entity="numpy", ecosystem="python", root_cause=cause), tmp_path, t)
     assert (tmp_path / "requirements.txt").read_text() == "flask\npandas==1.5.3\nnumpy<2\n"
     assert r.alternatives == 2
+
+
+@pytest.mark.parametrize(("variant", "expect"), [(0, "markupsafe<3"), (1, "markupsafe<2.1"), (2, "markupsafe<2")])
+def test_relax_pin_offers_older_lines_of_an_undeclared_package(tmp_path: Path, variant: int, expect: str) -> None:
+    """MarkupSafe lost soft_unicode in 2.1: <3 admits 2.1.5 (no), <2.1 admits 2.0.1 (yes). Each ceiling is a variant
+    for the start-up check to try."""
+    write(tmp_path, {"requirements.txt": "Flask==1.1.4\n"})
+    t = tools({"pip index versions markupsafe": (0, "markupsafe (3.0.2)\nAvailable versions: 3.0.2, 2.1.5, 2.0.1, 1.1.1")},
+              variant=variant)
+    cause = "ImportError: cannot import name 'soft_unicode' from 'markupsafe' (/app/.venv/lib/python3.11/site-packages/markupsafe/__init__.py)"
+    r = relax_pin(FailureReport(category="dependency_conflict", entity="markupsafe", ecosystem="python", root_cause=cause), tmp_path, t)
+    assert (tmp_path / "requirements.txt").read_text() == "Flask==1.1.4\n" + expect + "\n"
+    assert r.alternatives == 3
+
+
+def test_fix_import_path_follows_the_imported_names_to_a_renamed_module(tmp_path: Path) -> None:
+    write(tmp_path, {"app.py": "import os\n\nfrom utils import slugify, TITLE\n",
+                     "helpers.py": "TITLE = 'x'\n\n\ndef slugify(text):\n    return text\n",
+                     "other.py": "def slugify(text):\n    return text\n"})
+    r = fix_import_path(FailureReport(category="import_error", entity="utils", ecosystem="python"), tmp_path, tools())
+    assert (tmp_path / "app.py").read_text() == "import os\n\nfrom helpers import slugify, TITLE\n"
+    assert "helpers" in r.summary
+    write(tmp_path, {"app.py": "from utils import slugify\n"})  # two modules define slugify: no guess
+    with pytest.raises(StrategyDeclined, match="no single"):
+        fix_import_path(FailureReport(category="import_error", entity="utils", ecosystem="python"), tmp_path, tools())
+
+
+def test_fix_import_path_follows_the_names_a_js_file_takes_to_a_renamed_file(tmp_path: Path) -> None:
+    write(tmp_path, {"server.js": "const db = require('./lib/db');\nconsole.log(db.count(), db.all());\n",
+                     "lib/database.js": "const rows = [];\nmodule.exports = { count: () => rows.length, all() { return rows; } };\n",
+                     "lib/cache.js": "exports.count = () => 0;\n"})
+    r = fix_import_path(FailureReport(category="import_error", entity="./lib/db", ecosystem="node"), tmp_path, tools())
+    assert (tmp_path / "server.js").read_text().startswith("const db = require('./lib/database');")
+    assert "./lib/database" in r.summary
+    write(tmp_path, {"server.js": "const { count } = require('./lib/db');\n"})  # two files export count: no guess
+    with pytest.raises(StrategyDeclined):
+        fix_import_path(FailureReport(category="import_error", entity="./lib/db", ecosystem="node"), tmp_path, tools())
+
+
+def test_set_module_type_follows_the_code(tmp_path: Path) -> None:
+    from agents.strategies.set_module_type import set_module_type
+    cause = "ReferenceError: require is not defined in ES module scope, you can use import instead"
+    write(tmp_path, {"package.json": '{"name": "x", "type": "module", "scripts": {"start": "node index.js"}}\n',
+                     "index.js": "// import x from 'y' in a comment does not count\nconst http = require('http');\n",
+                     "greet.js": "module.exports = { greet: (n) => `hi ${n}` };\n"})
+    r = set_module_type(FailureReport(category="config_error", entity="package.json", ecosystem="node", root_cause=cause), tmp_path, tools())
+    assert "type" not in json.loads((tmp_path / "package.json").read_text()) and "CommonJS" in r.summary
+    esm = "SyntaxError: Cannot use import statement outside a module"
+    write(tmp_path, {"package.json": '{"name": "x"}\n', "index.js": "import http from 'http';\nexport const x = 1;\n",
+                     "greet.js": "export function greet() {}\n"})
+    set_module_type(FailureReport(category="config_error", entity="package.json", ecosystem="node", root_cause=esm), tmp_path, tools())
+    assert json.loads((tmp_path / "package.json").read_text())["type"] == "module"
+    write(tmp_path, {"package.json": '{"name": "x"}\n', "greet.js": "module.exports = {};\n"})  # mixed: a person decides
+    with pytest.raises(StrategyDeclined, match="mixes"):
+        set_module_type(FailureReport(category="config_error", entity="package.json", ecosystem="node", root_cause=esm), tmp_path, tools())
+    with pytest.raises(StrategyDeclined, match="not about the module system"):
+        set_module_type(FailureReport(category="config_error", entity="netlify.toml", ecosystem="node",
+                                      root_cause="Failed during stage 'Reading and parsing configuration files'"), tmp_path, tools())
+
+
+def test_fix_start_command_gives_an_asgi_app_uvicorns_worker(tmp_path: Path) -> None:
+    cause = "TypeError: FastAPI.__call__() missing 1 required positional argument: 'send'"
+    write(tmp_path, {"Procfile": "web: gunicorn main:app --bind 0.0.0.0:$PORT\n"})
+    fix_start_command(FailureReport(category="start_command", entity="FastAPI", root_cause=cause), tmp_path, tools())
+    assert (tmp_path / "Procfile").read_text() == "web: gunicorn -k uvicorn.workers.UvicornWorker main:app --bind 0.0.0.0:$PORT\n"
+    write(tmp_path, {"Procfile": "web: gunicorn --worker-class gthread main:app\n"})
+    fix_start_command(FailureReport(category="start_command", entity="FastAPI", root_cause=cause), tmp_path, tools())
+    assert (tmp_path / "Procfile").read_text() == "web: gunicorn --worker-class uvicorn.workers.UvicornWorker main:app\n"

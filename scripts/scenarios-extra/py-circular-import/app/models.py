@@ -1,0 +1,5 @@
+from app import db
+
+
+class User:
+    table = db
