@@ -420,6 +420,9 @@ def command_rewrite(command: str) -> str:
                 edits.append((start, end, fixed))
         elif prev == "runserver" and re.fullmatch(r"(?:[\w.]+:)?\d{2,5}", tok):
             edits.append((start, end, "0.0.0.0:$PORT"))
+        elif tok == "runserver" and i and re.search(r"(?:manage\.py|django-admin)$", prev) and (
+                i + 1 == len(tokens) or tokens[i + 1][2].startswith("-") or tokens[i + 1][2] in ("&&", "||", ";", "|")):
+            edits.append((end, end, " 0.0.0.0:$PORT"))  # runserver with no address: 127.0.0.1:8000
     for start, end, text in reversed(edits):
         command = command[:start] + text + command[end:]
     return _dev_server_defaults(command)
@@ -515,6 +518,32 @@ def saw_loopback(report: FailureReport) -> bool:
     return bool(_LOOPBACK_SEEN.search(text))
 
 
+jsflow_suffixes = (".js", ".cjs", ".mjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+
+
+def _bare_node_entries(tree: Path) -> list[Path]:
+    """Files package.json runs with ``node`` that have no .js name (express-generator's ``node ./bin/www``)."""
+    try:
+        pkg = json.loads((tree / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(pkg, dict):
+        return []
+    raw = pkg.get("scripts")
+    scripts: dict[str, object] = raw if isinstance(raw, dict) else {}
+    named = [m.group(1) for cmd in (scripts.get("start"), scripts.get("serve")) if isinstance(cmd, str)
+             for m in re.finditer(r"\bnode(?:mon)?\s+(?:--\S+\s+)*(\S+)", cmd)]
+    if isinstance(pkg.get("main"), str):
+        named.append(pkg["main"])
+    root = tree.resolve()
+    out = []
+    for rel in named:
+        path = (tree / rel).resolve()
+        if path.suffix == "" and path.is_file() and path.is_relative_to(root) and not path.is_symlink():
+            out.append(tree / path.relative_to(root))
+    return sorted(set(out))
+
+
 def bind_port(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
     if report.category != "port_binding":
         raise StrategyDeclined(f"bind_port fixes port_binding, not {report.category}")
@@ -533,13 +562,14 @@ def bind_port(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
             ast.parse(new)  # never write a file that no longer parses
             path.write_text(new, encoding="utf-8")
             changed.append(str(path.relative_to(tree)))
-    for path in _sources(tree, (".js", ".cjs", ".mjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")):
+    for path in [*_sources(tree, (".js", ".cjs", ".mjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")), *_bare_node_entries(tree)]:
         try:
             source = path.read_text(encoding="utf-8", errors="strict")
         except UnicodeDecodeError:
             continue
-        new = jsflow.rewrite(source, path.suffix, loopback)
-        if new != source and jsflow.parses(new, path.suffix):
+        suffix = path.suffix if path.suffix in jsflow_suffixes else ".js"
+        new = jsflow.rewrite(source, suffix, loopback)
+        if new != source and jsflow.parses(new, suffix):
             path.write_text(new, encoding="utf-8")
             changed.append(str(path.relative_to(tree)))
     _start_commands(tree, changed)

@@ -101,6 +101,9 @@ class _Bindings:
             fn, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
             if fn is not None and _text(fn) in _NUMBER_FUNCS and args is not None and args.named_children:
                 return self.sources(args.named_children[0], depth + 1)
+            if fn is not None and fn.type == "identifier" and "port" in _text(fn).lower() and args is not None \
+                    and len(args.named_children) == 1:
+                return self.sources(args.named_children[0], depth + 1)  # express-generator's normalizePort('3000')
             return [node]
         if kind == "unary_expression" and _text(node).startswith("+") and node.named_children:
             return self.sources(node.named_children[0], depth + 1)

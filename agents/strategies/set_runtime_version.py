@@ -44,7 +44,13 @@ def set_runtime_version(report: FailureReport, tree: Path, tools: Tools) -> Stra
             raise StrategyDeclined(f"{name} holds no version number ({text!r})")
         wanted = m.group(1)
         if any(_same_line(wanted, v) for v in pythons):
-            raise StrategyDeclined(f"{name} asks for {wanted}, which the platform has")
+            canonical = re.fullmatch(r"python-\d+\.\d+(?:\.\d+)?" if name == "runtime.txt" else r"\d+\.\d+(?:\.\d+)?", text)
+            if canonical:
+                raise StrategyDeclined(f"{name} asks for {wanted}, which the platform has")
+            same = max((v for v in pythons if _same_line(wanted, v)), key=_key)
+            path.write_text(fmt.format(same) + "\n", encoding="utf-8")  # 'Python 3.11' → python-3.11.7
+            return StrategyResult(f"{name}: {text!r} is not a version the platform reads → {fmt.format(same)}",
+                                  {"file": name, "from": text, "to": same}, 0.85)
         pick = choose(wanted, pythons)
         if pick is None:
             raise StrategyDeclined("the platform reported no Python versions it can run")

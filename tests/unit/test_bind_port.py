@@ -315,3 +315,21 @@ def test_a_socket_a_service_or_a_chosen_address_is_no_bind_to_rewrite(tmp_path: 
     (tmp_path / "gunicorn.conf.py").write_text(source)
     with pytest.raises(StrategyDeclined):
         bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+
+
+def test_express_generators_bin_www_reads_port(tmp_path: Path) -> None:
+    """``node ./bin/www`` runs a file with no .js name; ``normalizePort('3000')`` passes the literal through."""
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "package.json").write_text('{"name": "x", "scripts": {"start": "node ./bin/www"}}\n')
+    (tmp_path / "bin" / "www").write_text("#!/usr/bin/env node\nconst http = require('http');\n"
+                                          "const port = normalizePort('3000');\nhttp.createServer(() => {}).listen(port);\n"
+                                          "function normalizePort(val) { return parseInt(val, 10); }\n")
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    assert "normalizePort(Number(process.env.PORT) || 3000)" in (tmp_path / "bin" / "www").read_text()
+
+
+def test_django_runserver_without_an_address_listens_on_port(tmp_path: Path) -> None:
+    (tmp_path / "Procfile").write_text("web: python manage.py migrate && python manage.py runserver --noreload\n")
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    assert (tmp_path / "Procfile").read_text() == \
+        "web: python manage.py migrate && python manage.py runserver 0.0.0.0:$PORT --noreload\n"

@@ -575,3 +575,13 @@ def test_fix_start_command_gives_an_asgi_app_uvicorns_worker(tmp_path: Path) -> 
     write(tmp_path, {"Procfile": "web: gunicorn --worker-class gthread main:app\n"})
     fix_start_command(FailureReport(category="start_command", entity="FastAPI", root_cause=cause), tmp_path, tools())
     assert (tmp_path / "Procfile").read_text() == "web: gunicorn --worker-class uvicorn.workers.UvicornWorker main:app\n"
+
+
+def test_set_runtime_version_writes_a_malformed_runtime_txt_the_way_the_platform_reads_it(tmp_path: Path) -> None:
+    write(tmp_path, {"runtime.txt": "Python 3.11\n"})
+    r = set_runtime_version(FailureReport(category="runtime_version", entity="Python 3.11"), tmp_path,
+                            tools(runtimes={"python": ["3.10.13", "3.11.7", "3.12.1"]}))
+    assert (tmp_path / "runtime.txt").read_text() == "python-3.11.7\n" and "python-3.11.7" in r.summary
+    with pytest.raises(StrategyDeclined, match="which the platform has"):
+        set_runtime_version(FailureReport(category="runtime_version", entity="3.11"), tmp_path,
+                            tools(runtimes={"python": ["3.11.7"]}))

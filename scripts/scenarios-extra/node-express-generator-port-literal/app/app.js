@@ -1,0 +1,4 @@
+const express = require('express');
+const app = express();
+app.get('/healthz', (req, res) => res.json({ status: 'ok' }));
+module.exports = app;

@@ -1,0 +1,15 @@
+import json
+import os
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+
+class H(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = json.dumps({"status": "ok"}).encode()
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+print "starting"
+HTTPServer(("0.0.0.0", int(os.environ["PORT"])), H).serve_forever()
