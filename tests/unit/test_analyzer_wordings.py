@@ -177,30 +177,22 @@ FROZEN = "".join(f'  File "<frozen importlib._bootstrap>", line {n}, in {f}\n' f
     (1204, "_gcd_import"), (1176, "_find_and_load"), (1140, "_find_and_load_unlocked")])
 
 
-def test_a_server_that_cannot_import_a_dotted_app_module_is_a_start_command() -> None:
-    """gunicorn mysite.wsgi: the frozen frames of the dotted import (seven) no longer push gunicorn's import_app out
-    of the window."""
-    log = ('  File "/app/.venv/lib/python3.11/site-packages/gunicorn/util.py", line 420, in import_app\n'
+@pytest.mark.parametrize(("function", "module", "expect"), [
+    # gunicorn mysite.wsgi: the seven frozen frames of the dotted import no longer push import_app out of the window
+    ("import_app", "mysite", ("start_command", "mysite")),
+    # gunicorn -k uvicorn.workers.UvicornWorker without uvicorn: the worker class goes through load_class, so the
+    # missing module is a package to install, not the app module the command names
+    ("load_class", "uvicorn", ("missing_dependency", "uvicorn")),
+])
+def test_what_gunicorn_could_not_import_decides_between_the_command_and_a_package(
+        function: str, module: str, expect: tuple[str, str]) -> None:
+    log = (f'  File "/app/.venv/lib/python3.11/site-packages/gunicorn/util.py", line 420, in {function}\n'
            "    mod = importlib.import_module(module)\n          ^^^^^^^^^^^^^^^^^^^^^^^^\n"
            '  File "/usr/lib/python3.11/importlib/__init__.py", line 126, in import_module\n'
            "    return _bootstrap._gcd_import(name[level:], package, level)\n" + FROZEN +
-           "ModuleNotFoundError: No module named 'mysite'\n")
+           f"ModuleNotFoundError: No module named '{module}'\n")
     r = analyze(log, BOOK)
-    assert (r.category, r.entity) == ("start_command", "mysite")
-
-
-
-def test_a_worker_class_gunicorn_cannot_load_is_a_missing_package() -> None:
-    """gunicorn -k uvicorn.workers.UvicornWorker without uvicorn: the worker class goes through load_class, not
-    import_app, so the missing module is a package to install, not the app module the command names."""
-    log = ("Error: class uri 'uvicorn.workers.UvicornWorker' invalid or not found: \n\n[Traceback (most recent call last):\n"
-           '  File "/app/.venv/lib/python3.11/site-packages/gunicorn/util.py", line 130, in load_class\n'
-           "    mod = importlib.import_module('.'.join(components))\n"
-           '  File "/usr/lib/python3.11/importlib/__init__.py", line 126, in import_module\n'
-           "    return _bootstrap._gcd_import(name[level:], package, level)\n" + FROZEN +
-           "ModuleNotFoundError: No module named 'uvicorn'\n]\n")
-    r = analyze(log, BOOK)
-    assert (r.category, r.entity) == ("missing_dependency", "uvicorn")
+    assert (r.category, r.entity) == expect
 
 
 def test_a_package_too_old_for_the_interpreter_is_its_conflict_not_an_import_error() -> None:
