@@ -209,6 +209,10 @@ def python_edits(source: str, loopback: bool = False) -> list[Edit]:
             for key, val in zip(node.keys, node.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value == "bind":  # options = {"bind": "127.0.0.1:8000"}
                     edits.extend(_bind_edits(val))
+        elif isinstance(node, ast.Call):
+            for kw in node.keywords:  # waitress' serve(app, listen="127.0.0.1:8080"), Config(bind=["localhost:8000"])
+                if kw.arg in ("bind", "listen"):
+                    edits.extend(_bind_edits(kw.value))
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id.lower()
             if any(w in name for w in _SERVICE_WORDS):
@@ -544,6 +548,34 @@ def _bare_node_entries(tree: Path) -> list[Path]:
     return sorted(set(out))
 
 
+_DOTENV_PORT = re.compile(r"^\s*(?:export\s+)?PORT\s*=", re.M)
+
+
+def _dotenv_overrides(tree: Path) -> list[str]:
+    """``load_dotenv(override=True)`` with a committed .env that sets PORT replaces the platform's $PORT with the
+    file's: the call is made not to override (``override=False``): variables the platform sets win, as a platform
+    expects; the .env file itself is protected and stays as it is."""
+    if not any(_DOTENV_PORT.search(p.read_text(encoding="utf-8", errors="replace"))
+               for p in tree.glob(".env*") if p.is_file() and not p.is_symlink()):
+        return []
+    changed = []
+    for path in _sources(tree, (".py",)):
+        source = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            mod = ast.parse(source)
+        except SyntaxError:
+            continue
+        edits = [(kw.value.lineno, kw.value.col_offset, kw.value.end_col_offset, "False") for node in ast.walk(mod)
+                 if isinstance(node, ast.Call) and _call_name(node) in ("load_dotenv", "dotenv_values")
+                 for kw in node.keywords if kw.arg == "override" and isinstance(kw.value, ast.Constant) and kw.value.value is True]
+        if edits:
+            new = _apply(source, edits)  # type: ignore[arg-type]
+            ast.parse(new)
+            path.write_text(new, encoding="utf-8")
+            changed.append(str(path.relative_to(tree)))
+    return changed
+
+
 def bind_port(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
     if report.category != "port_binding":
         raise StrategyDeclined(f"bind_port fixes port_binding, not {report.category}")
@@ -572,6 +604,7 @@ def bind_port(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
         if new != source and jsflow.parses(new, suffix):
             path.write_text(new, encoding="utf-8")
             changed.append(str(path.relative_to(tree)))
+    changed += [f for f in _dotenv_overrides(tree) if f not in changed]
     _start_commands(tree, changed)
     if not changed:
         raise StrategyDeclined("found no hard-coded port or loopback host to rewrite")

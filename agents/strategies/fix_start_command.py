@@ -283,6 +283,13 @@ def _asgi_worker(command: str) -> str | None:
 def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     procfile = tree / "Procfile"
     pkg_path = tree / "package.json"
+    cause = report.root_cause or ""
+    if procfile.is_file() and b"\r" in procfile.read_bytes() and ("\r" in cause or "\\r" in cause):
+        # a Procfile saved with Windows line endings: the command ends in a carriage return (python looks for
+        # 'app.py\r', sh for 'gunicorn\r'); only the line endings change
+        procfile.write_bytes(procfile.read_bytes().replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+        return StrategyResult("Procfile: Windows line endings (CRLF) → LF: the web command ended in a carriage return",
+                              {"file": "Procfile", "command": "line endings"}, 0.85)
     if ASGI_UNDER_WSGI.search(report.root_cause or "") and procfile.is_file():
         lines = procfile.read_text(encoding="utf-8").splitlines(keepends=True)
         for i, line in enumerate(lines):

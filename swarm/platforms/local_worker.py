@@ -148,8 +148,12 @@ class Worker:
         if eco == "node":
             pkg = json.loads((self.src / "package.json").read_text())
             locked = (self.src / "package-lock.json").is_file() or (self.src / "npm-shrinkwrap.json").is_file()
-            key = node_key(self.src) if locked and not self.cfg.get("build_timeout_s") else None
-            if key is None or not self.reuse_node_modules(key):
+            key = node_key(self.src) if not self.cfg.get("build_timeout_s") else None
+            if key is not None and not locked:
+                key = f"unlocked-{key}"
+            # without a lockfile npm resolves the newest matching releases: a tree resolved from the same package.json
+            # is reused only while it is fresh (what npm would resolve again unless a release appeared meanwhile)
+            if key is None or not self.reuse_node_modules(key, max_age_s=None if locked else UNLOCKED_FRESH_S):
                 self.run(["npm", "ci", "--no-audit", "--no-fund"] if locked else ["npm", "install", "--no-audit", "--no-fund"], env)
                 if key is not None:
                     self.keep_node_modules(key)
@@ -239,11 +243,16 @@ class Worker:
     def _node_cache(self, key: str) -> Path:
         return self._env_root() / f"node-{key}"
 
-    def reuse_node_modules(self, key: str) -> bool:
+    def reuse_node_modules(self, key: str, max_age_s: float | None = None) -> bool:
         """``npm ci`` of a lockfile already installed here (by the platform or the validator): the installed tree is
-        linked in (hard links; npm ci would delete and rebuild the same files). False when there is none."""
+        linked in (hard links; npm ci would delete and rebuild the same files). False when there is none, or when it
+        is older than ``max_age_s`` (a tree ``npm install`` resolved without a lockfile)."""
         cached = self._node_cache(key)
-        if not (cached / ".swarm-complete").is_file():
+        mark = cached / ".swarm-complete"
+        if not mark.is_file():
+            return False
+        if max_age_s is not None and time.time() - mark.stat().st_mtime > max_age_s:
+            shutil.rmtree(cached, ignore_errors=True)  # stale: this build's fresh install takes its place
             return False
         target = self.src / "node_modules"
         shutil.rmtree(target, ignore_errors=True)
@@ -251,8 +260,12 @@ class Worker:
         if done.returncode != 0:
             shutil.rmtree(target, ignore_errors=True)
             return False
-        self.say(f"reusing the node_modules already installed for this lockfile (env node-{key[:12]})")
-        os.utime(cached / ".swarm-complete")
+        if max_age_s is None:
+            self.say(f"reusing the node_modules already installed for this lockfile (env node-{key[:12]})")
+            os.utime(mark)  # a lockfile pins the tree: kept while in use
+        else:  # freshness counts from the install, not from the last reuse
+            self.say(f"reusing the node_modules npm resolved from this package.json {time.time() - mark.stat().st_mtime:.0f}s "
+                     f"ago (no lockfile; env node-{key[:21]})")
         return True
 
     def keep_node_modules(self, key: str) -> None:
@@ -402,6 +415,10 @@ def env_key(src: Path, python: str) -> str | None:
             elif line and not line.startswith("#") and UNSHAREABLE.search(line):
                 return None
     return digest.hexdigest()[:40]
+
+
+UNLOCKED_FRESH_S = 900.0
+"""How long a tree ``npm install`` resolved without a lockfile stands for the same package.json."""
 
 
 def node_key(src: Path) -> str | None:

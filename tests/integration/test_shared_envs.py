@@ -3,12 +3,15 @@ dependency set: a build whose requirements did not change reuses it (real venvs,
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from swarm.platforms.local_worker import Worker, env_key
+from swarm.platforms.local_worker import UNLOCKED_FRESH_S, Worker, env_key, node_key
 
 
 @pytest.fixture(autouse=True)
@@ -132,3 +135,26 @@ def test_the_same_lockfile_reuses_the_installed_node_modules(tmp_path: Path) -> 
     assert (tmp_path / "b" / "src" / "node_modules").is_dir()
     other = node_build(tmp_path, "c", lock_extra="-other")  # another lockfile: installed for itself
     assert "npm ci" in other and "reusing" not in other
+
+
+@pytest.mark.skipif(shutil.which("npm") is None, reason="needs npm")
+def test_a_package_json_without_a_lockfile_reuses_a_fresh_install_only(tmp_path: Path) -> None:
+    """npm install resolves the newest releases when there is no lockfile: the tree it resolved is reused for the same
+    package.json while it is fresh (UNLOCKED_FRESH_S), then installed again."""
+    def node_build(name: str) -> str:
+        src = tmp_path / name / "src"
+        src.mkdir(parents=True)
+        (src / "package.json").write_text('{"name": "x", "version": "1.0.0", "private": true}\n')
+        worker = Worker(tmp_path / name, {"env": {}}, src=src)
+        worker.build(worker.environment())
+        return (tmp_path / name / "build.log").read_text()
+
+    first, second = node_build("a"), node_build("b")
+    assert "npm install" in first and "reusing" not in first
+    assert "no lockfile" in second and "$ npm install" not in second
+    key = node_key(tmp_path / "b" / "src")
+    mark = tmp_path / "envs" / f"node-unlocked-{key}" / ".swarm-complete"
+    old = time.time() - UNLOCKED_FRESH_S - 60
+    os.utime(mark, (old, old))
+    third = node_build("c")
+    assert "npm install" in third and "reusing" not in third

@@ -244,6 +244,9 @@ BATCH_27 = [
      "ModuleNotFoundError: No module named 'google'\n", "missing_dependency", "protobuf"),
     # ...and without the import line no distribution is guessed (PyPI's "google" is an unrelated package)
     ("ModuleNotFoundError: No module named 'google'\n", "missing_dependency", None),
+    # BeautifulSoup asked for a parser that is not installed
+    ("bs4.FeatureNotFound: Couldn't find a tree builder with the features you requested: lxml. Do you need to install "
+     "a parser library?\n", "missing_dependency", "lxml"),
 ]
 
 @pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24, *BATCH_25, *BATCH_26, *BATCH_27])

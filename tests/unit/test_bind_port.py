@@ -333,3 +333,16 @@ def test_django_runserver_without_an_address_listens_on_port(tmp_path: Path) -> 
     bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
     assert (tmp_path / "Procfile").read_text() == \
         "web: python manage.py migrate && python manage.py runserver 0.0.0.0:$PORT --noreload\n"
+
+
+def test_a_listen_keyword_and_a_dotenv_that_overrides_port(tmp_path: Path) -> None:
+    (tmp_path / "serve.py").write_text("from waitress import serve\nserve(app, listen='127.0.0.1:8080')\n")
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    assert 'serve(app, listen="0.0.0.0:" + os.environ.get("PORT", "8080"))' in (tmp_path / "serve.py").read_text()
+    (tmp_path / "serve.py").unlink()
+    (tmp_path / ".env").write_text("PORT=5000\nGREETING=hello\n")
+    (tmp_path / "app.py").write_text("import os\nfrom dotenv import load_dotenv\nload_dotenv(override=True)\n"
+                                     "app.run(host='0.0.0.0', port=int(os.environ['PORT']))\n")
+    r = bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    assert "load_dotenv(override=False)" in (tmp_path / "app.py").read_text()
+    assert (tmp_path / ".env").read_text() == "PORT=5000\nGREETING=hello\n" and r.params["files"] == ["app.py"]

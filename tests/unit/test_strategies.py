@@ -585,3 +585,11 @@ def test_set_runtime_version_writes_a_malformed_runtime_txt_the_way_the_platform
     with pytest.raises(StrategyDeclined, match="which the platform has"):
         set_runtime_version(FailureReport(category="runtime_version", entity="3.11"), tmp_path,
                             tools(runtimes={"python": ["3.11.7"]}))
+
+
+def test_fix_start_command_a_procfile_with_windows_line_endings(tmp_path: Path) -> None:
+    (tmp_path / "Procfile").write_bytes(b"web: python app.py\r\n")
+    (tmp_path / "app.py").write_text("print('hi')\n")
+    cause = "python: can't open file '/srv/app.py\\r': [Errno 2] No such file or directory"
+    r = fix_start_command(FailureReport(category="start_command", entity="app.py", root_cause=cause), tmp_path, tools())
+    assert (tmp_path / "Procfile").read_bytes() == b"web: python app.py\n" and "CRLF" in r.summary
