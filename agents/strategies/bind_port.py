@@ -17,11 +17,12 @@ import json
 import re
 from pathlib import Path
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools, jsflow, write_json_like
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, jsflow
+from agents.strategies.jsflow import LOCAL_HOSTS, SERVICE_PORTS
+from agents.strategies.portcommands import start_commands
 from memory.models import FailureReport
 
 SKIP_DIRS = {".venv", "venv", "env", "node_modules", ".git", "tests", "test", "build", "dist"}
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 _SERVER_CALL = re.compile(r"(Server|server|bind|listen|serve|run)$")
 Edit = tuple[int, int, int, str]  # line (1-based), start col, end col, replacement
 
@@ -62,8 +63,7 @@ _POSITIONAL = {  # server entry points that take (host, port) positionally, and 
 }
 _SERVICE_WORDS = ("db", "database", "redis", "postgres", "pg_", "mysql", "mongo", "smtp", "mail", "cache", "memcache",
                   "elastic", "rabbit", "amqp", "kafka", "broker", "proxy")
-_SERVICE_PORTS = {25, 465, 587, 3306, 5432, 5672, 6379, 9092, 9200, 11211, 27017}
-"""Ports of services an app connects to (databases, caches, brokers, mail): never taken for the app's own port."""
+"""Names of services an app connects to; SERVICE_PORTS (jsflow) are their ports: never taken for the app's own."""
 
 
 class _Scope:
@@ -123,7 +123,7 @@ def _bind_edit(node: ast.AST) -> Edit | None:
     if not (isinstance(node, ast.Constant) and isinstance(node.value, str)) or node.lineno != node.end_lineno:
         return None
     m = _BIND_ADDRESS.match(node.value.strip())
-    if m is None or int(m["port"]) in _SERVICE_PORTS or (m["host"] and m["host"] not in (*LOCAL_HOSTS, "0.0.0.0", "[::]")):
+    if m is None or int(m["port"]) in SERVICE_PORTS or (m["host"] and m["host"] not in (*LOCAL_HOSTS, "0.0.0.0", "[::]")):
         return None
     return (node.lineno, node.col_offset, node.end_col_offset,  # type: ignore[return-value]
             f'"0.0.0.0:" + os.environ.get("PORT", "{m["port"]}")')
@@ -177,7 +177,7 @@ def python_edits(source: str, loopback: bool = False) -> list[Edit]:
                 handled = True
                 continue
             value = _port_literal(src)
-            if value is not None and value not in _SERVICE_PORTS and src.lineno == src.end_lineno:  # type: ignore[attr-defined]
+            if value is not None and value not in SERVICE_PORTS and src.lineno == src.end_lineno:  # type: ignore[attr-defined]
                 text = f'os.environ.get("PORT", "{value}")'
                 edits.append((src.lineno, src.col_offset, src.end_col_offset,  # type: ignore[attr-defined]
                               text if isinstance(src.value, str) else f"int({text})"))  # type: ignore[attr-defined]
@@ -400,119 +400,6 @@ def js_rewrite(source: str, suffix: str = ".js") -> str:
     return jsflow.rewrite(source, suffix)
 
 
-_PORT_FLAGS = {"--port", "-p", "--http-port", "--listen", "-l"}
-_BIND_FLAGS = {"--bind", "-b"}
-_HOST_FLAGS = {"--host", "-H", "--hostname"}
-
-
-def command_rewrite(command: str) -> str:
-    """A start command with a fixed port (``--port 8000``, ``-b 127.0.0.1:8000``, ``runserver 8000``, ``-p 3000``)
-    takes ``$PORT``, and a loopback ``--host`` becomes ``0.0.0.0``. Tokens are read one by one; the rest of the
-    command is kept as written."""
-    tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", command)]
-    edits: list[tuple[int, int, str]] = []
-    for i, (start, end, tok) in enumerate(tokens):
-        flag, eq, value = tok.partition("=")
-        prev = tokens[i - 1][2] if i else ""
-        if eq and flag in _PORT_FLAGS | _BIND_FLAGS | _HOST_FLAGS:
-            fixed = _flag_value(flag, value)
-            if fixed is not None:
-                edits.append((start, end, f"{flag}={fixed}"))
-        elif prev in _PORT_FLAGS | _BIND_FLAGS | _HOST_FLAGS:
-            fixed = _flag_value(prev, tok)
-            if fixed is not None:
-                edits.append((start, end, fixed))
-        elif prev == "runserver" and re.fullmatch(r"(?:[\w.]+:)?\d{2,5}", tok):
-            edits.append((start, end, "0.0.0.0:$PORT"))
-        elif tok == "runserver" and i and re.search(r"(?:manage\.py|django-admin)$", prev) and (
-                i + 1 == len(tokens) or tokens[i + 1][2].startswith("-") or tokens[i + 1][2] in ("&&", "||", ";", "|")):
-            edits.append((end, end, " 0.0.0.0:$PORT"))  # runserver with no address: 127.0.0.1:8000
-    for start, end, text in reversed(edits):
-        command = command[:start] + text + command[end:]
-    return _dev_server_defaults(command)
-
-
-# Servers whose defaults are a loopback host and a fixed port, and which do not read $PORT themselves: with no flag
-# for one of them they listen where the platform cannot reach. (server, how it is invoked, host flags, port flags,
-# what to add when both are missing). gunicorn, next start and serve read $PORT on their own and are left alone.
-_COMMAND_WORD = r"(?:^|(?:&&|\|\||;|\|)\s*)(?:exec\s+)?(?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:python3?\s+-m\s+)?"
-_DEV_SERVERS: tuple[tuple[str, re.Pattern[str], tuple[tuple[frozenset[str], str], ...]], ...] = (
-    ("flask", re.compile(_COMMAND_WORD + r"flask\s+(?:--app[= ]\S+\s+)?run\b"),
-     ((frozenset({"--host", "-h"}), "--host 0.0.0.0"), (frozenset({"--port", "-p"}), "--port $PORT"))),
-    ("uvicorn", re.compile(_COMMAND_WORD + r"uvicorn\b"),
-     ((frozenset({"--host", "--uds", "--fd"}), "--host 0.0.0.0"), (frozenset({"--port", "--uds", "--fd"}), "--port $PORT"))),
-    # hypercorn binds 127.0.0.1:8000 unless --bind (or a config file) says otherwise
-    ("hypercorn", re.compile(_COMMAND_WORD + r"hypercorn\b"),
-     ((frozenset({"--bind", "-b", "--insecure-bind", "--config", "-c"}), "--bind 0.0.0.0:$PORT"),)),
-    # waitress-serve listens on all interfaces, port 8080
-    ("waitress-serve", re.compile(_COMMAND_WORD + r"waitress-serve\b"),
-     ((frozenset({"--port", "--listen", "--unix-socket"}), "--port=$PORT"),)),
-    # daphne binds 127.0.0.1:8000
-    ("daphne", re.compile(_COMMAND_WORD + r"daphne\b"),
-     ((frozenset({"-b", "--bind", "-u", "--unix-socket", "-e", "--endpoint", "--fd"}), "-b 0.0.0.0"),
-      (frozenset({"-p", "--port", "-u", "--unix-socket", "-e", "--endpoint", "--fd"}), "-p $PORT"))),
-)
-
-
-def _dev_server_defaults(command: str) -> str:
-    """``flask run`` / ``uvicorn app:app`` / ``hypercorn`` / ``daphne`` without a host or port flag listen on 127.0.0.1
-    and their own default port, ``waitress-serve`` on its own port 8080: add the missing flags (``--host 0.0.0.0 --port
-    $PORT``, ``--bind 0.0.0.0:$PORT``, ``--port=$PORT``, ``-b 0.0.0.0 -p $PORT``) right after the server's own words,
-    keeping the rest as written.
-    Only the first server of a ``a && b`` chain segment is touched; a command that passes the flags is unchanged."""
-    for _name, invoked, needs in _DEV_SERVERS:
-        m = invoked.search(command)
-        if m is None:
-            continue
-        segment_end = re.search(r"\s(?:&&|\|\||;|\|)\s", command[m.end():])
-        rest = command[m.end(): m.end() + segment_end.start()] if segment_end else command[m.end():]
-        flags = {tok.partition("=")[0] for tok in rest.split()}
-        add = [addition for given, addition in needs if not flags & given]
-        if add:
-            command = command[:m.end()] + " " + " ".join(add) + command[m.end():]
-    return command
-
-
-def _flag_value(flag: str, value: str) -> str | None:
-    if flag in _PORT_FLAGS and value.isdigit() and 1024 <= int(value) <= 65535:
-        return "$PORT"
-    if flag in _BIND_FLAGS:
-        m = re.fullmatch(r"([\w.\[\]:]*?):(\d{2,5})", value)
-        if m:
-            return "0.0.0.0:$PORT"
-    if flag in _HOST_FLAGS and value in LOCAL_HOSTS:
-        return "0.0.0.0"
-    return None
-
-
-def _start_commands(tree: Path, changed: list[str]) -> None:
-    """Fix fixed ports in the Procfile's web command and package.json's start/serve scripts."""
-    procfile = tree / "Procfile"
-    if procfile.is_file() and not procfile.is_symlink():
-        lines = procfile.read_text(encoding="utf-8").splitlines(keepends=True)
-        new = [re.sub(r"^(\s*web\s*:\s*)(.*?)(\s*)$", lambda m: m.group(1) + command_rewrite(m.group(2)) + m.group(3), line, flags=re.S)
-               for line in lines]
-        if new != lines:
-            procfile.write_text("".join(new), encoding="utf-8")
-            changed.append("Procfile")
-    pkg_path = tree / "package.json"
-    if pkg_path.is_file() and not pkg_path.is_symlink():
-        try:
-            pkg = json.loads(pkg_path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError:
-            return
-        scripts = pkg.get("scripts") if isinstance(pkg, dict) else None
-        if isinstance(scripts, dict):
-            touched = False
-            for name in ("start", "serve", "prod", "start:prod"):
-                if isinstance(scripts.get(name), str) and command_rewrite(scripts[name]) != scripts[name]:
-                    scripts[name] = command_rewrite(scripts[name])
-                    touched = True
-            if touched:
-                write_json_like(pkg_path, pkg)
-                changed.append("package.json")
-
-
 _LOOPBACK_SEEN = re.compile(r"(?:listen\w*|bound|bind\w*)\b[^\n]{0,40}?(?:127\.0\.0\.1|localhost|\[::1\])", re.I)
 
 
@@ -605,7 +492,7 @@ def bind_port(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
             path.write_text(new, encoding="utf-8")
             changed.append(str(path.relative_to(tree)))
     changed += [f for f in _dotenv_overrides(tree) if f not in changed]
-    _start_commands(tree, changed)
+    start_commands(tree, changed)
     if not changed:
         raise StrategyDeclined("found no hard-coded port or loopback host to rewrite")
     return StrategyResult(f"listen on $PORT and all interfaces in {', '.join(changed)}", {"files": changed}, 0.7)
