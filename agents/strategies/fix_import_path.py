@@ -5,7 +5,9 @@ with one small typo inside a local package (``auth.sesion`` → ``auth.session``
 Python: dotted modules; the imported name keeps its old spelling as an alias where code may use it
 (``import Utils`` → ``import utils as Utils``), so no other line needs to change. JavaScript and
 TypeScript: relative ``require``/``import`` specifiers (``./lib/Greeting`` → ``./lib/greeting``),
-found from the specifier in the error or from the absolute path Node prints for ES modules.
+found from the specifier in the error or from the absolute path Node prints for ES modules. An ES module's
+relative import must name the file in full (``./routes/health`` → ``./routes/health.js``): Node adds no
+extension and no ``index.js`` there, so the one file CommonJS would have found is written out.
 Only import statements change, only in the repository's own files, and only when exactly one
 file fits.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import json
 import os
 import re
 from pathlib import Path
@@ -136,8 +139,46 @@ def _pick(seg: str, names: list[str]) -> str | None:
     return close[0] if len(close) == 1 else None
 
 
-def _fix_js_spec(tree: Path, base: Path, spec: str) -> str | None:
-    """The specifier with its path segments as they exist on disk, or None (fine already, or no single fit)."""
+ESM_EXTENSIONS = (".js", ".mjs", ".cjs", ".json")
+
+
+def is_es_module(path: Path, tree: Path) -> bool:
+    """Whether Node loads ``path`` as an ES module: ``.mjs``, or ``.js`` under the nearest package.json that says
+    ``"type": "module"`` (within the repository)."""
+    if path.suffix == ".mjs":
+        return True
+    if path.suffix != ".js":
+        return False
+    root = tree.resolve()
+    folder = path.resolve().parent
+    while folder.is_relative_to(root):
+        pkg = folder / "package.json"
+        if pkg.is_file():
+            try:
+                data = json.loads(pkg.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return False
+            return isinstance(data, dict) and data.get("type") == "module"
+        if folder == root:
+            break
+        folder = folder.parent
+    return False
+
+
+def _esm_full_path(folder: Path, seg: str) -> str | None:
+    """ES modules resolve a relative specifier exactly as written (no added extension, no ``index.js``): the one
+    file ``seg`` means under CommonJS's rules, written in full, or None."""
+    if (folder / seg).is_file():
+        return None
+    fits = [seg + ext for ext in ESM_EXTENSIONS if (folder / (seg + ext)).is_file()]
+    if (folder / seg).is_dir():
+        fits += [f"{seg}/index{ext}" for ext in ESM_EXTENSIONS[:3] if (folder / seg / f"index{ext}").is_file()]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _fix_js_spec(tree: Path, base: Path, spec: str, esm: bool = False) -> str | None:
+    """The specifier with its path segments as they exist on disk, or None (fine already, or no single fit). In an
+    ES module the last segment must also name the file in full (``./routes/health`` → ``./routes/health.js``)."""
     segs, folder, out = spec.split("/"), base, []
     root = tree.resolve()
     for i, seg in enumerate(segs):
@@ -148,8 +189,11 @@ def _fix_js_spec(tree: Path, base: Path, spec: str) -> str | None:
         if not folder.resolve().is_relative_to(root) or not folder.is_dir():
             return None
         if i == len(segs) - 1:
+            if esm and (full := _esm_full_path(folder, seg)) is not None:
+                out.append(full)
+                break
             if _js_exists(folder, seg):
-                return None
+                return None if not out or "/".join(out + [seg]) == spec else "/".join(out + [seg])
             files = [p.name for p in folder.iterdir() if p.is_file()]
             has_ext = Path(seg).suffix in JS_RESOLVE
             keys = {(n if has_ext else Path(n).stem if Path(n).suffix in JS_RESOLVE else n): n for n in files}
@@ -163,6 +207,13 @@ def _fix_js_spec(tree: Path, base: Path, spec: str) -> str | None:
         folder = folder / pick
     new = "/".join(out)
     return new if new != spec else None
+
+
+def _required(text: str, spec: str) -> bool:
+    """``spec`` is only loaded with ``require()`` in this file (createRequire in an ES module keeps CommonJS's rules)."""
+    q = re.escape(spec)
+    return bool(re.search(rf"""\brequire\s*\(\s*(['"]){q}\1""", text)) and not re.search(
+        rf"""(?:\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)(['"]){q}\1""", text, re.M)
 
 
 def _fix_js(entity: str, tree: Path) -> StrategyResult:
@@ -185,7 +236,7 @@ def _fix_js(entity: str, tree: Path) -> StrategyResult:
                 where = target.relative_to(tree.resolve()).as_posix()
                 if not any(e == where or e.endswith("/" + where) for e in (entity, entity.rsplit(".", 1)[0])):
                     continue
-            fixed = _fix_js_spec(tree, path.parent, spec)
+            fixed = _fix_js_spec(tree, path.parent, spec, esm=is_es_module(path, tree) and not _required(text, spec))
             if fixed:
                 q = m.group(1)
                 new_text = new_text.replace(f"{q}{spec}{q}", f"{q}{fixed}{q}")

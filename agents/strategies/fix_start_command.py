@@ -4,7 +4,10 @@ The real entry point is found in the repository: a module that starts a server u
 ``if __name__ == "__main__"`` (Python) or calls ``.listen(`` / ``createServer`` (Node), or one that
 defines the app object a WSGI/ASGI server loads. When git history shows the missing file was renamed
 (a stale Procfile after a rename), the new name comes first. A package module started as a script
-(``python pkg/mod.py``) whose relative imports then fail is started as a module (``python -m pkg.mod``).
+(``python pkg/mod.py``) whose relative imports then fail is started as a module (``python -m pkg.mod``). A
+compiled file the start runs (``node dist/index.js``) whose TypeScript source is there gets the build script
+that writes it (``tsc``) when package.json has none. An option the start command's parser refused because its
+value is an environment variable the platform does not set (``--workers $WEB_CONCURRENCY``) is dropped.
 The Procfile (or package.json's script) is rewritten; swarm.toml is never touched (it is protected).
 """
 
@@ -280,6 +283,130 @@ def _asgi_worker(command: str) -> str | None:
     return command[:at.end()].rstrip() + " -k uvicorn.workers.UvicornWorker " + command[at.end():].lstrip()
 
 
+_JSONC = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.S)
+
+
+def read_jsonc(path: Path) -> dict[str, object] | None:
+    """A tsconfig.json as TypeScript reads it: JSON with comments and trailing commas."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    text = _JSONC.sub(lambda m: m.group(1) or "", text)
+    text = re.sub(r",(\s*[}\]])", r"\1", text)
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+TS_SOURCES = (".ts", ".tsx", ".mts", ".cts")
+
+
+def compiled_output(command: str, tree: Path) -> tuple[str, str] | None:
+    """(missing file, its TypeScript source) when ``command`` runs a compiled file that is not there and tsconfig.json's
+    ``outDir`` is where the compiler writes it: ``node dist/index.js`` with ``src/index.ts`` beside ``"outDir":
+    "dist", "rootDir": "src"``. The repository holds the sources, and nothing compiles them before the start."""
+    options = (read_jsonc(tree / "tsconfig.json") or {}).get("compilerOptions")
+    if not isinstance(options, dict) or not isinstance(options.get("outDir"), str):
+        return None
+    out_dir = Path(str(options["outDir"]))
+    root_dir = Path(str(options["rootDir"])) if isinstance(options.get("rootDir"), str) else None
+    for tok in shlex.split(command):
+        rel = Path(tok)
+        if rel.suffix not in (".js", ".cjs", ".mjs") or rel.is_absolute() or ".." in rel.parts or (tree / rel).exists():
+            continue
+        try:
+            inner = rel.relative_to(out_dir)
+        except ValueError:
+            continue
+        for base in ([root_dir] if root_dir is not None else [Path("src"), Path(".")]):
+            for ext in TS_SOURCES:
+                source = base / inner.with_suffix(ext)
+                if (tree / source).is_file():
+                    return rel.as_posix(), source.as_posix()
+    return None
+
+
+def _add_build_script(tree: Path, missing: str, source: str) -> StrategyResult:
+    """package.json gains ``"build": "tsc"``: platforms run the build script after installing (the local platform,
+    Heroku, Render's ``npm run build``), so ``missing`` exists when the start command runs."""
+    pkg_path = tree / "package.json"
+    try:
+        pkg = json.loads(pkg_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise StrategyDeclined(f"{missing} is compiled from {source}, but package.json cannot be read to add a build script") from None
+    scripts = pkg.setdefault("scripts", {}) if isinstance(pkg, dict) else None
+    if not isinstance(scripts, dict):
+        raise StrategyDeclined(f"{missing} is compiled from {source}, but package.json has no scripts object")
+    if "build" in scripts:
+        raise StrategyDeclined(f"{missing} is compiled from {source}, and package.json's build script (`{scripts['build']}`) "
+                               "does not produce it")
+    declared = {**(pkg.get("dependencies") or {}), **(pkg.get("devDependencies") or {})}
+    if "typescript" not in declared:
+        raise StrategyDeclined(f"{missing} is compiled from {source}, but the project does not declare typescript (tsc)")
+    scripts["build"] = "tsc"
+    write_json_like(pkg_path, pkg)
+    return StrategyResult(f'package.json: add the build script `tsc`: the start command runs {missing}, which tsc compiles from '
+                          f"{source} (tsconfig.json's outDir), and nothing compiled it before the start",
+                          {"file": "package.json", "command": "tsc", "script": "build"}, 0.8)
+
+
+def _option_names(option: str, cause: str) -> list[str]:
+    """The option and its other spelling as the parser printed them (argparse's ``-w/--workers``, commander's
+    ``'-p, --port <n>'``)."""
+    names = {option}
+    for m in re.finditer(r"(?<![\w-])(-\w)(?:/|, )(--[\w-]+)", cause):
+        if option in m.groups():
+            names.update(m.groups())
+    return sorted(names, key=len, reverse=True)
+
+
+def drop_variable_option(command: str, names: list[str]) -> tuple[str, str] | None:
+    """(command without the option, variable) when ``command`` gives one of ``names`` an environment variable as its
+    value (``--workers $WEB_CONCURRENCY``, ``-p "${APP_PORT}"``, ``--port=$X``): with the variable unset the shell
+    passes nothing and the parser refuses the option; without it the program uses its own default."""
+    alt = "|".join(re.escape(n) for n in names)
+    m = re.search(rf"""(\s+)(?:{alt})(?:\s+|=)(["']?)\$\{{?([A-Za-z_]\w*)\}}?\2(?=\s|$)""", command)
+    if m is None:
+        return None
+    return command[:m.start()] + command[m.end():], m.group(3)
+
+
+def _variable_option(report: FailureReport, tree: Path) -> StrategyResult:
+    """The start command's parser refused an option whose value is an unset environment variable: the option goes."""
+    option = (report.entity or "").strip()
+    names = _option_names(option, "\n".join([report.root_cause or "", *(e.text for e in report.evidence)]))
+    procfile, pkg_path = tree / "Procfile", tree / "package.json"
+    if procfile.is_file():
+        lines = procfile.read_text(encoding="utf-8").splitlines(keepends=True)
+        for i, line in enumerate(lines):
+            m = re.match(r"^(\s*web\s*:\s*)(.+?)(\s*)$", line)
+            dropped = drop_variable_option(m.group(2), names) if m else None
+            if m and dropped is not None:
+                lines[i] = f"{m.group(1)}{dropped[0]}{m.group(3) or chr(10)}"
+                procfile.write_text("".join(lines), encoding="utf-8")
+                return StrategyResult(f"Procfile web: `{dropped[0]}` ({option} was given ${dropped[1]}, which this platform does not "
+                                      f"set: the server's own default applies)", {"file": "Procfile", "command": dropped[0],
+                                                                                "variable": dropped[1]}, 0.75)
+    try:
+        pkg = json.loads(pkg_path.read_text(encoding="utf-8")) if pkg_path.is_file() else None
+    except ValueError:
+        pkg = None
+    scripts = pkg.get("scripts") if isinstance(pkg, dict) else None
+    command = scripts.get("start") if isinstance(scripts, dict) else None
+    dropped = drop_variable_option(command, names) if isinstance(command, str) else None
+    if isinstance(scripts, dict) and dropped is not None:
+        scripts["start"] = dropped[0]
+        write_json_like(pkg_path, pkg)
+        return StrategyResult(f"package.json start: `{dropped[0]}` ({option} was given ${dropped[1]}, which this platform "
+                              "does not set: the server's own default applies)",
+                              {"file": "package.json", "command": dropped[0], "variable": dropped[1]}, 0.7)
+    raise StrategyDeclined(f"the start command's parser refused {option}, but no start command gives it an environment variable; "
+                           "its value is the author's choice")
+
+
 def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     procfile = tree / "Procfile"
     pkg_path = tree / "package.json"
@@ -300,6 +427,8 @@ def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> Strate
                 return StrategyResult(f"Procfile web: `{fixed_cmd}` (the app is ASGI: gunicorn's default worker speaks WSGI; "
                                       "uvicorn's worker runs it)", {"file": "Procfile", "command": fixed_cmd}, 0.8)
         raise StrategyDeclined("an ASGI app is called the WSGI way, but the Procfile's web command is not gunicorn's")
+    if (report.entity or "").startswith("-"):
+        return _variable_option(report, tree)
     script = "start"
     moved = renames(tree)
     if procfile.is_file():
@@ -307,6 +436,9 @@ def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> Strate
         for i, line in enumerate(lines):
             m = re.match(r"^(\s*web\s*:\s*)(.+?)(\s*)$", line)
             if m:
+                built = compiled_output(m.group(2), tree)
+                if built is not None and (tree / "package.json").is_file():
+                    return _add_build_script(tree, *built)
                 fixed = rewrite(m.group(2), tree, tools.variant, moved)
                 if fixed is not None:
                     lines[i] = f"{m.group(1)}{fixed[0]}{m.group(3) or chr(10)}"
@@ -323,6 +455,9 @@ def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> Strate
         command = (pkg.get("scripts") or {}).get(script)
         entries = node_entries(tree)
         if command:
+            built = compiled_output(command, tree)
+            if built is not None:
+                return _add_build_script(tree, *built)
             fixed = rewrite(command, tree, tools.variant, moved)
             if fixed:
                 pkg["scripts"][script] = fixed[0]

@@ -249,7 +249,17 @@ BATCH_27 = [
      "a parser library?\n", "missing_dependency", "lxml"),
 ]
 
-@pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24, *BATCH_25, *BATCH_26, *BATCH_27])
+APPS_ROUND_9 = [
+    # a server's option given an environment variable the platform does not set: its parser refuses the empty value
+    ("usage: gunicorn [OPTIONS] [APP_MODULE]\ngunicorn: error: argument -w/--workers: expected one argument\n"
+     "==> web process exited with code 2 before passing the health check\n", "start_command", "--workers"),
+    ("Usage: uvicorn [OPTIONS] APP\nTry 'uvicorn --help' for help.\n\nError: Invalid value for '--port': 'main:app' is not a "
+     "valid integer.\n", "start_command", "--port"),
+    ("error: option '-p, --port <number>' argument missing\n", "start_command", "--port"),
+]
+
+@pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24, *BATCH_25, *BATCH_26, *BATCH_27,
+                                                         *APPS_ROUND_9])
 def test_wordings_of_later_batches(log: str, category: str, entity: str | None) -> None:
     r = analyze(log, BOOK)
     assert (r.category, r.entity) == (category, entity)

@@ -160,6 +160,25 @@ def test_fix_import_path_javascript(tmp_path: Path) -> None:
     assert (tmp_path / "src/app.mjs").read_text().startswith("import { greet } from '../lib/greeting.js';")
 
 
+def test_fix_import_path_writes_an_es_module_specifier_in_full(tmp_path: Path) -> None:
+    """ES modules resolve relative specifiers as written: ``./routes/health`` needs its ``.js`` (Node: 'Did you mean to
+    import "./routes/health.js"?'), a folder its ``index.js``; a CommonJS file of the same project keeps its form."""
+    write(tmp_path, {"package.json": '{"type": "module"}\n', "routes/health.js": "export default 1\n",
+                     "lib/db/index.js": "export const db = 1\n", "util.js": "export const u = 1\n",
+                     "index.js": "import express from 'express';\nimport health from './routes/health';\n"
+                                 "import { db } from './lib/db';\nimport { u } from './util.js';\n",
+                     "legacy/package.json": '{"type": "commonjs"}\n', "legacy/old.js": "const h = require('../routes/health');\n"})
+    r = fix_import_path(FailureReport(category="import_error", entity="routes/health"), tmp_path, tools())
+    assert (tmp_path / "index.js").read_text() == ("import express from 'express';\nimport health from './routes/health.js';\n"
+                                                   "import { db } from './lib/db';\nimport { u } from './util.js';\n")
+    assert r.params["files"] == ["index.js"] and (tmp_path / "legacy/old.js").read_text() == "const h = require('../routes/health');\n"
+    fix_import_path(FailureReport(category="import_error", entity="lib/db"), tmp_path, tools())
+    assert "import { db } from './lib/db/index.js';" in (tmp_path / "index.js").read_text()
+    write(tmp_path, {"routes/health.mjs": "export default 2\n", "index.js": "import health from './routes/health';\n"})
+    with pytest.raises(StrategyDeclined):  # health.js and health.mjs both fit: no guess
+        fix_import_path(FailureReport(category="import_error", entity="routes/health"), tmp_path, tools())
+
+
 def test_missing_es_module_path_is_kept_relative_to_the_repository() -> None:
     from agents.analyzer import analyze
     from agents.rules import load_rulebook
@@ -195,6 +214,56 @@ def test_fix_start_command(tmp_path: Path, procfile: str, files: dict[str, str],
     write(tmp_path, {"Procfile": procfile, **files})
     fix_start_command(FailureReport(category="start_command"), tmp_path, tools())
     assert (tmp_path / "Procfile").read_text() == expect
+
+
+def test_fix_start_command_adds_the_build_that_writes_the_compiled_entry(tmp_path: Path) -> None:
+    """``node dist/index.js`` with no dist/ in the repository, ``src/index.ts`` there and tsconfig.json's outDir
+    ``dist``: the missing step is the compile, so package.json gains ``"build": "tsc"`` (read with comments and a
+    trailing comma, as tsc reads it); nothing else changes."""
+    pkg = '{\n    "scripts": {"start": "node ./dist/index.js"},\n    "devDependencies": {"typescript": "^5.4.5"}\n}\n'
+    write(tmp_path, {"package.json": pkg, "src/index.ts": "console.log(1)\n", "src/other.js": "x.listen(3000)\n",
+                     "tsconfig.json": '{\n  // compiled output\n  "compilerOptions": {"outDir": "./dist", "rootDir": "src",},\n}\n'})
+    r = fix_start_command(FailureReport(category="start_command", entity="index.js"), tmp_path, tools())
+    data = json.loads((tmp_path / "package.json").read_text())
+    assert data["scripts"] == {"start": "node ./dist/index.js", "build": "tsc"} and r.params["script"] == "build"
+    assert (tmp_path / "package.json").read_text().startswith('{\n    "scripts"')  # the file's own indentation
+    write(tmp_path, {"package.json": pkg.replace("typescript", "ts-node")})  # no tsc to run: no build script
+    with pytest.raises(StrategyDeclined, match="does not declare typescript"):
+        fix_start_command(FailureReport(category="start_command"), tmp_path, tools())
+    write(tmp_path, {"package.json": pkg.replace('"start"', '"build": "vite build", "start"')})  # a build that writes elsewhere
+    with pytest.raises(StrategyDeclined, match="does not produce it"):
+        fix_start_command(FailureReport(category="start_command"), tmp_path, tools())
+
+
+@pytest.mark.parametrize(
+    ("files", "cause", "entity", "expect"),
+    [
+        ({"Procfile": "web: gunicorn app:app --workers $WEB_CONCURRENCY --bind 0.0.0.0:$PORT\n"},
+         "gunicorn: error: argument -w/--workers: expected one argument", "--workers",
+         ("Procfile", "web: gunicorn app:app --bind 0.0.0.0:$PORT\n")),
+        ({"Procfile": 'web: gunicorn -w "${WEB_CONCURRENCY}" app:app\n'},  # the short spelling, quoted and braced
+         "gunicorn: error: argument -w/--workers: invalid int value: ''", "--workers", ("Procfile", "web: gunicorn app:app\n")),
+        ({"Procfile": "web: uvicorn main:app --host 0.0.0.0 --port=$PORT --workers=$UVICORN_WORKERS\n"},
+         "Error: Option '--workers' requires an argument.", "--workers",
+         ("Procfile", "web: uvicorn main:app --host 0.0.0.0 --port=$PORT\n")),
+        ({"package.json": '{"scripts": {"start": "node cli.js serve -c $CONCURRENCY"}}'},
+         "error: option '-c, --concurrency <n>' argument missing", "--concurrency",
+         ("package.json", '{\n  "scripts": {\n    "start": "node cli.js serve"\n  }\n}\n')),
+    ],
+)
+def test_fix_start_command_drops_an_option_given_an_unset_variable(tmp_path: Path, files: dict[str, str], cause: str,
+                                                                    entity: str, expect: tuple[str, str]) -> None:
+    write(tmp_path, files)
+    r = fix_start_command(FailureReport(category="start_command", entity=entity, root_cause=cause), tmp_path, tools())
+    assert (tmp_path / expect[0]).read_text() == expect[1] and r.params["variable"]
+
+
+def test_fix_start_command_keeps_an_option_value_the_author_wrote(tmp_path: Path) -> None:
+    write(tmp_path, {"Procfile": "web: gunicorn app:app --workers four\n"})
+    with pytest.raises(StrategyDeclined, match="author's choice"):
+        fix_start_command(FailureReport(category="start_command", entity="--workers",
+                                        root_cause="gunicorn: error: argument -w/--workers: invalid int value: 'four'"), tmp_path, tools())
+    assert (tmp_path / "Procfile").read_text() == "web: gunicorn app:app --workers four\n"
 
 
 def test_fix_start_command_finds_a_bare_asgi_callable(tmp_path: Path) -> None:

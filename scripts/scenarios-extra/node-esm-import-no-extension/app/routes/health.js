@@ -1,0 +1,6 @@
+import { Router } from 'express';
+
+const router = Router();
+router.get('/', (req, res) => res.json({ status: 'ok' }));
+
+export default router;
