@@ -249,6 +249,12 @@ BATCH_27 = [
      "a parser library?\n", "missing_dependency", "lxml"),
 ]
 
+BATCH_29 = [
+    # the linker's own wording for a full disk
+    ("ld: not enough disk space for writing '/Users/ci/build/out/Release/node' for architecture x86_64\n"
+     "clang: error: linker command failed with exit code 1 (use -v to see invocation)\n", "disk_space", None),
+]
+
 APPS_ROUND_9 = [
     # a server's option given an environment variable the platform does not set: its parser refuses the empty value
     ("usage: gunicorn [OPTIONS] [APP_MODULE]\ngunicorn: error: argument -w/--workers: expected one argument\n"
@@ -259,7 +265,7 @@ APPS_ROUND_9 = [
 ]
 
 @pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24, *BATCH_25, *BATCH_26, *BATCH_27,
-                                                         *APPS_ROUND_9])
+                                                         *BATCH_29, *APPS_ROUND_9])
 def test_wordings_of_later_batches(log: str, category: str, entity: str | None) -> None:
     r = analyze(log, BOOK)
     assert (r.category, r.entity) == (category, entity)
