@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from agents.entities import NAMESPACE_TOPS, python_submodule
+from agents.entities import NAMESPACE_TOPS, cross_package_raise, python_submodule
 from agents.entities import normalise as normalise_entity
 from agents.logsource import clean_line, iter_lines
 from agents.rules import Rule, RuleBook
@@ -345,6 +345,12 @@ def diagnose_numbered(
             reason = (f"; {alt.why or hit.group(0)}" if alt.category == spec.category
                       else f"; reclassified as {alt.category}: {alt.why or hit.group(0)}")
             break
+    if (forced or category) in ("runtime_error", "type_error"):
+        skewed = cross_package_raise([t for _, t in before], best.text)
+        if skewed is not None:
+            forced, raw, kind = "dependency_conflict", skewed, "python_module"
+            reason = (f"; reclassified as dependency_conflict: raised inside {skewed} where another installed package "
+                      "called it, with no project code in between: the two releases do not fit together")
     entity = None
     groups = best.match.groupdict()
     base = groups.get("base") or next((posixpath.dirname(f.replace("\\", "/")) for f in (groups.get("base_file"), groups.get("base_file2")) if f), None)

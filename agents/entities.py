@@ -117,6 +117,36 @@ def python_submodule(module: str, book: RuleBook, text: str) -> tuple[str, str]:
     return "import_error", module
 
 
+_VERSION_SKEW = re.compile(r"^\s*(?:[\w.]+\.)?(?:KeyError: |AttributeError: |TypeError: .*(?:got an unexpected keyword argument|"
+                           r"takes \d+ positional arguments? but \d+ (?:was|were) given|missing \d+ required (?:positional|keyword-only) argument))")
+"""Exceptions that, raised inside one installed package right under another's call, mean the two releases do not fit."""
+_SITE = re.compile(r"[/\\](?:site|dist)-packages[/\\](?P<pkg>[A-Za-z_]\w*)")
+
+
+def cross_package_raise(before: list[str], exc_line: str) -> str | None:
+    """The import name of the installed package that raised ``exc_line`` when the call into it came straight from
+    another installed package (no project frame in between): ``KeyError: 'PROVIDE_AUTOMATIC_OPTIONS'`` raised in
+    flask's code called by quart's is a Flask release that Quart's release predates. None otherwise (the project
+    called the package itself, or the exception is not one that says the releases disagree)."""
+    if not _VERSION_SKEW.match(exc_line):
+        return None
+    frames = [m.group("path") or m.group("path2") for line in before for m in [_FRAME.search(line)] if m]
+    owners = [(site.group("pkg") if (site := _SITE.search(path)) else None) for path in frames]
+    if len(owners) < 2 or owners[-1] is None:
+        return None
+    raised = owners[-1]
+    caller = next((o for o in reversed(owners) if o != raised), "")
+    if not caller or caller in _LOADERS:  # a project frame (None) called it, every frame is its own, or a server loaded it
+        return None
+    return raised
+
+
+_LOADERS = frozenset({"gunicorn", "uvicorn", "hypercorn", "waitress", "daphne", "celery", "click", "typer", "_pytest",
+                      "pluggy", "runpy"})
+"""Servers and runners that load whatever code they are given (the app, its own package installed): a call from them
+into a package says nothing about whether two releases fit."""
+
+
 _LOCAL_ROOTS = ("src", "lib", "app", "components", "pages", "utils", "server", "client", "config", "dist", "build",
                 "routes", "models", "services", "controllers", "helpers", "modules", "api")
 """First path segments that name the project's own folders (``src/domain/Branch``), not an npm package."""

@@ -132,9 +132,17 @@ def _assignment(m: re.Match[str]) -> str:
     return f"{name}{m.group('nq')}{m.group('sep')}{m.group('q')}{MASK}"
 
 
+_EXCEPTION_WORD = re.compile(r"(?:Error|Exception|Warning)\W*$")
+_VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+
+
 def _near_keyword(m: re.Match[str]) -> str:
     value = m.group("value")
     if not looks_secret(value) or len(value) < 20:
+        return m.group(0)
+    head = m.group(0)[: m.start("value") - m.start(0)]
+    # "KeyError: 'PROVIDE_AUTOMATIC_OPTIONS'": an exception naming a key, and the key is a constant's name, not a value
+    if _EXCEPTION_WORD.search(re.sub(r"[\s\"':=]+$", "", head)) and _VARIABLE_NAME.fullmatch(value):
         return m.group(0)
     return m.group(0)[: m.start("value") - m.start(0)] + MASK
 

@@ -262,25 +262,53 @@ def _replace(command: str, old: str, new: str) -> str:
 _NPM_SCRIPT = re.compile(r"^(?:npm|pnpm|yarn)\s+(?:run(?:-script)?\s+)?(?P<script>[\w:.-]+)\s*$")
 
 
-ASGI_UNDER_WSGI = re.compile(r"__call__\(\) missing (?:1 required positional argument: 'send'|2 required positional arguments: "
-                             r"'receive' and 'send')")
-"""An ASGI app (FastAPI, Starlette, Quart, Django's asgi) called the WSGI way, with (environ, start_response)."""
+ASGI_UNDER_WSGI = re.compile(r"__call__\(\) (?:missing (?:1 required positional argument: 'send'|2 required positional arguments: "
+                             r"'receive' and 'send')|takes 1 positional argument but 3 were given)")
+"""An async app called the WSGI way, with (environ, start_response): ASGI (FastAPI, Starlette, Quart, Django's asgi),
+or aiohttp's Application, whose ``__call__`` takes no request at all."""
+ASYNC_WORKERS = {"aiohttp": "aiohttp.GunicornWebWorker"}
+"""Frameworks that ship their own gunicorn worker (aiohttp's docs: ``--worker-class aiohttp.GunicornWebWorker``);
+every other async app is ASGI and gets uvicorn's."""
+UVICORN_WORKER = "uvicorn.workers.UvicornWorker"
+
+
+def async_worker(command: str, tree: Path) -> str:
+    """The gunicorn worker for the app ``command`` serves: its framework's own (read from the imports of the module the
+    ``module:app`` token names, with ``ast``) or uvicorn's ASGI worker."""
+    for tok in shlex.split(command):
+        m = re.fullmatch(r"([A-Za-z_][\w.]*):[A-Za-z_]\w*(?:\(\))?", tok)
+        if m is None:
+            continue
+        path = tree / Path(*m.group(1).split("."))
+        path = path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
+        try:
+            mod = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+        except (OSError, SyntaxError):
+            continue
+        tops = {a.name.split(".")[0] for n in ast.walk(mod) if isinstance(n, ast.Import) for a in n.names}
+        tops |= {n.module.split(".")[0] for n in ast.walk(mod) if isinstance(n, ast.ImportFrom) and n.module and not n.level}
+        for framework, worker in ASYNC_WORKERS.items():
+            if framework in tops:
+                return worker
+    return UVICORN_WORKER
 _GUNICORN = re.compile(r"(?:^|\s)(?:\S*/)?gunicorn(?:\s|$)")
 _WORKER_FLAG = re.compile(r"(?:^|\s)(?:-k|--worker-class)(?:\s+|=)(\S+)")
 
 
-def _asgi_worker(command: str) -> str | None:
-    """``gunicorn main:app`` serving an ASGI app with gunicorn's default sync (WSGI) worker gets uvicorn's worker."""
+def _asgi_worker(command: str, tree: Path) -> str | None:
+    """``gunicorn main:app`` serving an async app with gunicorn's default sync (WSGI) worker gets the async worker
+    its framework needs (:func:`async_worker`)."""
     if not _GUNICORN.search(command):
         return None
+    wanted = async_worker(command, tree)
     worker = _WORKER_FLAG.search(command)
-    if worker is not None and "uvicorn" in worker.group(1).lower():
-        return None
+    if worker is not None and worker.group(1).lower().startswith(wanted.split(".")[0].lower()):
+        return None  # already the framework's own worker (uvicorn's H11 worker counts as uvicorn's)
     if worker is not None:
-        return command[:worker.start(1)] + "uvicorn.workers.UvicornWorker" + command[worker.end(1):]
+        return command[:worker.start(1)] + wanted + command[worker.end(1):]
     at = _GUNICORN.search(command)
     assert at is not None
-    return command[:at.end()].rstrip() + " -k uvicorn.workers.UvicornWorker " + command[at.end():].lstrip()
+    return command[:at.end()].rstrip() + f" -k {wanted} " + command[at.end():].lstrip()
 
 
 _JSONC = re.compile(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*.*?\*/', re.S)
@@ -421,12 +449,13 @@ def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> Strate
         lines = procfile.read_text(encoding="utf-8").splitlines(keepends=True)
         for i, line in enumerate(lines):
             m = re.match(r"^(\s*web\s*:\s*)(.+?)(\s*)$", line)
-            if m and (fixed_cmd := _asgi_worker(m.group(2))) is not None:
+            if m and (fixed_cmd := _asgi_worker(m.group(2), tree)) is not None:
                 lines[i] = f"{m.group(1)}{fixed_cmd}{m.group(3) or chr(10)}"
                 procfile.write_text("".join(lines), encoding="utf-8")
-                return StrategyResult(f"Procfile web: `{fixed_cmd}` (the app is ASGI: gunicorn's default worker speaks WSGI; "
-                                      "uvicorn's worker runs it)", {"file": "Procfile", "command": fixed_cmd}, 0.8)
-        raise StrategyDeclined("an ASGI app is called the WSGI way, but the Procfile's web command is not gunicorn's")
+                worker = async_worker(m.group(2), tree)
+                return StrategyResult(f"Procfile web: `{fixed_cmd}` (the app is async: gunicorn's default worker speaks WSGI; "
+                                      f"{worker} runs it)", {"file": "Procfile", "command": fixed_cmd, "worker": worker}, 0.8)
+        raise StrategyDeclined("an async app is called the WSGI way, but the Procfile's web command is not gunicorn's")
     if (report.entity or "").startswith("-"):
         return _variable_option(report, tree)
     script = "start"

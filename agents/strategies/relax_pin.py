@@ -123,7 +123,8 @@ def _cap_transitive(name: str, tree: Path, tools: Tools) -> StrategyResult:
 
 def _ceilings(stable: list[str], most: int = 3) -> list[tuple[int, ...]]:
     """Ceilings that each let an older release in: below the newest major line first (``<3``: a major line is where
-    names go), then below the minor line of the release that admits (``<2.1``), then below its major line (``<2``); of
+    names go), then below the newest minor line (``<3.1``), then below the minor line of the release ``<3`` admits
+    (``<2.1``), then below its major line (``<2``), at most ``most`` of them; of
     two ceilings that admit the same newest release the coarser one is kept. Which release dropped a name is not in the index; the start-up check of
     each ceiling finds the newest release that still has it (MarkupSafe lost ``soft_unicode`` in 2.1: ``<3`` gives
     2.1.5, which lacks it; ``<2.1`` gives 2.0.1, which has it)."""
@@ -132,9 +133,12 @@ def _ceilings(stable: list[str], most: int = 3) -> list[tuple[int, ...]]:
         return []
     first = keys[0][:1] if keys[0][0] > 0 else keys[0][:2]  # the newest major line (a 0.x line counts as one)
     cuts = sorted({c for k in keys for c in ((k[:1], k[:2]) if k[0] > 0 else (k[:2],)) if c < first}, reverse=True)
+    # then below the newest minor line (``<3.1``: Flask 3.1 added a config key Quart 0.19 does not set; a minor
+    # release breaks its dependents too), unless that admits what ``<3`` admits
+    newest_minor = [keys[0][:2]] if keys[0][0] > 0 and len(keys[0]) > 1 else []
     out: list[tuple[int, ...]] = []
     admitted: list[tuple[int, ...]] = []
-    for cut in [first, *cuts]:
+    for cut in [first, *newest_minor, *cuts]:
         below = next((k for k in keys if k[:len(cut)] < cut), None)
         if below is None:
             continue

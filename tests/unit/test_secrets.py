@@ -50,6 +50,7 @@ def test_every_secret_shape_is_masked_without_knowing_its_value(name: str) -> No
     ("apiKey: xYz12345AbC", "xYz12345AbC"),
     ("password: correct-horse-battery", "correct-horse-battery"),
     ("using signing key Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==", "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA=="),
+    ("KeyError: 'sk_live_abcdefghij0123456789'", "sk_live_abcdefghij0123456789"),  # a value, not a constant's name
 ])
 def test_key_like_names_mask_their_values(line: str, secret: str) -> None:
     assert secret not in Redactor()(line)
@@ -61,6 +62,8 @@ def test_key_like_names_mask_their_values(line: str, secret: str) -> None:
     "the token is expired",
     "SyntaxError: Unexpected token 'export'",
     "KeyError: 'WEATHER_API_TOKEN'",
+    "KeyError: 'PROVIDE_AUTOMATIC_OPTIONS'",  # a config key a library looked up, not a value under "Key"
+    "raise KeyError(key) from None\nKeyError: 'SQLALCHEMY_DATABASE_URI_OPTIONS'",
     "set SECRET_KEY: required",
     "deploy dep-0001-abc1234 of 3f2a1b0c9d8e7f6a5b4c3f2a1b0c9d8e7f6a5b4c",
     "fingerprint: 3f2a1b0c9d8e7f6a",

@@ -77,6 +77,17 @@ def test_add_dependency_where_requirements_only_install_the_project(tmp_path: Pa
         assert (tmp_path / "requirements.txt").read_text() == requirements
 
 
+def test_relax_pin_ceilings_step_back_a_major_line_then_the_newest_minor_line() -> None:
+    """Which release dropped a name is not in the index: the ceilings offered are below the newest major line, below the
+    newest minor line (Flask 3.1 broke Quart 0.19, which needs Flask>=3.0.3: only ``<3.1`` fits), then older lines."""
+    from agents.strategies.relax_pin import _ceilings
+
+    flask = ["3.1.3", "3.1.0", "3.0.3", "3.0.0", "2.3.3", "2.2.5", "2.0.1", "1.1.4"]
+    assert _ceilings(flask) == [(3,), (3, 1), (2, 3)]
+    markupsafe = ["3.0.2", "3.0.0", "2.1.5", "2.1.0", "2.0.1", "1.1.1"]  # <3.0 admits what <3 admits: not offered twice
+    assert _ceilings(markupsafe) == [(3,), (2, 1), (2,)]
+
+
 def test_relax_pin_to_newest_stable(tmp_path: Path) -> None:
     write(tmp_path, {"requirements.txt": "# deps\nrequests==99.0.0 ; python_version >= '3.8'\nidna\n"})
     t = tools({"pip index versions requests": (0, "requests (2.32.3)\nAvailable versions: 3.0.0b1, 2.32.3, 2.31.0")})
@@ -644,6 +655,19 @@ def test_fix_start_command_gives_an_asgi_app_uvicorns_worker(tmp_path: Path) -> 
     write(tmp_path, {"Procfile": "web: gunicorn --worker-class gthread main:app\n"})
     fix_start_command(FailureReport(category="start_command", entity="FastAPI", root_cause=cause), tmp_path, tools())
     assert (tmp_path / "Procfile").read_text() == "web: gunicorn --worker-class uvicorn.workers.UvicornWorker main:app\n"
+
+
+def test_fix_start_command_gives_an_aiohttp_app_aiohttps_own_worker(tmp_path: Path) -> None:
+    """aiohttp's Application called the WSGI way: its __call__ takes no request; aiohttp ships its own gunicorn worker."""
+    cause = "TypeError: Application.__call__() takes 1 positional argument but 3 were given"
+    write(tmp_path, {"Procfile": "web: gunicorn app:app --bind 0.0.0.0:$PORT\n",
+                     "app.py": "from aiohttp import web\napp = web.Application()\n"})
+    r = fix_start_command(FailureReport(category="start_command", entity="Application", root_cause=cause), tmp_path, tools())
+    assert (tmp_path / "Procfile").read_text() == "web: gunicorn -k aiohttp.GunicornWebWorker app:app --bind 0.0.0.0:$PORT\n"
+    assert r.params["worker"] == "aiohttp.GunicornWebWorker"
+    write(tmp_path, {"Procfile": "web: gunicorn -k uvicorn.workers.UvicornH11Worker main:app\n", "main.py": "import fastapi\n"})
+    with pytest.raises(StrategyDeclined):  # already uvicorn's worker: nothing to change here
+        fix_start_command(FailureReport(category="start_command", entity="FastAPI", root_cause=cause), tmp_path, tools())
 
 
 def test_set_runtime_version_writes_a_malformed_runtime_txt_the_way_the_platform_reads_it(tmp_path: Path) -> None:
