@@ -65,7 +65,7 @@ class LocalSandbox:
                 kill_group(proc.pid)
                 untrack(proc.pid)
             ok = result == "ok"
-            if result in ("wrong_port", "timeout", "server_error"):
+            if result in ("wrong_port", "timeout", "server_error", "refused"):
                 log.write(health_never_passed(path, port, limit, result, detail).encode())
         output = log_path.read_text(errors="replace")[-TAIL:]
         name = "start-and-health"

@@ -319,8 +319,44 @@ def _js_by_names(spec: str, tree: Path) -> StrategyResult | None:
                           {"from": spec, "to": sorted(targets), "files": touched}, 0.7)
 
 
+_STATIC_IMPORT = re.compile(r"""^(?P<head>\s*import\s+[^;'"]*?\s+from\s+)(?P<q>['"])(?P<spec>\.{1,2}/[^'"]+\.json)(?P=q)(?P<tail>[^\n;]*)""", re.M)
+
+
+def _json_attribute(entity: str, tree: Path) -> StrategyResult:
+    """``import config from './config.json'`` in an ES module: Node loads JSON modules only with the import attribute
+    ``with { type: 'json' }`` (Node 18.20+, 20.10+, 22). Node names the first such import only; every static import of
+    a JSON file of the repository that lacks the attribute gains it, so the next start does not stop at the second."""
+    touched: list[str] = []
+    named: set[str] = set()
+    root = tree.resolve()
+    for path in sorted(p for p in tree.rglob("*") if p.suffix in (".js", ".mjs") and p.is_file()):
+        rel = path.relative_to(tree)
+        if SKIP.intersection(rel.parts[:-1]) or not is_es_module(path, tree):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+
+        def add(m: re.Match[str], here: Path = path.parent) -> str:
+            target = (here / m.group("spec")).resolve()
+            where = target.relative_to(root).as_posix() if target.is_relative_to(root) else ""
+            if not where or not (tree / where).is_file() or re.search(r"\b(?:with|assert)\s*\{", m.group("tail")):
+                return m.group(0)
+            named.add(where)
+            return f"{m.group('head')}{m.group('q')}{m.group('spec')}{m.group('q')} with {{ type: 'json' }}{m.group('tail')}"
+
+        new_text = _STATIC_IMPORT.sub(add, text)
+        if new_text != text:
+            path.write_text(new_text, encoding="utf-8")
+            touched.append(str(rel))
+    if not touched or not any(entity == w or entity.endswith("/" + w) for w in named):
+        raise StrategyDeclined(f"no static import of {entity} without an import attribute found in the project's ES modules")
+    return StrategyResult(f"import {Path(entity).name} with {{ type: 'json' }} in {', '.join(touched)}: ES modules load JSON only "
+                          "with that import attribute", {"files": touched, "attribute": "type: json"}, 0.8)
+
+
 def fix_import_path(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     module = (report.entity or "").strip()
+    if module.endswith(".json") and re.search(r"needs an import (?:attribute|assertion)", report.root_cause or ""):
+        return _json_attribute(module, tree)
     if module.startswith(("./", "../", "/")) or "/" in module or module.endswith(JS_RESOLVE):
         return _fix_js(module, tree)
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*", module):

@@ -324,7 +324,7 @@ class Worker:
             return
         kill_group(proc.pid)
         runtime.write(health_never_passed(path, port, limit, result, detail).encode())
-        self.update(status="failed", message=(f"health check failed: {detail}" if result in ("wrong_port", "server_error")
+        self.update(status="failed", message=(f"health check failed: {detail}" if result in ("wrong_port", "server_error", "refused")
                                               else f"health check timed out after {limit:.0f}s ({detail})"))
 
     def go_live(self, pid: int) -> None:
@@ -458,6 +458,9 @@ def health_never_passed(path: str, port: int, limit: float, result: str, detail:
     if result == "server_error":
         return (f"==> health check failed: the app listens on $PORT={port} but {detail}: its handler fails "
                 "(the traceback above says where)\n")
+    if result == "refused":
+        return (f"==> health check failed: the app listens on $PORT={port} but {detail}: it refuses the request "
+                "(an allowed-hosts list, authentication in front of the path, or no route for it)\n")
     return (f"==> health check never passed: GET {path} on $PORT={port} did not answer 200 within {limit:.0f}s "
             f"(last: {detail}); the process was running: is it listening on $PORT?\n")
 
@@ -483,13 +486,19 @@ def probe(url: str) -> tuple[bool, str]:
         return False, str(getattr(exc, "reason", exc))
 
 
+REFUSALS = frozenset({"HTTP 400", "HTTP 401", "HTTP 403", "HTTP 404", "HTTP 405"})
+"""Answers that say the app is up on $PORT and refuses the health request (a host allowlist such as Django's
+ALLOWED_HOSTS, authentication in front of the path, no route for it): no later answer will differ."""
+
+
 def wait_healthy(proc: subprocess.Popen[bytes], port: int, path: str, limit: float,
                  settle_s: float = 2.0, failing_s: float = 5.0) -> tuple[str, str]:
     """Wait until ``GET path`` on ``port`` answers 200 with JSON. Returns (result, detail): ``ok``; ``exited`` (the
     process ended first, said at its exit); ``wrong_port`` (its process tree listens, but not on ``port``, and has
     for ``settle_s``: said as soon as that is plain, not at the end of the window); ``server_error`` (it answers
     HTTP 500 and has for ``failing_s``: the handler fails, its traceback is in the log; 502/503/504 mean
-    "not ready yet" and are waited out); ``timeout``."""
+    "not ready yet" and are waited out); ``refused`` (it answers one of :data:`REFUSALS` and has for ``failing_s``);
+    ``timeout``."""
     from swarm.listeners import describe, listening
 
     start = time.monotonic()
@@ -502,10 +511,11 @@ def wait_healthy(proc: subprocess.Popen[bytes], port: int, path: str, limit: flo
         ok, last = probe(f"http://127.0.0.1:{port}{path}")
         if ok:
             return "ok", last
-        if last == "HTTP 500":
+        if last == "HTTP 500" or last in REFUSALS:
             failing = time.monotonic() if failing is None else failing
             if time.monotonic() - failing >= failing_s:
-                return "server_error", f"GET {path} answered HTTP 500 for {time.monotonic() - failing:.1f}s"
+                return ("server_error" if last == "HTTP 500" else "refused"), \
+                    f"GET {path} answered {last} for {time.monotonic() - failing:.1f}s"
         else:
             failing = None
         ports = listening(proc.pid)

@@ -89,6 +89,19 @@ def test_a_handler_that_keeps_failing_is_diagnosed_before_the_window_ends(tmp_pa
         kill_group(proc.pid)
 
 
+def test_a_refusal_is_diagnosed_before_the_window_ends(tmp_path: Path) -> None:
+    """HTTP 400 (Django's ALLOWED_HOSTS) on $PORT: the app is up and refuses; no later answer differs."""
+    (tmp_path / "app.py").write_text(FAILING)
+    port = free_port()
+    proc = subprocess.Popen(f"{sys.executable} app.py", shell=True, cwd=tmp_path, env={"PORT": str(port), "ANSWER": "400"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        result, detail = wait_healthy(proc, port, "/healthz", 600)
+        assert result == "refused" and "HTTP 400" in detail
+    finally:
+        kill_group(proc.pid)
+
+
 def test_not_ready_yet_is_waited_out_to_the_end_of_the_window(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(FAILING)
     port = free_port()

@@ -573,3 +573,8 @@ def test_a_health_check_answered_with_a_server_error_is_no_port_problem() -> Non
     silent = answered.replace("HTTP 500", "connection refused")
     assert (analyze(answered, BOOK).category, analyze(answered, BOOK).entity) == ("runtime_error", None)
     assert (analyze(silent, BOOK).category, analyze(silent, BOOK).entity) == ("port_binding", "PORT")
+    refused = answered.replace("HTTP 500", "HTTP 400")  # up on $PORT and refusing (ALLOWED_HOSTS): the owner's setting
+    assert (analyze(refused, BOOK).category, analyze(refused, BOOK).entity) == ("config_error", None)
+    early = ("==> health check failed: the app listens on $PORT=41233 but GET /healthz answered HTTP 403 for 5.0s: it refuses "
+             "the request (an allowed-hosts list, authentication in front of the path, or no route for it)\n")
+    assert analyze(early, BOOK).category == "config_error"

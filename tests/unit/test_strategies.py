@@ -190,6 +190,17 @@ def test_fix_import_path_writes_an_es_module_specifier_in_full(tmp_path: Path) -
         fix_import_path(FailureReport(category="import_error", entity="routes/health"), tmp_path, tools())
 
 
+def test_fix_import_path_gives_a_json_import_its_attribute(tmp_path: Path) -> None:
+    cause = 'TypeError [ERR_IMPORT_ASSERTION_TYPE_MISSING]: Module "file:///srv/app/config.json" needs an import attribute of type "json"'
+    write(tmp_path, {"package.json": '{"type": "module"}\n', "config.json": "{}\n", "data/other.json": "{}\n",
+                     "index.js": "import express from 'express';\nimport config from './config.json';\nimport o from './data/other.json';\n",
+                     "lib/util.js": "import config from '../config.json' with { type: 'json' };\n"})
+    r = fix_import_path(FailureReport(category="import_error", entity="/srv/app/config.json", root_cause=cause), tmp_path, tools())
+    assert (tmp_path / "index.js").read_text() == ("import express from 'express';\nimport config from './config.json' with { type: 'json' };\n"
+                                                   "import o from './data/other.json' with { type: 'json' };\n")
+    assert r.params["files"] == ["index.js"]  # lib/util.js already says it
+
+
 def test_missing_es_module_path_is_kept_relative_to_the_repository() -> None:
     from agents.analyzer import analyze
     from agents.rules import load_rulebook

@@ -1,0 +1,207 @@
+"""cap_new_major: the code was written for an older major line of a package it declares without an upper bound.
+
+A runtime error that names no cause of its own, right after a package the project leaves unbounded published a new
+major line, is the classic breaking change: ``SQLAlchemy`` unpinned installs 2.x, which removed ``Engine.execute``;
+``"express": "*"`` installs 5.x, whose router refuses ``app.get('*')``. Nothing in the log says which release the
+code was written for, so this strategy offers candidates and lets the start-up check decide:
+
+- the packages the failure runs through (their ``site-packages``/``node_modules`` folders in the traceback), then
+  the ones the project files of the traceback import (read with ``ast`` for Python, import/require specifiers for
+  JavaScript);
+- of those, the ones declared with no upper bound (no specifier, only ``>=``/``>``, ``*``, ``latest``, ``x``);
+- whose newest release starts a major line that has an older one (a 0.x line counts as a major line).
+
+Variant ``i`` caps the ``i``-th candidate below its newest major line (``SQLAlchemy<2``; ``"express": "^4.21.2"``, the
+newest release of the line before). A Node project with a lockfile is left alone: its lock already holds what was
+installed. Nothing is pushed unless the start-up check of the capped tree passes.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, pyreqs, write_json_like
+from agents.strategies.registries import is_prerelease, npm_versions, pypi_versions
+from memory.models import FailureReport
+
+SKIP = {".venv", "venv", "env", "node_modules", ".git", "build", "dist", "__pycache__"}
+_SITE = re.compile(r"[/\\](?:site|dist)-packages[/\\](?P<pkg>[A-Za-z_]\w*)")
+_NODE = re.compile(r"[/\\]node_modules[/\\](?P<pkg>@[\w.-]+[/\\][\w.-]+|[\w.-]+)")
+_JS_SPEC = re.compile(r"""(?:\brequire\s*\(\s*|\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)['"](?P<spec>[^'"./][^'"]*)['"]""", re.M)
+_UNBOUNDED_NPM = re.compile(r"^\s*(?:\*|x|X|latest|>=?\s*[\d.x*]+)?\s*$")
+
+
+def _failure_text(report: FailureReport) -> str:
+    return "\n".join([report.root_cause or "", *(e.text for e in report.evidence)])
+
+
+def _project_files(tree: Path, text: str, suffixes: tuple[str, ...]) -> list[Path]:
+    """The repository's own files the traceback passes through (its paths end with their repository path)."""
+    out = []
+    for path in sorted(tree.rglob("*")):
+        if path.suffix not in suffixes or not path.is_file():
+            continue
+        rel = path.relative_to(tree)
+        if SKIP.intersection(rel.parts[:-1]):
+            continue
+        if re.search(rf"(?:^|[/\\\"'(\s]){re.escape(rel.as_posix())}(?:[\"':),\s]|$)", text, re.M):
+            out.append(path)
+    return out
+
+
+def _python_imports(path: Path) -> list[str]:
+    try:
+        mod = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+    except SyntaxError:
+        return []
+    names: list[str] = []
+    for node in ast.walk(mod):
+        if isinstance(node, ast.Import):
+            names += [a.name.split(".")[0] for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module.split(".")[0])
+    return list(dict.fromkeys(names))
+
+
+def _js_packages(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    out = []
+    for m in _JS_SPEC.finditer(text):
+        spec = m.group("spec")
+        if spec.startswith("node:"):
+            continue
+        parts = spec.split("/")
+        out.append("/".join(parts[:2]) if spec.startswith("@") and len(parts) > 1 else parts[0])
+    return list(dict.fromkeys(out))
+
+
+def _major(version: str) -> tuple[int, ...] | None:
+    nums = re.findall(r"\d+", version.split("+")[0].split("-")[0])
+    if not nums:
+        return None
+    key = tuple(int(n) for n in nums[:3])
+    return key[:1] if key[0] > 0 else key[:2]
+
+
+def _older_line(versions: list[str]) -> tuple[str, str] | None:
+    """(newest release, newest release of the major line before it) among stable ``versions``, or None."""
+    stable = [v for v in versions if not is_prerelease(v) and _major(v) is not None]
+    if not stable:
+        return None
+    key = lambda v: tuple(int(n) for n in re.findall(r"\d+", v)[:3])  # noqa: E731
+    ordered = sorted(stable, key=key, reverse=True)
+    newest = ordered[0]
+    line = _major(newest)
+    older = next((v for v in ordered if _major(v) != line), None)
+    return (newest, older) if older else None
+
+
+def _node_entry(tree: Path, pkg: dict[str, object]) -> Path | None:
+    """The file the start script runs with node (``node server.js``), else package.json's ``main``."""
+    scripts = pkg.get("scripts")
+    start = scripts.get("start") if isinstance(scripts, dict) else None
+    m = re.search(r"(?:^|&&|;)\s*node\s+(?:--?\S+\s+)*(?P<file>[\w./-]+)", start) if isinstance(start, str) else None
+    name = m.group("file") if m else pkg.get("main", "index.js")
+    if not isinstance(name, str):
+        return None
+    for candidate in (name, f"{name}.js"):
+        path = (tree / candidate).resolve()
+        if path.is_file() and path.is_relative_to(tree.resolve()):
+            return path
+    return None
+
+
+def _python(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
+    text = _failure_text(report)
+    decls = [d for d in pyreqs.all_declarations(tree) if not d.constraint]
+    unbounded = {canonicalize_name(d.requirement.name): d for d in decls
+                 if all(s.operator in (">=", ">") for s in d.requirement.specifier)}
+    if not unbounded:
+        raise StrategyDeclined("every declared package has an upper bound or a pin: no new major line can have come in")
+    wanted = [m.group("pkg") for m in _SITE.finditer(text)]
+    for path in _project_files(tree, text, (".py",)):
+        wanted += _python_imports(path)
+    candidates: list[pyreqs.Decl] = []
+    for wanted_name in dict.fromkeys(canonicalize_name(n) for n in wanted):
+        decl = unbounded.get(wanted_name) or unbounded.get(canonicalize_name(wanted_name.replace("_", "-")))
+        if decl is not None and decl not in candidates:
+            candidates.append(decl)
+    if not candidates:
+        raise StrategyDeclined("none of the packages the failing code uses is declared without an upper bound")
+    if tools.variant >= len(candidates):
+        raise StrategyDeclined("no further package to cap")
+    decl = candidates[tools.variant]
+    name = decl.requirement.name
+    versions = pypi_versions(tools, name, tree)
+    if not versions:
+        raise StrategyDeclined(f"could not read the versions of {name} from the package index")
+    lines = _older_line(versions)
+    if lines is None:
+        raise StrategyDeclined(f"{name} has no older major line to go back to")
+    newest, older = lines
+    ceiling = ".".join(str(n) for n in (_major(newest) or ()))
+    spec = ",".join([*(str(s) for s in decl.requirement.specifier), f"<{ceiling}"])
+    pyreqs.set_spec(tree, decl, spec)
+    return StrategyResult(f"declare {name}{spec} in {decl.path}: it was declared without an upper bound, its newest release "
+                          f"({newest}) is on a newer major line than {older}, and the failing code uses {name} (the start-up "
+                          "check proves the older line cures it)",
+                          {"package": name, "spec": spec, "file": decl.path, "newest": newest}, 0.55,
+                          alternatives=len(candidates))
+
+
+def _node(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
+    if any((tree / lock).is_file() for lock in ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml")):
+        raise StrategyDeclined("the lockfile already holds the releases that were installed")
+    pkg_path = tree / "package.json"
+    pkg = json.loads(pkg_path.read_text(encoding="utf-8"))
+    deps = pkg.get("dependencies") if isinstance(pkg, dict) else None
+    if not isinstance(deps, dict):
+        raise StrategyDeclined("package.json declares no dependencies")
+    unbounded = {n for n, r in deps.items() if isinstance(r, str) and _UNBOUNDED_NPM.match(r)}
+    if not unbounded:
+        raise StrategyDeclined("every dependency has an upper bound (a caret, tilde or exact range): no new major line came in")
+    text = _failure_text(report)
+    wanted: list[str] = []
+    for path in _project_files(tree, text, (".js", ".mjs", ".cjs", ".ts")):
+        wanted += _js_packages(path)
+    wanted += [m.group("pkg").replace("\\", "/") for m in _NODE.finditer(text)]
+    candidates = [n for n in dict.fromkeys(wanted) if n in unbounded]
+    if not candidates:  # Node prints ten frames: the app's own call is often cut off; its entry file says what it uses
+        entry = _node_entry(tree, pkg)
+        candidates = [n for n in (_js_packages(entry) if entry else []) if n in unbounded]
+    if not candidates:
+        raise StrategyDeclined("none of the packages the failing code uses is declared without an upper bound")
+    if tools.variant >= len(candidates):
+        raise StrategyDeclined("no further package to cap")
+    name = candidates[tools.variant]
+    versions = npm_versions(tools, name, tree)
+    if not versions:
+        raise StrategyDeclined(f"could not read the versions of {name} from the npm registry")
+    lines = _older_line(versions)
+    if lines is None:
+        raise StrategyDeclined(f"{name} has no older major line to go back to")
+    newest, older = lines
+    before = deps[name]
+    deps[name] = f"^{older}"
+    write_json_like(pkg_path, pkg)
+    return StrategyResult(f"package.json: {name} {before!r} → \"^{older}\": the range had no upper bound, its newest release "
+                          f"({newest}) is on a newer major line, and the failing code uses {name} (the start-up check proves "
+                          "the older line cures it)",
+                          {"package": name, "range": f"^{older}", "file": "package.json", "newest": newest}, 0.55,
+                          alternatives=len(candidates))
+
+
+def cap_new_major(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
+    if report.ecosystem == "node" or ((tree / "package.json").is_file() and not pyreqs.requirement_files(tree)
+                                      and not (tree / "pyproject.toml").is_file()):
+        if not (tree / "package.json").is_file():
+            raise StrategyDeclined("no package.json")
+        return _node(report, tree, tools)
+    if pyreqs.requirement_files(tree) or (tree / "pyproject.toml").is_file():
+        return _python(report, tree, tools)
+    raise StrategyDeclined("no requirements.txt, pyproject.toml or package.json declares the project's packages")
