@@ -46,7 +46,8 @@ def propose(
     """Candidates for the first strategies that apply, and a note for each one that did not."""
     known = registry()
     runtimes = _Lazy(ctx.platform.runtimes if hasattr(ctx.platform, "runtimes") else dict)  # probed only if a strategy asks
-    tools = Tools(ctx.workspace, runtimes, dict(ctx.rules.python_aliases), attempt=attempt, llm=ctx.llm)
+    tools = Tools(ctx.workspace, runtimes, dict(ctx.rules.python_aliases), attempt=attempt, llm=ctx.llm,
+                  alias_ranges=dict(ctx.rules.python_alias_ranges))
     candidates: list[FixCandidate] = []
     notes: list[str] = []
     for name in strategies:

@@ -125,6 +125,8 @@ class RuleBook:
     local_module_names: frozenset[str] = frozenset()
     """Top-level names that are almost always the project's own code (``src``), never a PyPI package."""
     fallback: Fallback = field(default_factory=Fallback)
+    python_alias_ranges: dict[str, str] = field(default_factory=dict)
+    """Import name → the versions of its distribution that still ship it, where the table gives a range."""
 
 
 def _load_yaml(path: Path) -> object:
@@ -192,8 +194,20 @@ def _book(normal: dict[str, Any]) -> RuleBook:
     fixes, aliases, safety = normal["fixes"], normal["aliases"], normal["safety"]
     specs = [_spec(d) for d in fixes["rules"]]
     rules = tuple(Rule(s, tuple(a.lower() for a in s.anchors)) for s in sorted(specs, key=lambda r: -r.precedence))
-    return RuleBook(rules, {k: list(v) for k, v in fixes["strategies"].items()}, dict(aliases["python"]), dict(aliases["node"]),
-                    _record(Safety, safety), frozenset(aliases["python_local"]), _record(Fallback, fixes["fallback"]))
+    names, ranges = _split_aliases(aliases["python"])
+    return RuleBook(rules, {k: list(v) for k, v in fixes["strategies"].items()}, names, dict(aliases["node"]),
+                    _record(Safety, safety), frozenset(aliases["python_local"]), _record(Fallback, fixes["fallback"]), python_alias_ranges=ranges)
+
+
+def _split_aliases(table: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """``{"pkg_resources": "setuptools<82"}`` → names ``{"pkg_resources": "setuptools"}``, ranges ``{"pkg_resources": "<82"}``."""
+    names, ranges = {}, {}
+    for module, value in table.items():
+        m = re.match(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(.*?)\s*$", value)
+        names[module] = m.group(1) if m else value
+        if m and m.group(2):
+            ranges[module] = m.group(2).replace(" ", "")
+    return names, ranges
 
 
 def _validated(fixes_path: Path, aliases_path: Path, safety_path: Path) -> dict[str, Any]:

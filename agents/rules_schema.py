@@ -172,11 +172,25 @@ class KnownFixesFile(_M):
     fallback: Fallback = Field(default_factory=Fallback)
 
 
+ALIAS_VALUE = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?P<spec>(?:[<>=!~]=?\s*[\w.*+-]+\s*,?\s*)*)$")
+"""A distribution name, optionally with the versions that still ship the module (``setuptools<82``)."""
+
+
 class AliasesFile(_M):
     version: Literal[1] = 1
     python: dict[str, str] = Field(default_factory=dict)
+    """Import name → distribution, or distribution with a range when the module left it at a release
+    (``pkg_resources: setuptools<82``)."""
     python_local: list[str] = Field(default_factory=list)
     node: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("python")
+    @classmethod
+    def _requirements(cls, v: dict[str, str]) -> dict[str, str]:
+        bad = [f"{k}: {val!r}" for k, val in v.items() if not ALIAS_VALUE.match(val.strip())]
+        if bad:
+            raise ValueError("not a distribution name with an optional version range: " + "; ".join(bad))
+        return v
 
 
 class SafetyFile(_M):

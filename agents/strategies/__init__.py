@@ -48,6 +48,8 @@ class Tools:
     """The LLM port, when a model is configured."""
     avoid: tuple[str, ...] = ()
     """Summaries of the candidates already proposed by this strategy (ask for something else)."""
+    alias_ranges: dict[str, str] = field(default_factory=dict)
+    """Python import name → the versions of its distribution that still ship it (``pkg_resources`` → ``<82``)."""
 
     def run(self, command: str, cwd: Path, timeout: float = 120) -> Any:
         return self.ws.run(command, cwd, timeout=timeout)

@@ -46,12 +46,24 @@ def add_dependency(report: FailureReport, tree: Path, ws: Tools) -> StrategyResu
             raise StrategyDeclined("node failure but the repository has no package.json")
         return _node(name, tree, ws)
     if ecosystem == "python":
-        return _python(name, tree, ws)
+        return _python(name, tree, ws, _alias_range(report, name, ws))
     raise StrategyDeclined(f"the missing piece belongs to the {ecosystem!r} ecosystem ({name}); this strategy only "
                            "declares Python and npm packages")
 
 
-def _python(name: str, tree: Path, ws: Tools) -> StrategyResult:
+def _alias_range(report: FailureReport, name: str, ws: Tools) -> tuple[str, str] | None:
+    """(module, range) when the module the error names left ``name`` at some release and the alias table says which
+    releases still ship it (``No module named 'pkg_resources'`` → setuptools ``<82``)."""
+    text = "\n".join([report.root_cause or "", *(e.text for e in report.evidence)])
+    for m in re.finditer(r"No module named ['\"]?([A-Za-z_][\w.]*)", text):
+        module = m.group(1)
+        for key in (module, module.split(".")[0]):
+            if key in ws.alias_ranges and ws.aliases.get(key, "").lower() == name.lower():
+                return key, ws.alias_ranges[key]
+    return None
+
+
+def _python(name: str, tree: Path, ws: Tools, ranged: tuple[str, str] | None = None) -> StrategyResult:
     req = tree / "requirements.txt"
     pyproject = tree / "pyproject.toml"
     declared = [d for d in pyreqs.declarations(tree, name) if not d.constraint]
@@ -61,10 +73,11 @@ def _python(name: str, tree: Path, ws: Tools) -> StrategyResult:
     if req.is_file() or not pyproject.is_file():
         if pyproject.is_file() and _installs_the_project(req.read_text(encoding="utf-8", errors="replace")):
             return _pyproject(name, tree, ws, pyproject)  # requirements.txt only installs the project: declare it there
-        version = _pypi_version(name, tree, ws)
-        spec = f"{name}=={version}" if version else name
+        version = _pypi_version(name, tree, ws, ranged[1] if ranged else "")
+        spec = f"{name}=={version}" if version else f"{name}{ranged[1] if ranged else ''}"
         pyreqs.append_line(req, spec)
-        return StrategyResult(f"add {spec} to requirements.txt", {"package": name, "version": version, "manifest": "requirements.txt"}, 0.8)
+        why = f" ({ranged[0]} is shipped by {name}{ranged[1]} only: package_aliases.yaml)" if ranged else ""
+        return StrategyResult(f"add {spec} to requirements.txt{why}", {"package": name, "version": version, "manifest": "requirements.txt"}, 0.8)
     return _pyproject(name, tree, ws, pyproject)
 
 
@@ -97,8 +110,18 @@ def _pyproject(name: str, tree: Path, ws: Tools, pyproject: Path) -> StrategyRes
     return StrategyResult(f"add {spec} to pyproject.toml", {"package": name, "version": version, "manifest": "pyproject.toml"}, 0.75)
 
 
-def _pypi_version(name: str, tree: Path, ws: Tools) -> str | None:
+def _pypi_version(name: str, tree: Path, ws: Tools, within: str = "") -> str | None:
+    """The newest release on the index (within the range ``within``, when given)."""
     result = ws.run(f"python -m pip index versions {shlex.quote(name)} --disable-pip-version-check", tree, timeout=60)
+    if result.ok and within:
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+        m = re.search(r"^Available versions: (.+)$", result.output, re.M)
+        try:
+            allowed = SpecifierSet(within)
+        except InvalidSpecifier:
+            return None
+        return next((v.strip() for v in (m.group(1).split(",") if m else []) if v.strip() in allowed), None)
     if result.ok:
         m = _VERSION.search(result.output.strip())
         return m.group(1) if m else None

@@ -24,7 +24,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools, pyreqs, write_json_like
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, pyreqs, wheels, write_json_like
 from agents.strategies.registries import is_prerelease, npm_lock_refresh, npm_versions, pypi_versions
 from agents.strategies.semver import parse, satisfies
 from memory.models import FailureReport
@@ -60,10 +60,33 @@ def _removed_by(name: str, cause: str) -> bool:
     return canon.sub("-", m["module"].split(".")[0].lower()) == canon.sub("-", name.lower())
 
 
+_NAME_FROM = re.compile(r"cannot import name ['\"]?(?P<name>\w+)['\"]? from ['\"](?P<module>[A-Za-z_][\w.]*)['\"]")
+
+
+def _line_that_has(name: str, cause: str, stable: list[str], tree: Path, tools: Tools) -> tuple[tuple[int, ...], str] | None:
+    """(ceiling, release) from the releases themselves: the newest line whose wheel still defines the name the import
+    wants (``safe_str_cmp`` in ``werkzeug.security``: 2.0.3 has it, so ``<2.1``). None when the cause names no
+    such import of ``name``'s own module, or the wheels cannot be read."""
+    m = _NAME_FROM.search(cause)
+    if m is None or not _removed_by(name, cause):
+        return None
+    heads = wheels.line_heads(stable, _version_key)
+    found = wheels.newest_with(heads, lambda v: _has(tools, name, v, m["module"], m["name"], tree))
+    if found is None or found == heads[0]:
+        return None
+    above = heads[heads.index(found) - 1]
+    return _version_key(above)[:2], found
+
+
+def _has(tools: Tools, dist: str, version: str, module: str, attr: str, tree: Path) -> bool | None:
+    source = wheels.module_source(tools, dist, version, module, tree)
+    return None if source is None else wheels.defines(source, attr)
+
+
 def _python(name: str, tree: Path, tools: Tools, report: FailureReport | None = None) -> StrategyResult:
     decls = pyreqs.declarations(tree, name)
     if not decls:
-        return _cap_transitive(name, tree, tools)
+        return _cap_transitive(name, tree, tools, report.root_cause if report is not None else "")
     if report is not None and _REMOVED.search(report.root_cause or "") and _removed_by(name, report.root_cause):
         return _cap_declared(name, decls, tree, tools, report.root_cause)
     versions = pypi_versions(tools, name, tree)
@@ -92,7 +115,7 @@ def _python(name: str, tree: Path, tools: Tools, report: FailureReport | None = 
                           0.8, alternatives=2 if len(decls) > 1 else 1)
 
 
-def _cap_transitive(name: str, tree: Path, tools: Tools) -> StrategyResult:
+def _cap_transitive(name: str, tree: Path, tools: Tools, cause: str = "") -> StrategyResult:
     """``name`` is nobody's direct requirement: pip installed its newest release for a package that was written
     against an older one (Flask 2.0 imports ``werkzeug.urls.url_quote``, gone in Werkzeug 3). The newest release
     line is excluded (``Werkzeug<3``), which keeps the project's own pins as they are; the start-up check proves
@@ -106,6 +129,9 @@ def _cap_transitive(name: str, tree: Path, tools: Tools) -> StrategyResult:
     if not newest:
         raise StrategyDeclined(f"cannot read the version {stable[0]} of {name}")
     lines = _ceilings(stable)
+    precise = _line_that_has(name, cause, stable, tree, tools) if cause else None
+    if precise is not None:
+        lines = [precise[0], *(line for line in lines if line != precise[0])]
     if not lines:
         raise StrategyDeclined(f"{name} has no release older than its newest line ({stable[0]}) to fall back to")
     if tools.variant >= len(lines):
@@ -115,8 +141,10 @@ def _cap_transitive(name: str, tree: Path, tools: Tools) -> StrategyResult:
     manifest = pyreqs.declare(tree, spec)
     if manifest is None:
         raise StrategyDeclined(f"{name} is not declared and there is no requirements.txt or [project] table to declare a ceiling in")
+    read = (f"; {precise[1]} is the newest release that still has it (read from its wheel)"
+            if precise is not None and tools.variant == 0 else "")
     return StrategyResult(f"declare {spec} in {manifest}: {name} is installed only as another package's dependency, and "
-                          f"its newest line ({stable[0]}) no longer has what that package imports",
+                          f"its newest line ({stable[0]}) no longer has what that package imports{read}",
                           {"package": name, "from": "(not declared)", "to": f"<{ceiling}", "manifest": manifest, "files": [manifest]},
                           0.65, alternatives=len(lines))
 
@@ -170,6 +198,9 @@ def _cap_declared(name: str, decls: list[pyreqs.Decl], tree: Path, tools: Tools,
     lines = [top[:2]] + ([top[:1]] if top[0] > 0 and len(top) > 1 and top[1] > 0 else [])
     if _ABI.search(cause):
         lines.reverse()  # numpy 2's ABI broke every 1.x build: <2 first, <2.3 only if that fails
+    precise = _line_that_has(name, cause, [v for v in stable if _version_key(v) <= top], tree, tools)
+    if precise is not None:
+        lines = [precise[0], *(line for line in lines if line != precise[0])]
     if tools.variant >= len(lines):
         raise StrategyDeclined(f"no other ceiling to try for {name}")
     line = lines[tools.variant]
@@ -266,6 +297,9 @@ def _node(name: str, tree: Path, tools: Tools, report: FailureReport | None = No
     if not versions:
         raise StrategyDeclined(f"could not read the versions of {name} from the npm registry")
     stable = [v for v in versions if not is_prerelease(v)] or versions
+    sub = _SUBPATH.search(report.root_cause if report is not None else "")
+    if sub is not None:
+        return _exporting_release(name, sub["sub"], stable, section, tree, tools, pkg)
     old = pkg[section][name]
     pkg[section][name] = f"^{stable[-1]}"
     write_json_like(path, pkg)
@@ -273,3 +307,49 @@ def _node(name: str, tree: Path, tools: Tools, report: FailureReport | None = No
     return StrategyResult(f"relax {name}@{old} to ^{stable[-1]} in package.json",
                           {"package": name, "from": old, "to": stable[-1], "manifest": "package.json"}, 0.7,
                           alternatives=2 if conflict is not None else 1)
+
+
+_SUBPATH = re.compile(r"(?:Package subpath '|Missing \")(?P<sub>\.[^'\"]*)['\"]")
+"""``require('uuid/v4')`` refused: the installed release's package.json ``exports`` no longer lists the subpath."""
+
+
+def _exporting_release(name: str, sub: str, stable: list[str], section: str, tree: Path, tools: Tools,
+                       pkg: dict) -> StrategyResult:  # type: ignore[type-arg]
+    """The newest release whose package.json still lets ``sub`` be imported, read from the registry's metadata
+    (``npm view name@version exports``) for the newest release of each major line, newest first: a release
+    without an ``exports`` field lets Node load any file (the start-up check proves the file is there)."""
+    heads: dict[int, str] = {}
+    for v in sorted(stable, key=lambda v: parse(v) or (0, 0, 0), reverse=True):
+        heads.setdefault((parse(v) or (0, 0, 0))[0], v)
+    for version in list(heads.values())[1:9]:
+        view = tools.run(f"npm view {shlex.quote(f'{name}@{version}')} exports --json --silent", tree, 60)
+        if not view.ok:
+            raise StrategyDeclined(f"could not read the exports of {name}@{version} from the npm registry")
+        try:
+            exports = json.loads(view.output.strip() or "null")
+        except json.JSONDecodeError:
+            raise StrategyDeclined(f"the npm registry answered something else than JSON for {name}@{version}") from None
+        if exports is None or _exports_allow(exports, sub):
+            old = pkg[section][name]
+            pkg[section][name] = f"^{version}"
+            write_json_like(tree / "package.json", pkg)
+            npm_lock_refresh(tools, tree)
+            how = "has no exports map" if exports is None else f"still exports {sub}"
+            return StrategyResult(f"pin {name}@{old} to ^{version} in package.json: the code imports {name}/{sub.removeprefix('./')}, "
+                                  f"which newer releases no longer export; {version} {how} (read from the registry)",
+                                  {"package": name, "from": old, "to": f"^{version}", "manifest": "package.json"}, 0.7)
+    raise StrategyDeclined(f"no release of {name} in its last eight major lines exports {sub}")
+
+
+def _exports_allow(exports: object, sub: str) -> bool:
+    """Whether an ``exports`` map lets ``sub`` (``./v4``) be imported: listed, or matched by a ``./*`` pattern."""
+    if not isinstance(exports, dict) or not any(str(k).startswith(".") for k in exports):
+        return sub == "."
+    for key in exports:
+        key = str(key)
+        if key == sub or key in (f"{sub}.js", f"{sub}/"):
+            return True
+        if "*" in key and re.fullmatch(re.escape(key).replace(r"\*", ".*"), sub):
+            return True
+    return False
+

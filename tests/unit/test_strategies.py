@@ -56,6 +56,16 @@ def test_add_dependency_pins_the_index_version(tmp_path: Path) -> None:
         add_dependency(FailureReport(category="missing_dependency", entity="nopkg", ecosystem="python"), tmp_path, t404)
 
 
+def test_add_dependency_keeps_to_the_releases_that_still_ship_the_module(tmp_path: Path) -> None:
+    """``No module named 'pkg_resources'``: setuptools 82 dropped it; package_aliases.yaml says ``setuptools<82``."""
+    write(tmp_path, {"requirements.txt": "pyramid==2.0.2\n"})
+    t = tools({"pip index versions setuptools": (0, "setuptools (84.2.1)\nAvailable versions: 84.2.1, 83.0.0, 82.0.1, 81.0.0, 80.9.0")},
+              aliases={"pkg_resources": "setuptools"}, alias_ranges={"pkg_resources": "<82"})
+    r = add_dependency(FailureReport(category="missing_dependency", entity="setuptools", ecosystem="python",
+                                     root_cause="ModuleNotFoundError: No module named 'pkg_resources'"), tmp_path, t)
+    assert (tmp_path / "requirements.txt").read_text() == "pyramid==2.0.2\nsetuptools==81.0.0\n" and "<82" in r.summary
+
+
 def test_add_dependency_pyproject(tmp_path: Path) -> None:
     write(tmp_path, {"pyproject.toml": '[project]\nname = "x"\ndependencies = [\n    "flask",\n]\n'})
     add_dependency(FailureReport(category="missing_dependency", entity="requests", ecosystem="python"), tmp_path,
@@ -94,6 +104,20 @@ def test_relax_pin_to_newest_stable(tmp_path: Path) -> None:
     r = relax_pin(FailureReport(category="dependency_conflict", entity="requests", ecosystem="python"), tmp_path, t)
     assert "requests==2.32.3 ; python_version >= '3.8'" in (tmp_path / "requirements.txt").read_text()
     assert r.params["from"] == "==99.0.0"
+
+
+def test_relax_pin_finds_the_newest_release_that_still_exports_the_subpath(tmp_path: Path) -> None:
+    """``require('uuid/v4')``: uuid 8+ exports no ``./v4``; the registry's metadata says which line still does."""
+    write(tmp_path, {"package.json": '{"dependencies": {"uuid": "*"}}'})
+    cause = ("Error [ERR_PACKAGE_PATH_NOT_EXPORTED]: Package subpath './v4' is not defined by \"exports\" in "
+             "/srv/node_modules/uuid/package.json")
+    t = tools({"npm view uuid versions": (0, json.dumps(["3.4.0", "7.0.3", "8.3.2", "9.0.1"])),
+               "npm view uuid@8.3.2 exports": (0, json.dumps({".": "./dist/index.js", "./package.json": "./package.json"})),
+               "npm view uuid@7.0.3 exports": (0, json.dumps({".": "./dist/index.js", "./v4": "./dist/v4.js"})),
+               "npm view uuid@3.4.0 exports": (0, "")})
+    r = relax_pin(FailureReport(category="dependency_conflict", entity="uuid", ecosystem="node", root_cause=cause), tmp_path, t)
+    assert json.loads((tmp_path / "package.json").read_text())["dependencies"] == {"uuid": "^7.0.3"}
+    assert "still exports ./v4" in r.summary
 
 
 def test_relax_pin_node(tmp_path: Path) -> None:
@@ -526,7 +550,8 @@ def test_fix_start_command_a_bare_wsgi_module_that_moved(tmp_path: Path) -> None
 @pytest.mark.parametrize(("variant", "expect"), [(0, "MarkupSafe<2.1\n"), (1, "MarkupSafe<2\n")])
 def test_relax_pin_caps_a_declared_release_that_removed_a_name(tmp_path: Path, variant: int, expect: str) -> None:
     write(tmp_path, {"requirements.txt": "Jinja2==2.11.3\nMarkupSafe==2.1.1\n"})
-    t = tools({"pip index versions MarkupSafe": (0, "MarkupSafe (3.0.2)\nAvailable versions: 3.0.2, 2.1.5, 2.1.1, 2.0.1, 1.1.1")},
+    t = tools({"pip index versions MarkupSafe": (0, "MarkupSafe (3.0.2)\nAvailable versions: 3.0.2, 2.1.5, 2.1.1, 2.0.1, 1.1.1"),
+               "pip download": (1, "ERROR: Could not find a version (the index cannot be reached)")},  # wheels unread: guess
               variant=variant)
     cause = "ImportError: cannot import name 'soft_unicode' from 'markupsafe' (/app/.venv/lib/python3.11/site-packages/markupsafe/__init__.py)"
     r = relax_pin(FailureReport(category="dependency_conflict", entity="MarkupSafe", ecosystem="python", root_cause=cause),
@@ -605,7 +630,8 @@ def test_relax_pin_offers_older_lines_of_an_undeclared_package(tmp_path: Path, v
     """MarkupSafe lost soft_unicode in 2.1: <3 admits 2.1.5 (no), <2.1 admits 2.0.1 (yes). Each ceiling is a variant
     for the start-up check to try."""
     write(tmp_path, {"requirements.txt": "Flask==1.1.4\n"})
-    t = tools({"pip index versions markupsafe": (0, "markupsafe (3.0.2)\nAvailable versions: 3.0.2, 2.1.5, 2.0.1, 1.1.1")},
+    t = tools({"pip index versions markupsafe": (0, "markupsafe (3.0.2)\nAvailable versions: 3.0.2, 2.1.5, 2.0.1, 1.1.1"),
+               "pip download": (1, "ERROR: Could not find a version (the index cannot be reached)")},  # wheels unread: guess
               variant=variant)
     cause = "ImportError: cannot import name 'soft_unicode' from 'markupsafe' (/app/.venv/lib/python3.11/site-packages/markupsafe/__init__.py)"
     r = relax_pin(FailureReport(category="dependency_conflict", entity="markupsafe", ecosystem="python", root_cause=cause), tmp_path, t)
