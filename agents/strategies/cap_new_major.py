@@ -22,6 +22,7 @@ import ast
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from packaging.utils import canonicalize_name
 
@@ -116,6 +117,22 @@ def _node_entry(tree: Path, pkg: dict[str, object]) -> Path | None:
     return None
 
 
+def _chosen(candidates: list[Any], tools: Tools) -> int:
+    if tools.variant >= len(candidates):
+        raise StrategyDeclined("no further package to cap")
+    return tools.variant
+
+
+def _lines(name: str, versions: list[str] | None, registry: str) -> tuple[str, str]:
+    """(newest release, newest release of the major line before it), or a decline saying why not."""
+    if not versions:
+        raise StrategyDeclined(f"could not read the versions of {name} from {registry}")
+    lines = _older_line(versions)
+    if lines is None:
+        raise StrategyDeclined(f"{name} has no older major line to go back to")
+    return lines
+
+
 def _python(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     text = _failure_text(report)
     decls = [d for d in pyreqs.all_declarations(tree) if not d.constraint]
@@ -133,17 +150,9 @@ def _python(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
             candidates.append(decl)
     if not candidates:
         raise StrategyDeclined("none of the packages the failing code uses is declared without an upper bound")
-    if tools.variant >= len(candidates):
-        raise StrategyDeclined("no further package to cap")
-    decl = candidates[tools.variant]
+    decl = candidates[_chosen(candidates, tools)]
     name = decl.requirement.name
-    versions = pypi_versions(tools, name, tree)
-    if not versions:
-        raise StrategyDeclined(f"could not read the versions of {name} from the package index")
-    lines = _older_line(versions)
-    if lines is None:
-        raise StrategyDeclined(f"{name} has no older major line to go back to")
-    newest, older = lines
+    newest, older = _lines(name, pypi_versions(tools, name, tree), "the package index")
     ceiling = ".".join(str(n) for n in (_major(newest) or ()))
     spec = ",".join([*(str(s) for s in decl.requirement.specifier), f"<{ceiling}"])
     pyreqs.set_spec(tree, decl, spec)
@@ -176,16 +185,8 @@ def _node(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
         candidates = [n for n in (_js_packages(entry) if entry else []) if n in unbounded]
     if not candidates:
         raise StrategyDeclined("none of the packages the failing code uses is declared without an upper bound")
-    if tools.variant >= len(candidates):
-        raise StrategyDeclined("no further package to cap")
-    name = candidates[tools.variant]
-    versions = npm_versions(tools, name, tree)
-    if not versions:
-        raise StrategyDeclined(f"could not read the versions of {name} from the npm registry")
-    lines = _older_line(versions)
-    if lines is None:
-        raise StrategyDeclined(f"{name} has no older major line to go back to")
-    newest, older = lines
+    name = candidates[_chosen(candidates, tools)]
+    newest, older = _lines(name, npm_versions(tools, name, tree), "the npm registry")
     before = deps[name]
     deps[name] = f"^{older}"
     write_json_like(pkg_path, pkg)
