@@ -68,7 +68,10 @@ class LocalIndexWorkspace:
         self.calls.append(command)
         if "pip index versions" in command:
             return CommandResult(command, 0, f"Werkzeug (3.1.3)\nAvailable versions: {', '.join(RELEASES)}", 0.01)
-        full = {**os.environ, "PIP_INDEX_URL": self.url, "PIP_NO_CACHE_DIR": "1"}
+        # only the local index: no pip.conf and no find-links (an extra index or wheel folder there would answer instead)
+        full = {**os.environ, "PIP_INDEX_URL": self.url, "PIP_NO_CACHE_DIR": "1", "PIP_CONFIG_FILE": os.devnull}
+        for name in ("PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_CONSTRAINT", "PIP_NO_INDEX"):
+            full.pop(name, None)
         done = subprocess.run(command.replace("python -m pip", f"{sys.executable} -m pip", 1), shell=True, cwd=cwd,
                               capture_output=True, text=True, timeout=timeout, env=full)
         return CommandResult(command, done.returncode, done.stdout + done.stderr, 0.1)
