@@ -31,6 +31,9 @@ from agents.strategies.registries import is_prerelease, npm_versions, pypi_versi
 from memory.models import FailureReport
 
 SKIP = {".venv", "venv", "env", "node_modules", ".git", "build", "dist", "__pycache__"}
+MOST_VARIANTS = 2
+"""Candidates offered at most: the attempt's candidate budget (3 by default) keeps a place for the strategies after
+this one (``llm_patch``, where a model is configured: the error may be the code's own)."""
 _SITE = re.compile(r"[/\\](?:site|dist)-packages[/\\](?P<pkg>[A-Za-z_]\w*)")
 _NODE = re.compile(r"[/\\]node_modules[/\\](?P<pkg>@[\w.-]+[/\\][\w.-]+|[\w.-]+)")
 _JS_SPEC = re.compile(r"""(?:\brequire\s*\(\s*|\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)['"](?P<spec>[^'"./][^'"]*)['"]""", re.M)
@@ -118,7 +121,7 @@ def _node_entry(tree: Path, pkg: dict[str, object]) -> Path | None:
 
 
 def _chosen(candidates: list[Any], tools: Tools) -> int:
-    if tools.variant >= len(candidates):
+    if tools.variant >= min(len(candidates), MOST_VARIANTS):
         raise StrategyDeclined("no further package to cap")
     return tools.variant
 
@@ -160,7 +163,7 @@ def _python(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
                           f"({newest}) is on a newer major line than {older}, and the failing code uses {name} (the start-up "
                           "check proves the older line cures it)",
                           {"package": name, "spec": spec, "file": decl.path, "newest": newest}, 0.55,
-                          alternatives=len(candidates))
+                          alternatives=min(len(candidates), MOST_VARIANTS))
 
 
 def _node(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
@@ -194,7 +197,7 @@ def _node(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
                           f"({newest}) is on a newer major line, and the failing code uses {name} (the start-up check proves "
                           "the older line cures it)",
                           {"package": name, "range": f"^{older}", "file": "package.json", "newest": newest}, 0.55,
-                          alternatives=len(candidates))
+                          alternatives=min(len(candidates), MOST_VARIANTS))
 
 
 def cap_new_major(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:

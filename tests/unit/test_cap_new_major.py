@@ -67,3 +67,14 @@ def test_an_unbounded_npm_range_goes_back_to_the_previous_major_line(tmp_path: P
     write(tmp_path, {"package-lock.json": "{}\n"})
     with pytest.raises(StrategyDeclined, match="lockfile"):
         cap_new_major(report(NODE_TRACE, "node"), tmp_path, tools())
+
+
+def test_at_most_two_candidates_leave_the_budget_a_place_for_the_next_strategy(tmp_path: Path) -> None:
+    """Three unbounded packages used by the failing file: two are offered, so an attempt's third candidate can come
+    from the strategy after this one (llm_patch where a model is configured: the error may be the code's own)."""
+    write(tmp_path, {"requirements.txt": "SQLAlchemy\nrequests\nredis>=4\n",
+                     "app.py": "import sqlalchemy\nimport requests\nimport redis\n"})
+    t = tools({"pip index versions SQLAlchemy": (0, SQLA)})
+    assert cap_new_major(report(PY_TRACE), tmp_path, t).alternatives == 2
+    with pytest.raises(StrategyDeclined, match="no further package"):
+        cap_new_major(report(PY_TRACE), tmp_path, tools(variant=2))
