@@ -120,7 +120,8 @@ def python_submodule(module: str, book: RuleBook, text: str) -> tuple[str, str]:
 _VERSION_SKEW = re.compile(r"^\s*(?:[\w.]+\.)?(?:KeyError: |AttributeError: |TypeError: .*(?:got an unexpected keyword argument|"
                            r"takes \d+ positional arguments? but \d+ (?:was|were) given|missing \d+ required (?:positional|keyword-only) argument))")
 """Exceptions that, raised inside one installed package right under another's call, mean the two releases do not fit."""
-_SITE = re.compile(r"[/\\](?:site|dist)-packages[/\\](?P<pkg>[A-Za-z_]\w*)")
+SITE_PACKAGE = re.compile(r"[/\\](?:site|dist)-packages[/\\](?P<pkg>[A-Za-z_]\w*)")
+"""The installed package a path is in (``…/site-packages/flask/app.py`` → ``flask``)."""
 
 
 def cross_package_raise(before: list[str], exc_line: str) -> str | None:
@@ -131,7 +132,7 @@ def cross_package_raise(before: list[str], exc_line: str) -> str | None:
     if not _VERSION_SKEW.match(exc_line):
         return None
     frames = [m.group("path") or m.group("path2") for line in before for m in [_FRAME.search(line)] if m]
-    owners = [(site.group("pkg") if (site := _SITE.search(path)) else None) for path in frames]
+    owners = [(site.group("pkg") if (site := SITE_PACKAGE.search(path)) else None) for path in frames]
     if len(owners) < 2 or owners[-1] is None:
         return None
     raised = owners[-1]

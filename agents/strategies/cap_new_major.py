@@ -18,7 +18,6 @@ installed. Nothing is pushed unless the start-up check of the capped tree passes
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 from pathlib import Path
@@ -26,17 +25,18 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from agents.entities import SITE_PACKAGE
 from agents.strategies import StrategyDeclined, StrategyResult, Tools, pyreqs, write_json_like
-from agents.strategies.registries import is_prerelease, npm_versions, pypi_versions
+from agents.strategies.declare_imports import module_imports
+from agents.strategies.registries import is_prerelease, npm_versions, pypi_versions, version_key
+from agents.strategies.trim_unused_dependencies import js_packages
 from memory.models import FailureReport
 
 SKIP = {".venv", "venv", "env", "node_modules", ".git", "build", "dist", "__pycache__"}
 MOST_VARIANTS = 2
 """Candidates offered at most: the attempt's candidate budget (3 by default) keeps a place for the strategies after
 this one (``llm_patch``, where a model is configured: the error may be the code's own)."""
-_SITE = re.compile(r"[/\\](?:site|dist)-packages[/\\](?P<pkg>[A-Za-z_]\w*)")
 _NODE = re.compile(r"[/\\]node_modules[/\\](?P<pkg>@[\w.-]+[/\\][\w.-]+|[\w.-]+)")
-_JS_SPEC = re.compile(r"""(?:\brequire\s*\(\s*|\bfrom\s+|\bimport\s*\(\s*|^\s*import\s+)['"](?P<spec>[^'"./][^'"]*)['"]""", re.M)
 _UNBOUNDED_NPM = re.compile(r"^\s*(?:\*|x|X|latest|>=?\s*[\d.x*]+)?\s*$")
 
 
@@ -58,32 +58,6 @@ def _project_files(tree: Path, text: str, suffixes: tuple[str, ...]) -> list[Pat
     return out
 
 
-def _python_imports(path: Path) -> list[str]:
-    try:
-        mod = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
-    except SyntaxError:
-        return []
-    names: list[str] = []
-    for node in ast.walk(mod):
-        if isinstance(node, ast.Import):
-            names += [a.name.split(".")[0] for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.append(node.module.split(".")[0])
-    return list(dict.fromkeys(names))
-
-
-def _js_packages(path: Path) -> list[str]:
-    text = path.read_text(encoding="utf-8", errors="replace")
-    out = []
-    for m in _JS_SPEC.finditer(text):
-        spec = m.group("spec")
-        if spec.startswith("node:"):
-            continue
-        parts = spec.split("/")
-        out.append("/".join(parts[:2]) if spec.startswith("@") and len(parts) > 1 else parts[0])
-    return list(dict.fromkeys(out))
-
-
 def _major(version: str) -> tuple[int, ...] | None:
     nums = re.findall(r"\d+", version.split("+")[0].split("-")[0])
     if not nums:
@@ -97,8 +71,7 @@ def _older_line(versions: list[str]) -> tuple[str, str] | None:
     stable = [v for v in versions if not is_prerelease(v) and _major(v) is not None]
     if not stable:
         return None
-    key = lambda v: tuple(int(n) for n in re.findall(r"\d+", v)[:3])  # noqa: E731
-    ordered = sorted(stable, key=key, reverse=True)
+    ordered = sorted(stable, key=version_key, reverse=True)
     newest = ordered[0]
     line = _major(newest)
     older = next((v for v in ordered if _major(v) != line), None)
@@ -143,9 +116,9 @@ def _python(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
                  if all(s.operator in (">=", ">") for s in d.requirement.specifier)}
     if not unbounded:
         raise StrategyDeclined("every declared package has an upper bound or a pin: no new major line can have come in")
-    wanted = [m.group("pkg") for m in _SITE.finditer(text)]
+    wanted = [m.group("pkg") for m in SITE_PACKAGE.finditer(text)]
     for path in _project_files(tree, text, (".py",)):
-        wanted += _python_imports(path)
+        wanted += module_imports(path.read_text(encoding="utf-8", errors="replace"))
     candidates: list[pyreqs.Decl] = []
     for wanted_name in dict.fromkeys(canonicalize_name(n) for n in wanted):
         decl = unbounded.get(wanted_name) or unbounded.get(canonicalize_name(wanted_name.replace("_", "-")))
@@ -180,12 +153,12 @@ def _node(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     text = _failure_text(report)
     wanted: list[str] = []
     for path in _project_files(tree, text, (".js", ".mjs", ".cjs", ".ts")):
-        wanted += _js_packages(path)
+        wanted += js_packages(path.read_text(encoding="utf-8", errors="replace"))
     wanted += [m.group("pkg").replace("\\", "/") for m in _NODE.finditer(text)]
     candidates = [n for n in dict.fromkeys(wanted) if n in unbounded]
     if not candidates:  # Node prints ten frames: the app's own call is often cut off; its entry file says what it uses
         entry = _node_entry(tree, pkg)
-        candidates = [n for n in (_js_packages(entry) if entry else []) if n in unbounded]
+        candidates = [n for n in (js_packages(entry.read_text(encoding="utf-8", errors="replace")) if entry else []) if n in unbounded]
     if not candidates:
         raise StrategyDeclined("none of the packages the failing code uses is declared without an upper bound")
     name = candidates[_chosen(candidates, tools)]

@@ -74,6 +74,16 @@ def _uses(module: ast.Module, rel: str) -> list[Use]:
     return found
 
 
+def module_imports(source: str) -> list[str]:
+    """The top-level names a Python source imports absolutely (lazily too; TYPE_CHECKING blocks left out), in order;
+    empty when it does not parse."""
+    try:
+        module = ast.parse(source)
+    except SyntaxError:
+        return []
+    return list(dict.fromkeys(u.module for u in _uses(module, "")))
+
+
 def imports(tree: Path) -> list[Use]:
     """Absolute imports of the application's own Python files, in file order."""
     uses: list[Use] = []

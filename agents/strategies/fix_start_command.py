@@ -22,6 +22,7 @@ import subprocess
 from pathlib import Path
 
 from agents.strategies import StrategyDeclined, StrategyResult, Tools, write_json_like
+from agents.strategies.declare_imports import module_imports
 from memory.models import FailureReport
 
 SKIP = {".venv", "venv", "env", "node_modules", ".git", "tests", "test", "build", "dist", "migrations"}
@@ -282,11 +283,9 @@ def async_worker(command: str, tree: Path) -> str:
         path = tree / Path(*m.group(1).split("."))
         path = path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
         try:
-            mod = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
-        except (OSError, SyntaxError):
+            tops = set(module_imports(path.read_text(encoding="utf-8", errors="replace")))
+        except OSError:
             continue
-        tops = {a.name.split(".")[0] for n in ast.walk(mod) if isinstance(n, ast.Import) for a in n.names}
-        tops |= {n.module.split(".")[0] for n in ast.walk(mod) if isinstance(n, ast.ImportFrom) and n.module and not n.level}
         for framework, worker in ASYNC_WORKERS.items():
             if framework in tops:
                 return worker

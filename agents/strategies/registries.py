@@ -38,6 +38,11 @@ def npm_versions(tools: Tools, name: str, cwd: Path) -> list[str] | None:
     return [data] if isinstance(data, str) else [v for v in data or [] if isinstance(v, str)]
 
 
+def version_key(v: str) -> tuple[int, ...]:
+    """The numbers of a version, for ordering (``2.0.3`` → ``(2, 0, 3)``)."""
+    return tuple(int(x) for x in re.findall(r"\d+", v)[:4])
+
+
 def is_prerelease(version: str) -> bool:
     return bool(re.search(r"[a-zA-Z]", version.split("+")[0]))
 

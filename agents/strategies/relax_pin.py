@@ -25,7 +25,13 @@ import tempfile
 from pathlib import Path
 
 from agents.strategies import StrategyDeclined, StrategyResult, Tools, pyreqs, wheels, write_json_like
-from agents.strategies.registries import is_prerelease, npm_lock_refresh, npm_versions, pypi_versions
+from agents.strategies.registries import (
+    is_prerelease,
+    npm_lock_refresh,
+    npm_versions,
+    pypi_versions,
+    version_key,
+)
 from agents.strategies.semver import parse, satisfies
 from memory.models import FailureReport
 
@@ -70,12 +76,12 @@ def _line_that_has(name: str, cause: str, stable: list[str], tree: Path, tools: 
     m = _NAME_FROM.search(cause)
     if m is None or not _removed_by(name, cause):
         return None
-    heads = wheels.line_heads(stable, _version_key)
+    heads = wheels.line_heads(stable, version_key)
     found = wheels.newest_with(heads, lambda v: _has(tools, name, v, m["module"], m["name"], tree))
     if found is None or found == heads[0]:
         return None
     above = heads[heads.index(found) - 1]
-    return _version_key(above)[:2], found
+    return version_key(above)[:2], found
 
 
 def _has(tools: Tools, dist: str, version: str, module: str, attr: str, tree: Path) -> bool | None:
@@ -97,7 +103,7 @@ def _python(name: str, tree: Path, tools: Tools, report: FailureReport | None = 
     if len(decls) == 1:
         candidates = stable[:1]
     else:  # pinned twice: the highest pin that exists wins (someone bumped one line), else the newest release
-        pins = sorted({p for p in pyreqs.exact_pins(decls) if p in versions}, key=_version_key, reverse=True)
+        pins = sorted({p for p in pyreqs.exact_pins(decls) if p in versions}, key=version_key, reverse=True)
         candidates = pins + stable if tools.variant == 0 else stable[:1]
     target = max(candidates, key=lambda v: (sum(pyreqs.satisfies(v, d) for d in wanted), -candidates.index(v)))
     spec = f"=={target}"
@@ -125,7 +131,7 @@ def _cap_transitive(name: str, tree: Path, tools: Tools, cause: str = "") -> Str
     if not versions:
         raise StrategyDeclined(f"{name} is not declared anywhere and the package index has no releases of it")
     stable = [v for v in versions if not is_prerelease(v)] or versions
-    newest = _version_key(stable[0])
+    newest = version_key(stable[0])
     if not newest:
         raise StrategyDeclined(f"cannot read the version {stable[0]} of {name}")
     lines = _ceilings(stable)
@@ -156,7 +162,7 @@ def _ceilings(stable: list[str], most: int = 3) -> list[tuple[int, ...]]:
     two ceilings that admit the same newest release the coarser one is kept. Which release dropped a name is not in the index; the start-up check of
     each ceiling finds the newest release that still has it (MarkupSafe lost ``soft_unicode`` in 2.1: ``<3`` gives
     2.1.5, which lacks it; ``<2.1`` gives 2.0.1, which has it)."""
-    keys = sorted({k for k in (_version_key(v) for v in stable) if k}, reverse=True)
+    keys = sorted({k for k in (version_key(v) for v in stable) if k}, reverse=True)
     if not keys:
         return []
     first = keys[0][:1] if keys[0][0] > 0 else keys[0][:2]  # the newest major line (a 0.x line counts as one)
@@ -191,21 +197,21 @@ def _cap_declared(name: str, decls: list[pyreqs.Decl], tree: Path, tools: Tools,
     if not versions:
         raise StrategyDeclined(f"could not read the versions of {name} from the package index")
     stable = [v for v in versions if not is_prerelease(v)] or versions
-    pins = sorted(pyreqs.exact_pins(decls), key=_version_key, reverse=True)
-    top = _version_key(pins[0] if pins else stable[0])
+    pins = sorted(pyreqs.exact_pins(decls), key=version_key, reverse=True)
+    top = version_key(pins[0] if pins else stable[0])
     if not top:
         raise StrategyDeclined(f"cannot read the version {pins[0] if pins else stable[0]} of {name}")
     lines = [top[:2]] + ([top[:1]] if top[0] > 0 and len(top) > 1 and top[1] > 0 else [])
     if _ABI.search(cause):
         lines.reverse()  # numpy 2's ABI broke every 1.x build: <2 first, <2.3 only if that fails
-    precise = _line_that_has(name, cause, [v for v in stable if _version_key(v) <= top], tree, tools)
+    precise = _line_that_has(name, cause, [v for v in stable if version_key(v) <= top], tree, tools)
     if precise is not None:
         lines = [precise[0], *(line for line in lines if line != precise[0])]
     if tools.variant >= len(lines):
         raise StrategyDeclined(f"no other ceiling to try for {name}")
     line = lines[tools.variant]
     ceiling = ".".join(str(n) for n in line)
-    if not [v for v in stable if _version_key(v)[:len(line)] < line]:
+    if not [v for v in stable if version_key(v)[:len(line)] < line]:
         raise StrategyDeclined(f"{name} has no release older than the {ceiling} line to fall back to")
     spec = f"<{ceiling}"
     for decl in sorted(decls, key=lambda d: (d.path, d.path != "pyproject.toml" and -int(d.where))):
@@ -220,8 +226,6 @@ def _cap_declared(name: str, decls: list[pyreqs.Decl], tree: Path, tools: Tools,
                           0.7, alternatives=len(lines))
 
 
-def _version_key(v: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in re.findall(r"\d+", v)[:4])
 
 
 _PEER = re.compile(r'peer (?P<dep>@?[^@\s"]+)@"(?P<range>[^"]*)" from (?P<owner>@?[^@\s"]+)@(?P<ver>[^\s"]+)')

@@ -69,6 +69,13 @@ def _node_package(spec: str) -> str:
     return "/".join(parts[:2]) if spec.startswith("@") else parts[0]
 
 
+def js_packages(text: str) -> list[str]:
+    """The packages a JavaScript/TypeScript source imports or requires, in order (``@scope/pkg/sub`` → ``@scope/pkg``);
+    relative paths and ``node:`` built-ins are not packages."""
+    found = (_node_package(m.group(1)) for m in _JS_SPEC.finditer(text) if not m.group(1).startswith("node:"))
+    return list(dict.fromkeys(found))
+
+
 def _trim_node(tree: Path, tools: Tools) -> StrategyResult:
     path = tree / "package.json"
     pkg = json.loads(path.read_text(encoding="utf-8"))
@@ -80,7 +87,7 @@ def _trim_node(tree: Path, tools: Tools) -> StrategyResult:
             continue
         if src.suffix in _JS_FILES:
             text = src.read_text(encoding="utf-8", errors="replace")
-            used.update(_node_package(m.group(1)) for m in _JS_SPEC.finditer(text))
+            used.update(js_packages(text))
             texts.append(text)
         elif src.suffix in (".json", ".yaml", ".yml", ".toml", ".cjs", ".rc") or src.name.startswith(".") or src.name == "Procfile":
             texts.append(src.read_text(encoding="utf-8", errors="replace"))
