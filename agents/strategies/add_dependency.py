@@ -1,6 +1,8 @@
 """add_dependency: declare the missing package in the ecosystem's manifest.
 
-Python: requirements.txt (preferred), else pyproject.toml ([project] or Poetry, edited with tomlkit). A package
+Python: requirements.txt (preferred), else the project's metadata when requirements.txt only installs the project
+(``.``): pyproject.toml ([project] or Poetry, edited with tomlkit), else setup.cfg's ``install_requires`` or setup.py's
+literal list (``pyreqs.declare_setuptools``). A package
 already declared anywhere pip reads (``pyreqs``: requirement files and their includes, pyproject) is declined.
 Node: package.json, and package-lock.json regenerated with ``npm install --package-lock-only``.
 The registry is asked for the current version; a name it does not know is declined.
@@ -71,14 +73,32 @@ def _python(name: str, tree: Path, ws: Tools, ranged: tuple[str, str] | None = N
         raise StrategyDeclined(f"{name} is already declared ({declared[0].path}:{declared[0].where}); "
                                "the import name may map to another package")
     if req.is_file() or not pyproject.is_file():
-        if pyproject.is_file() and _installs_the_project(req.read_text(encoding="utf-8", errors="replace")):
-            return _pyproject(name, tree, ws, pyproject)  # requirements.txt only installs the project: declare it there
+        if req.is_file() and _installs_the_project(req.read_text(encoding="utf-8", errors="replace")):
+            return _project(name, tree, ws, pyproject)  # requirements.txt only installs the project: declare it there
         version = _pypi_version(name, tree, ws, ranged[1] if ranged else "")
         spec = f"{name}=={version}" if version else f"{name}{ranged[1] if ranged else ''}"
         pyreqs.append_line(req, spec)
         why = f" ({ranged[0]} is shipped by {name}{ranged[1]} only: package_aliases.yaml)" if ranged else ""
         return StrategyResult(f"add {spec} to requirements.txt{why}", {"package": name, "version": version, "manifest": "requirements.txt"}, 0.8)
-    return _pyproject(name, tree, ws, pyproject)
+    return _project(name, tree, ws, pyproject)
+
+
+def _project(name: str, tree: Path, ws: Tools, pyproject: Path) -> StrategyResult:
+    """Declare ``name`` in the project's own metadata: pyproject.toml's dependency tables, else setuptools'
+    setup.cfg / setup.py (``pip install .`` reads whichever the build backend does)."""
+    if pyproject.is_file():
+        try:
+            return _pyproject(name, tree, ws, pyproject)
+        except StrategyDeclined:
+            if not ((tree / "setup.cfg").is_file() or (tree / "setup.py").is_file()):
+                raise
+    version = _pypi_version(name, tree, ws)
+    spec = f"{name}=={version}" if version else name
+    manifest = pyreqs.declare_setuptools(tree, spec)
+    if manifest is None:
+        raise StrategyDeclined("the project declares its dependencies nowhere this strategy can edit (no [project] or Poetry "
+                               "table in pyproject.toml, no install_requires in setup.cfg or a literal list in setup.py)")
+    return StrategyResult(f"add {spec} to {manifest}", {"package": name, "version": version, "manifest": manifest}, 0.75)
 
 
 def _installs_the_project(requirements: str) -> bool:

@@ -20,6 +20,7 @@ import re
 import shlex
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from agents.strategies import StrategyDeclined, StrategyResult, Tools, write_json_like
 from agents.strategies.declare_imports import module_imports
@@ -356,6 +357,66 @@ def compiled_output(command: str, tree: Path) -> tuple[str, str] | None:
     return None
 
 
+def _ts_root(tree: Path) -> Path:
+    """tsc's default rootDir: the longest common folder of the project's TypeScript sources (declarations left out)."""
+    folders = [p.parent.relative_to(tree).parts for p in tree.rglob("*") if p.suffix in TS_SOURCES and not p.name.endswith(
+        (".d.ts", ".d.mts", ".d.cts")) and p.is_file() and not {"node_modules", ".git", "dist", "build"} & set(p.relative_to(tree).parts)]
+    common: tuple[str, ...] = folders[0] if folders else ()
+    for parts in folders[1:]:
+        n = 0
+        while n < min(len(common), len(parts)) and common[n] == parts[n]:
+            n += 1
+        common = common[:n]
+    return Path(*common) if common else Path(".")
+
+
+def typescript_source(command: str, tree: Path) -> tuple[str, str] | None:
+    """(TypeScript source, the file tsc compiles it to) when ``command`` hands a ``.ts`` file to plain ``node``: Node
+    cannot run TypeScript (``ERR_UNKNOWN_FILE_EXTENSION``), the compiled file is what should start. The output path
+    follows tsconfig.json (``outDir``, ``rootDir`` or tsc's default root, the common folder of the sources)."""
+    tokens = shlex.split(command)
+    while tokens and re.fullmatch(r"[A-Za-z_]\w*=\S*", tokens[0]):  # `NODE_ENV=production node ...`
+        tokens = tokens[1:]
+    if not tokens or Path(tokens[0]).name not in ("node", "nodejs"):
+        return None
+    options = (read_jsonc(tree / "tsconfig.json") or {}).get("compilerOptions")
+    options = options if isinstance(options, dict) else {}
+    for tok in tokens[1:]:
+        rel = Path(tok)
+        if rel.suffix not in TS_SOURCES or rel.is_absolute() or ".." in rel.parts or not (tree / rel).is_file():
+            continue
+        root = Path(str(options["rootDir"])) if isinstance(options.get("rootDir"), str) else _ts_root(tree)
+        try:
+            inner = rel.relative_to(root) if str(root) != "." else rel
+        except ValueError:
+            return None
+        out = Path(str(options["outDir"])) / inner if isinstance(options.get("outDir"), str) else rel
+        suffix = {".mts": ".mjs", ".cts": ".cjs"}.get(rel.suffix, ".js")
+        return tok, out.with_suffix(suffix).as_posix()
+    return None
+
+
+def _start_compiled(tree: Path, pkg: dict[str, Any], script: str, source: str, compiled: str) -> StrategyResult:
+    """The start script runs ``compiled`` instead of ``source``; package.json gains ``"build": "tsc"`` unless a build
+    script already compiles (platforms run it after installing, before the start)."""
+    scripts = pkg["scripts"]
+    declared = {**(pkg.get("dependencies") or {}), **(pkg.get("devDependencies") or {})}
+    build = scripts.get("build")
+    if build is None and "typescript" not in declared:
+        raise StrategyDeclined(f"the start runs {source} with node, which cannot run TypeScript, and the project does not "
+                               "declare typescript (tsc) to compile it")
+    if build is not None and "tsc" not in str(build):
+        raise StrategyDeclined(f"the start runs {source} with node, and the build script (`{build}`) is not tsc: where it "
+                               "writes the JavaScript is not known here")
+    scripts[script] = _replace_token(scripts[script], source, compiled)
+    if build is None:
+        scripts["build"] = "tsc"
+    write_json_like(tree / "package.json", pkg)
+    return StrategyResult(f"package.json {script}: `{scripts[script]}`{'' if build else ' and build: `tsc`'}: node cannot run the "
+                          f"TypeScript source {source}; tsc compiles it to {compiled} (tsconfig.json)",
+                          {"file": "package.json", "command": scripts[script], "script": script}, 0.8)
+
+
 def _add_build_script(tree: Path, missing: str, source: str) -> StrategyResult:
     """package.json gains ``"build": "tsc"``: platforms run the build script after installing (the local platform,
     Heroku, Render's ``npm run build``), so ``missing`` exists when the start command runs."""
@@ -486,6 +547,9 @@ def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> Strate
             built = compiled_output(command, tree)
             if built is not None:
                 return _add_build_script(tree, *built)
+            ts = typescript_source(command, tree)
+            if ts is not None:
+                return _start_compiled(tree, pkg, script, *ts)
             fixed = rewrite(command, tree, tools.variant, moved)
             if fixed:
                 pkg["scripts"][script] = fixed[0]

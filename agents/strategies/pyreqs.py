@@ -2,13 +2,16 @@
 
 Declarations come from the requirement files pip reads (``requirements*.txt`` and every file they pull in
 with ``-r``/``-c``, constraint files marked as such), ``constraints*.txt`` beside them (used through
-``PIP_CONSTRAINT``), and ``pyproject.toml`` (``[project] dependencies``, optional dependencies and Poetry's
-tables). Edits keep each file's other lines and formatting: a requirement line keeps its extras, marker
-and comment; pyproject.toml is edited with tomlkit, which preserves style.
+``PIP_CONSTRAINT``), ``pyproject.toml`` (``[project] dependencies``, optional dependencies and Poetry's
+tables), and setuptools' own metadata: ``setup.cfg``'s ``[options] install_requires`` and the literal
+``install_requires=[...]`` list of ``setup.py``'s ``setup()`` call (read with ``ast``, never executed). Edits keep
+each file's other lines and formatting: a requirement line keeps its extras, marker and comment; pyproject.toml is
+edited with tomlkit, which preserves style; a ``setup.py`` string is replaced at its ``ast`` position, in its quotes.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +23,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+_SETUP_CFG_KEY = re.compile(r"^install_requires\s*[=:]")
 _INCLUDE = re.compile(r"^\s*(-r|--requirement|-c|--constraint)[\s=]+(\S+)")
 
 
@@ -105,7 +109,107 @@ def all_declarations(tree: Path) -> list[Decl]:
                 found.append(Decl("pyproject.toml", where, Requirement(text)))
             except InvalidRequirement:
                 continue
+    for name, items in (("setup.cfg", _setup_cfg_items(tree)), ("setup.py", _setup_py_items(tree))):
+        for where, text in items:
+            try:
+                found.append(Decl(name, where, Requirement(text)))
+            except InvalidRequirement:
+                continue
     return found
+
+
+def _read(path: Path) -> str | None:
+    if not path.is_file() or path.is_symlink():
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _setup_cfg_requires(lines: list[str]) -> tuple[int, int, int] | None:
+    """(index of the ``[options]`` header, index of the ``install_requires`` key or -1, index of its last value
+    line) in setup.cfg's lines; None without an ``[options]`` section."""
+    header = key = last = -1
+    section = ""
+    for i, line in enumerate(lines):
+        m = re.match(r"^\[([^\]]+)\]\s*$", line)
+        if m:
+            section = m.group(1).strip()
+            if section == "options":
+                header = i
+            continue
+        if section != "options":
+            continue
+        if _SETUP_CFG_KEY.match(line):
+            key = last = i
+        elif key >= 0 and last == i - 1 and line[:1] in (" ", "\t") and line.strip():
+            last = i  # a continuation line of the value
+    return (header, key, last) if header >= 0 else None
+
+
+def _setup_cfg_items(tree: Path) -> list[tuple[str, str]]:
+    """(line number, requirement) of setup.cfg's ``[options] install_requires`` (one per line, as setuptools reads it)."""
+    text = _read(tree / "setup.cfg")
+    if text is None:
+        return []
+    lines = text.splitlines()
+    found = _setup_cfg_requires(lines)
+    if found is None or found[1] < 0:
+        return []
+    _, key, last = found
+    items: list[tuple[str, str]] = []
+    for i in range(key, last + 1):
+        value = lines[i][_SETUP_CFG_KEY.match(lines[i]).end():] if i == key else lines[i]  # type: ignore[union-attr]
+        body = _strip_comment(value)[0].strip()
+        if body:
+            items.append((str(i + 1), body))
+    return items
+
+
+def _setup_call_requires(source: str) -> ast.List | None:
+    """The literal list given as ``install_requires=`` to ``setup(...)`` / ``setuptools.setup(...)``."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and (isinstance(node.func, ast.Name) and node.func.id == "setup"
+                                           or isinstance(node.func, ast.Attribute) and node.func.attr == "setup"):
+            for kw in node.keywords:
+                if kw.arg == "install_requires" and isinstance(kw.value, ast.List):
+                    return kw.value
+    return None
+
+
+def _setup_py_items(tree: Path) -> list[tuple[str, str]]:
+    """(``line:col:end_col`` of the string, requirement) for each literal of setup.py's ``install_requires``."""
+    source = _read(tree / "setup.py")
+    if source is None:
+        return []
+    listed = _setup_call_requires(source)
+    if listed is None:
+        return []
+    return [(f"{e.lineno}:{e.col_offset}:{e.end_col_offset}", e.value) for e in listed.elts
+            if isinstance(e, ast.Constant) and isinstance(e.value, str) and e.lineno == e.end_lineno]
+
+
+def _replace_segment(path: Path, where: str, new: str | None) -> None:
+    """Replace (or, with None, remove along with its comma) the string literal of setup.py at ``where``."""
+    line_no, col, end = (int(x) for x in where.split(":"))
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    line = lines[line_no - 1]
+    old = line[col:end]
+    if new is None:
+        rest = line[end:]
+        comma = re.match(r"\s*,", rest)
+        cut_end = end + (comma.end() if comma else 0)
+        remaining = line[:col] + line[cut_end:]
+        lines[line_no - 1] = "" if not remaining.strip() else remaining
+    else:
+        quote = old[0] if old[:1] in ("'", '"') else '"'
+        lines[line_no - 1] = line[:col] + quote + new + quote + line[end:]
+    path.write_text("".join(lines), encoding="utf-8")
 
 
 def _pyproject_items(doc: Any) -> list[tuple[str, str]]:
@@ -149,6 +253,9 @@ def set_spec(tree: Path, decl: Decl, spec: str) -> None:
     extras = f"[{','.join(sorted(req.extras))}]" if req.extras else ""
     marker = f"; {req.marker}" if req.marker else ""
     path = tree / decl.path
+    if decl.path == "setup.py":
+        _replace_segment(path, decl.where, f"{req.name}{extras}{spec}{marker}")
+        return
     if decl.path == "pyproject.toml":
         doc = tomlkit.parse(path.read_text(encoding="utf-8"))
         if decl.where.startswith("tool.poetry.dependencies."):
@@ -167,7 +274,9 @@ def set_spec(tree: Path, decl: Decl, spec: str) -> None:
     end = "\n" if lines[i].endswith("\n") else ""
     body, comment = _strip_comment(lines[i].rstrip("\n"))
     # keep the text as written around the version part: name and extras before it, marker/options after it
-    start = len(body) - len(body.lstrip()) + len(req.name)
+    key = _SETUP_CFG_KEY.match(body) if decl.path == "setup.cfg" else None  # `install_requires = flask>=2`
+    lead = key.end() if key else 0
+    start = lead + len(body[lead:]) - len(body[lead:].lstrip()) + len(req.name)
     rest = body[start:]
     if rest.lstrip().startswith("["):
         start += rest.index("]") + 1
@@ -178,10 +287,17 @@ def set_spec(tree: Path, decl: Decl, spec: str) -> None:
 
 
 def drop(tree: Path, decl: Decl) -> None:
-    """Remove a duplicate requirement line (requirement files only)."""
+    """Remove a duplicate requirement (a requirement file's or setup.cfg's line, a setup.py list element)."""
     path = tree / decl.path
+    if decl.path == "setup.py":
+        _replace_segment(path, decl.where, None)
+        return
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    del lines[int(decl.where) - 1]
+    key = _SETUP_CFG_KEY.match(lines[int(decl.where) - 1]) if decl.path == "setup.cfg" else None
+    if key:  # the value on the key's own line: the key stays
+        lines[int(decl.where) - 1] = key.group(0).rstrip() + "\n"
+    else:
+        del lines[int(decl.where) - 1]
     path.write_text("".join(lines), encoding="utf-8")
 
 
@@ -207,12 +323,57 @@ def declare(tree: Path, spec: str) -> str | None:
         except Exception:  # noqa: BLE001 - tomlkit raises several parse error types
             return None
         project = doc.get("project")
-        if project is None:
-            return None
-        if "dependencies" in project:
-            project["dependencies"].append(spec)
+        if project is not None:
+            if "dependencies" in project:
+                project["dependencies"].append(spec)
+            else:
+                project["dependencies"] = [spec]
+            pyproject.write_text(tomlkit.dumps(doc), encoding="utf-8")
+            return "pyproject.toml"
+    return declare_setuptools(tree, spec)
+
+
+def declare_setuptools(tree: Path, spec: str) -> str | None:
+    """Add ``spec`` to setuptools' metadata: setup.cfg's ``[options] install_requires`` (a line in the list's own
+    indentation; the key is added under ``[options]`` when missing), else the literal ``install_requires`` list of
+    setup.py's ``setup()`` call. The file's name, or None when neither declares the project's dependencies."""
+    text = _read(tree / "setup.cfg")
+    found = _setup_cfg_requires(text.splitlines()) if text is not None else None
+    if text is not None and found is not None:
+        lines = text.splitlines(keepends=True)
+        header, key, last = found
+        if key < 0:
+            lines.insert(header + 1, f"install_requires =\n    {spec}\n")
         else:
-            project["dependencies"] = [spec]
-        pyproject.write_text(tomlkit.dumps(doc), encoding="utf-8")
-        return "pyproject.toml"
-    return None
+            if last == key and lines[key].split("=", 1)[-1].strip():  # `install_requires = flask`: one line so far
+                name, value = lines[key].split("=", 1)
+                lines[key] = f"{name.rstrip()} =\n    {value.strip()}\n"
+                indent = "    "
+            else:
+                indent = re.match(r"^\s*", lines[last]).group(0) if last > key else "    "  # type: ignore[union-attr]
+            if not lines[last].endswith("\n"):
+                lines[last] += "\n"
+            lines.insert(last + 1, f"{indent}{spec}\n")
+        (tree / "setup.cfg").write_text("".join(lines), encoding="utf-8")
+        return "setup.cfg"
+    source = _read(tree / "setup.py")
+    listed = _setup_call_requires(source) if source is not None else None
+    if source is None or listed is None:
+        return None
+    lines = source.splitlines(keepends=True)
+    if listed.elts:
+        elt = listed.elts[-1]
+        row, col = (elt.end_lineno or elt.lineno) - 1, elt.end_col_offset or 0
+        line = lines[row]
+        comma = re.match(r"\s*,", line[col:])
+        at = col + (comma.end() if comma else 0)
+        if listed.end_lineno != elt.end_lineno:  # one element per line: a new line in the same indentation
+            indent = re.match(r"^\s*", line).group(0)  # type: ignore[union-attr]
+            lines[row] = line[:at] + ("" if comma else ",") + f"\n{indent}{spec!r}," + line[at:]
+        else:
+            lines[row] = line[:at] + ("" if comma else ",") + f" {spec!r}" + line[at:]
+    else:
+        line = lines[listed.lineno - 1]
+        lines[listed.lineno - 1] = line[:listed.col_offset + 1] + repr(spec) + line[listed.col_offset + 1:]
+    (tree / "setup.py").write_text("".join(lines), encoding="utf-8")
+    return "setup.py"

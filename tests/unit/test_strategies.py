@@ -87,6 +87,74 @@ def test_add_dependency_where_requirements_only_install_the_project(tmp_path: Pa
         assert (tmp_path / "requirements.txt").read_text() == requirements
 
 
+SETUP_CFG = """[metadata]
+name = inventory
+
+[options]
+py_modules = app
+install_requires =
+    flask>=2.2  # the web layer
+    gunicorn
+python_requires = >=3.9
+"""
+SETUP_PY = """from setuptools import setup
+
+setup(
+    name='inventory',
+    install_requires=[
+        'flask>=2.2',
+        "gunicorn"
+    ],
+)
+"""
+
+
+@pytest.mark.parametrize(("files", "manifest", "expect"), [
+    ({"setup.cfg": SETUP_CFG}, "setup.cfg", "    gunicorn\n    PyYAML==6.0.2\npython_requires"),
+    ({"setup.cfg": "[options]\ninstall_requires = flask\n"}, "setup.cfg", "install_requires =\n    flask\n    PyYAML==6.0.2\n"),
+    ({"setup.cfg": "[metadata]\nname = x\n[options]\npackages = find:\n"}, "setup.cfg", "[options]\ninstall_requires =\n    PyYAML==6.0.2\n"),
+    ({"setup.py": SETUP_PY}, "setup.py", "        \"gunicorn\",\n        'PyYAML==6.0.2',\n    ],"),
+    ({"setup.py": "from setuptools import setup\nsetup(name='x', install_requires=['flask'])\n"}, "setup.py",
+     "install_requires=['flask', 'PyYAML==6.0.2'])"),
+    ({"setup.py": "import setuptools\nsetuptools.setup(name='x', install_requires=[])\n"}, "setup.py", "install_requires=['PyYAML==6.0.2'])"),
+])
+def test_add_dependency_declares_in_setuptools_metadata(tmp_path: Path, files: dict[str, str], manifest: str, expect: str) -> None:
+    """requirements.txt installs the project (``.``) and pyproject.toml only names the build backend: setuptools reads
+    the dependencies from setup.cfg or setup.py, so the package is declared there, each file's layout kept."""
+    write(tmp_path, {"requirements.txt": ".\n", "pyproject.toml": '[build-system]\nrequires = ["setuptools>=61"]\n', **files})
+    t = tools({"pip index versions PyYAML": (0, "PyYAML (6.0.2)")})
+    r = add_dependency(FailureReport(category="missing_dependency", entity="PyYAML", ecosystem="python"), tmp_path, t)
+    assert r.params["manifest"] == manifest and expect in (tmp_path / manifest).read_text()
+    assert (tmp_path / "requirements.txt").read_text() == ".\n"
+    from agents.strategies import pyreqs
+
+    assert [d.requirement.name for d in pyreqs.declarations(tmp_path, "pyyaml")] == ["PyYAML"]  # read back where written
+    with pytest.raises(StrategyDeclined, match="already"):
+        add_dependency(FailureReport(category="missing_dependency", entity="pyyaml", ecosystem="python"), tmp_path, t)
+    if manifest == "setup.py":
+        compile((tmp_path / "setup.py").read_text(), "setup.py", "exec")
+
+
+def test_setuptools_declarations_are_edited_in_place(tmp_path: Path) -> None:
+    """relax_pin's edits (set_spec, drop) work on setup.cfg lines and setup.py strings, keeping comments and quotes."""
+    from agents.strategies import pyreqs
+
+    write(tmp_path, {"setup.cfg": SETUP_CFG, "setup.py": SETUP_PY})
+    cfg, py = (pyreqs.declarations(tmp_path, "flask")[i] for i in (0, 1))
+    assert (cfg.path, cfg.where, py.path) == ("setup.cfg", "7", "setup.py")
+    pyreqs.set_spec(tmp_path, cfg, "<3")
+    pyreqs.set_spec(tmp_path, py, "<3")
+    assert "    flask<3  # the web layer\n" in (tmp_path / "setup.cfg").read_text()
+    assert "        'flask<3',\n" in (tmp_path / "setup.py").read_text()
+    pyreqs.drop(tmp_path, pyreqs.declarations(tmp_path, "gunicorn")[1])
+    assert "gunicorn" not in (tmp_path / "setup.py").read_text()
+    compile((tmp_path / "setup.py").read_text(), "setup.py", "exec")
+    write(tmp_path, {"setup.cfg": "[options]\ninstall_requires = flask==1.0\n"})
+    one = pyreqs.declarations(tmp_path, "flask")[0]
+    pyreqs.set_spec(tmp_path, one, ">=2")
+    assert (tmp_path / "setup.cfg").read_text() == "[options]\ninstall_requires = flask>=2\n"
+
+
 def test_relax_pin_ceilings_step_back_a_major_line_then_the_newest_minor_line() -> None:
     """Which release dropped a name is not in the index: the ceilings offered are below the newest major line, below the
     newest minor line (Flask 3.1 broke Quart 0.19, which needs Flask>=3.0.3: only ``<3.1`` fits), then older lines."""
@@ -278,6 +346,31 @@ def test_fix_start_command_adds_the_build_that_writes_the_compiled_entry(tmp_pat
         fix_start_command(FailureReport(category="start_command"), tmp_path, tools())
     write(tmp_path, {"package.json": pkg.replace('"start"', '"build": "vite build", "start"')})  # a build that writes elsewhere
     with pytest.raises(StrategyDeclined, match="does not produce it"):
+        fix_start_command(FailureReport(category="start_command"), tmp_path, tools())
+
+
+@pytest.mark.parametrize(("tsconfig", "start", "compiled"), [
+    ('{"compilerOptions": {"outDir": "dist", "rootDir": "src"}}', "node src/index.ts", "node dist/index.js"),
+    ('{"compilerOptions": {"outDir": "./build"}}', "NODE_ENV=production node src/server/main.ts --trace", "NODE_ENV=production node build/server/main.js --trace"),
+    ('{"compilerOptions": {"module": "commonjs"}}', "node src/index.ts", "node src/index.js"),
+])
+def test_fix_start_command_runs_the_compiled_typescript(tmp_path: Path, tsconfig: str, start: str, compiled: str) -> None:
+    """``node src/index.ts``: Node cannot run TypeScript (ERR_UNKNOWN_FILE_EXTENSION); the start runs what tsc writes
+    (tsconfig's outDir and rootDir, or tsc's default root: the sources' common folder) and the build compiles it."""
+    pkg = {"scripts": {"start": start}, "devDependencies": {"typescript": "^5.5.0"}}
+    write(tmp_path, {"package.json": json.dumps(pkg, indent=2), "tsconfig.json": tsconfig, "src/index.ts": "export {}\n",
+                     "src/server/main.ts": "export {}\n", "src/types.d.ts": "declare module 'x';\n"})
+    r = fix_start_command(FailureReport(category="start_command", entity="src/index.ts"), tmp_path, tools())
+    assert json.loads((tmp_path / "package.json").read_text())["scripts"] == {"start": compiled, "build": "tsc"}
+    assert "cannot run the TypeScript source" in r.summary
+    pkg["scripts"]["build"] = "rimraf dist && tsc -p ."  # a tsc build already there: only the start changes
+    write(tmp_path, {"package.json": json.dumps(pkg, indent=2)})
+    fix_start_command(FailureReport(category="start_command"), tmp_path, tools())
+    assert json.loads((tmp_path / "package.json").read_text())["scripts"]["start"] == compiled
+    pkg["scripts"] = {"start": start}
+    pkg["devDependencies"] = {"ts-node": "^10"}
+    write(tmp_path, {"package.json": json.dumps(pkg, indent=2)})
+    with pytest.raises(StrategyDeclined, match="does not declare typescript"):
         fix_start_command(FailureReport(category="start_command"), tmp_path, tools())
 
 
