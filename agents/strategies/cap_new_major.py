@@ -5,8 +5,9 @@ major line, is the classic breaking change: ``SQLAlchemy`` unpinned installs 2.x
 ``"express": "*"`` installs 5.x, whose router refuses ``app.get('*')``. Nothing in the log says which release the
 code was written for, so this strategy offers candidates and lets the start-up check decide:
 
-- the packages the failure runs through (their ``site-packages``/``node_modules`` folders in the traceback), then
-  the ones the project files of the traceback import (read with ``ast`` for Python, import/require specifiers for
+- the package the error names (``module 'numpy' has no attribute ...``), the packages the failure runs through (their
+  ``site-packages``/``node_modules`` folders in the traceback, innermost first), then the ones the project files of the
+  traceback import (read with ``ast`` for Python, import/require specifiers for
   JavaScript);
 - of those, the ones declared with no upper bound (no specifier, only ``>=``/``>``, ``*``, ``latest``, ``x``);
 - whose newest release starts a major line that has an older one (a 0.x line counts as a major line).
@@ -37,6 +38,7 @@ MOST_VARIANTS = 2
 """Candidates offered at most: the attempt's candidate budget (3 by default) keeps a place for the strategies after
 this one (``llm_patch``, where a model is configured: the error may be the code's own)."""
 _NODE = re.compile(r"[/\\]node_modules[/\\](?P<pkg>@[\w.-]+[/\\][\w.-]+|[\w.-]+)")
+_NAMED = re.compile(r"module '(?P<module>[A-Za-z_][\w.]*)' has no attribute|cannot import name '\w+' from '(?P<module2>[A-Za-z_][\w.]*)'")
 _UNBOUNDED_NPM = re.compile(r"^\s*(?:\*|x|X|latest|>=?\s*[\d.x*]+)?\s*$")
 
 
@@ -116,7 +118,10 @@ def _python(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
                  if all(s.operator in (">=", ">") for s in d.requirement.specifier)}
     if not unbounded:
         raise StrategyDeclined("every declared package has an upper bound or a pin: no new major line can have come in")
-    wanted = [m.group("pkg") for m in SITE_PACKAGE.finditer(text)]
+    # the package the error names first (``module 'numpy' has no attribute 'float'``), then the traceback's installed
+    # packages innermost first (the one that raised, not the server that loaded the app), then the failing files' imports
+    wanted = [(m.group("module") or m.group("module2")).split(".")[0] for m in _NAMED.finditer(text)]
+    wanted += reversed([m.group("pkg") for m in SITE_PACKAGE.finditer(text)])
     for path in _project_files(tree, text, (".py",)):
         wanted += module_imports(path.read_text(encoding="utf-8", errors="replace"))
     candidates: list[pyreqs.Decl] = []

@@ -10,15 +10,22 @@ relative import must name the file in full (``./routes/health`` → ``./routes/h
 extension and no ``index.js`` there, so the one file CommonJS would have found is written out.
 Only import statements change, only in the repository's own files, and only when exactly one
 file fits.
+
+A name the standard library moved into a submodule (``from collections import Mapping``: in ``collections.abc``
+since 3.3, gone from ``collections`` in 3.10) is imported from the one submodule of the running Python's library
+that has it; the other names of the statement stay where they were.
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
+import importlib
 import json
 import os
+import pkgutil
 import re
+import sys
 from pathlib import Path
 
 from agents.strategies import StrategyDeclined, StrategyResult, Tools
@@ -355,6 +362,9 @@ def _json_attribute(entity: str, tree: Path) -> StrategyResult:
 
 def fix_import_path(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     module = (report.entity or "").strip()
+    moved = _stdlib_moved(report, tree)
+    if moved is not None:
+        return moved
     if module.endswith(".json") and re.search(r"needs an import (?:attribute|assertion)", report.root_cause or ""):
         return _json_attribute(module, tree)
     if module.startswith(("./", "../", "/")) or "/" in module or module.endswith(JS_RESOLVE):
@@ -448,3 +458,86 @@ def _by_imported_names(tree: Path, module: str) -> StrategyResult | None:
     return StrategyResult(f"import {names} from {right} instead of {module} in {', '.join(touched)}: {module} is not in the "
                           f"repository and {right} is the one module that defines {names}",
                           {"from": module, "to": right, "files": touched, "names": sorted(wanted)}, 0.7)
+
+
+_CANNOT_IMPORT = re.compile(r"cannot import name '(?P<name>\w+)' from '(?P<module>[A-Za-z_][\w.]*)'")
+
+
+def stdlib_home(name: str, module: str) -> str | None:
+    """The one public submodule of the standard library's ``module`` that defines ``name`` when ``module`` itself no
+    longer does (``Mapping``, ``collections`` → ``collections.abc``); None otherwise."""
+    if module.split(".")[0] not in sys.stdlib_module_names:
+        return None
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return None
+    if hasattr(mod, name):
+        return None
+    homes = []
+    for info in pkgutil.iter_modules(getattr(mod, "__path__", [])):
+        if info.name.startswith("_") or info.name in ("__main__", "tests", "test"):
+            continue
+        try:
+            sub = importlib.import_module(f"{module}.{info.name}")
+        except Exception:  # noqa: BLE001 - a submodule this platform cannot import (curses, tkinter) is not the home
+            continue
+        if hasattr(sub, name):
+            homes.append(sub.__name__)
+    return homes[0] if len(homes) == 1 else None
+
+
+def _stdlib_moved(report: FailureReport, tree: Path) -> StrategyResult | None:
+    """``from collections import Mapping, OrderedDict`` → ``from collections import OrderedDict`` and ``from
+    collections.abc import Mapping`` in every file of the repository that imports it so."""
+    text = "\n".join([report.root_cause or "", *(e.text for e in report.evidence)])
+    m = _CANNOT_IMPORT.search(text)
+    if m is None:
+        return None
+    name, module = m.group("name"), m.group("module")
+    home = stdlib_home(name, module)
+    if home is None:
+        return None
+    touched = []
+    for path in sorted(tree.rglob("*.py")):
+        rel = path.relative_to(tree)
+        if SKIP.intersection(rel.parts[:-1]) or path.is_symlink():
+            continue
+        if _move_from_import(path, module, name, home):
+            touched.append(str(rel))
+    if not touched:
+        raise StrategyDeclined(f"{name} moved from {module} to {home}, but no `from {module} import {name}` was found in the "
+                               f"repository's own files (the import is in an installed package: its release is too old)")
+    return StrategyResult(f"import {name} from {home} instead of {module} in {', '.join(touched)}: the standard library moved it "
+                          f"there ({module} of this Python has no {name})", {"from": module, "to": home, "name": name,
+                                                                            "files": touched}, 0.8)
+
+
+def _move_from_import(path: Path, module: str, name: str, home: str) -> bool:
+    """Rewrite each ``from module import ..., name [as alias], ...`` statement of ``path`` at its ``ast`` position."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return False
+    lines = text.splitlines(keepends=True)
+    sites = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 0 and n.module == module
+             and any(a.name == name for a in n.names)]
+    for node in sorted(sites, key=lambda n: n.lineno, reverse=True):  # bottom-up: an edit moves no line above it
+        indent = re.match(r"^[ \t]*", lines[node.lineno - 1]).group(0)  # type: ignore[union-attr]
+        moved = [a for a in node.names if a.name == name]
+        kept = [a for a in node.names if a.name != name]
+
+        def spell(aliases: list[ast.alias]) -> str:
+            return ", ".join(f"{a.name} as {a.asname}" if a.asname else a.name for a in aliases)
+
+        new = (f"{indent}from {module} import {spell(kept)}\n" if kept else "") + f"{indent}from {home} import {spell(moved)}"
+        end = node.end_lineno or node.lineno
+        first, last = lines[node.lineno - 1], lines[end - 1]
+        head, tail = first[:node.col_offset], last[node.end_col_offset or 0:]
+        if head.strip():  # `x = 1; from collections import Mapping`: a statement shares the line; leave it to a person
+            return False
+        lines[node.lineno - 1:end] = [new + tail if tail.strip() else new + (tail if tail else "\n")]
+    if sites:
+        path.write_text("".join(lines), encoding="utf-8")
+    return bool(sites)

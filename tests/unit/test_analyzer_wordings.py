@@ -295,8 +295,21 @@ APPS_ROUND_10 = [
      "TypeError: Application.__call__() takes 1 positional argument but 3 were given\n", "start_command", "Application"),
 ]
 
+BATCH_30 = [
+    # TypeScript handed to plain node (or to a loader that does not take it): the start command, naming the file
+    ('TypeError [ERR_UNKNOWN_FILE_EXTENSION]: Unknown file extension ".ts" for /app/src/index.ts\n'
+     "    at Object.getFileProtocolModuleFormat [as file:] (node:internal/modules/esm/get_format:189:9)\n",
+     "start_command", "src/index.ts"),
+    # Create React App's own wording of a parse error, the file on the line before
+    ("Failed to compile.\n./src/Containers/App.js\nSyntax error: Unexpected token (1:13)\n", "syntax_error", "src/Containers/App.js"),
+    # an indentation error is the code's, whatever interpreter the path shows
+    ('  File "/usr/local/lib/python2.7/dist-packages/gunicorn/util.py", line 355, in import_app\n    __import__(module)\n'
+     '  File "/srv/app/web/views.py", line 12\n    return total\n         ^\nIndentationError: expected an indented block\n',
+     "syntax_error", "web/views.py"),
+]
+
 @pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24, *BATCH_25, *BATCH_26, *BATCH_27,
-                                                         *BATCH_29, *APPS_ROUND_9, *APPS_ROUND_10])
+                                                         *BATCH_29, *BATCH_30, *APPS_ROUND_9, *APPS_ROUND_10])
 def test_wordings_of_later_batches(log: str, category: str, entity: str | None) -> None:
     r = analyze(log, BOOK)
     assert (r.category, r.entity) == (category, entity)

@@ -1,0 +1,120 @@
+"""use_replacement: the library's own error names what replaces the attribute it removed, so the code uses that.
+
+NumPy removed its aliases of the builtins in 1.24 and a list of names in 2.0, and says in the error what to write
+instead: ``module 'numpy' has no attribute 'float'`` followed by "`np.float` was a deprecated alias for the builtin
+`float`. To avoid this error in existing code, use `float` by itself. Doing this will not modify any behavior and is
+safe", or "`np.NaN` was removed in the NumPy 2.0 release. Use `np.nan` instead." The same wording ("`old` was
+removed ... Use `new` instead") is followed wherever a library uses it.
+
+Only a replacement that is a plain name is used: a builtin (``float``) or another attribute of the same module
+(``np.nan``); advice that is code (``np.asarray(arr, dtype=dtype)``) is left to a person or the model. The edit is
+made at the ``ast`` positions of ``<alias>.<attr>`` in the repository's own Python files, where ``<alias>`` is bound
+by ``import numpy`` / ``import numpy as np``; nothing else on the line changes. Pinning the older release instead
+would hold the whole project back for one spelling, and the message says the new spelling changes nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+from pathlib import Path
+
+from agents.strategies import StrategyDeclined, StrategyResult, Tools
+from agents.strategies.fix_import_path import SKIP
+from memory.models import FailureReport
+
+_NO_ATTR = re.compile(r"module '(?P<module>[A-Za-z_][\w.]*)' has no attribute '(?P<attr>\w+)'")
+_ADVICE = (
+    re.compile(r"`(?P<old>[A-Za-z_][\w.]*)` was a deprecated alias for the builtin `(?P<new>\w+)`"),
+    re.compile(r"`(?P<old>[A-Za-z_][\w.]*)` (?:was|has been) (?:removed|renamed|deprecated and removed)\b[^`]{0,80}?"
+               r"\b[Uu]se `(?P<new>[A-Za-z_][\w.]*)` instead"),
+)
+
+
+def advice(text: str) -> tuple[str, str, str, str] | None:
+    """(module, attribute, old spelling, replacement) from an error and the advice printed with it."""
+    missing = _NO_ATTR.search(text)
+    if missing is None:
+        return None
+    module, attr = missing.group("module"), missing.group("attr")
+    for pattern in _ADVICE:
+        for m in pattern.finditer(text):
+            old, new = m.group("old"), m.group("new")
+            if old.rsplit(".", 1)[-1] == attr:
+                return module, attr, old, new
+    return None
+
+
+def use_replacement(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
+    text = "\n".join([report.root_cause or "", *(e.text for e in report.evidence)])
+    found = advice(text)
+    if found is None:
+        raise StrategyDeclined("the error names no replacement for a removed attribute (`module 'x' has no attribute 'y'` "
+                               "with \"use `z` instead\")")
+    module, attr, old, new = found
+    prefix = old.rsplit(".", 1)[0] if "." in old else ""
+    if "." not in new:
+        if not hasattr(builtins, new):
+            raise StrategyDeclined(f"the advice names `{new}`, which is neither a builtin nor an attribute of {module}")
+        same_module = False
+    elif new.rsplit(".", 1)[0] == prefix:
+        same_module, new = True, new.rsplit(".", 1)[1]
+    else:
+        raise StrategyDeclined(f"the advice moves {old} to another module ({new}); a person should make that change")
+    touched: list[str] = []
+    sites = 0
+    for path in sorted(tree.rglob("*.py")):
+        rel = path.relative_to(tree)
+        if SKIP.intersection(rel.parts[:-1]) or path.is_symlink():
+            continue
+        n = _replace(path, module, attr, new, same_module)
+        if n:
+            touched.append(str(rel))
+            sites += n
+    if not touched:
+        raise StrategyDeclined(f"no `{module}.{attr}` in the repository's own files (the call is in an installed package: "
+                               f"its release predates {module}'s change)")
+    spelled = f"<{module}>.{new}" if same_module else new
+    return StrategyResult(f"use {spelled} instead of {old} ({sites} place{'s' if sites != 1 else ''} in {', '.join(touched)}): "
+                          f"{module} removed {attr} and its error names the replacement",
+                          {"module": module, "removed": attr, "replacement": new, "files": touched}, 0.85)
+
+
+def _aliases(tree: ast.AST, module: str) -> set[str]:
+    """Names bound to ``module`` by ``import module`` / ``import module as alias`` anywhere in the file."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name == module:
+                    names.add(a.asname or module.split(".")[0])
+    return names
+
+
+def _replace(path: Path, module: str, attr: str, new: str, same_module: bool) -> int:
+    try:
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return 0
+    aliases = _aliases(tree, module)
+    if not aliases:
+        return 0
+    sites = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == attr and isinstance(n.value, ast.Name)
+             and n.value.id in aliases and n.lineno == n.end_lineno]
+    if not sites:
+        return 0
+    lines = text.splitlines(keepends=True)
+    for node in sorted(sites, key=lambda n: (n.lineno, n.col_offset), reverse=True):
+        line = lines[node.lineno - 1]
+        start, end = _col(line, node.col_offset), _col(line, node.end_col_offset)  # type: ignore[arg-type]
+        spelled = f"{node.value.id}.{new}" if same_module else new  # type: ignore[attr-defined]
+        lines[node.lineno - 1] = line[:start] + spelled + line[end:]
+    path.write_text("".join(lines), encoding="utf-8")
+    return len(sites)
+
+
+def _col(line: str, offset: int) -> int:
+    """ast's UTF-8 byte offset as a str index."""
+    return len(line.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
