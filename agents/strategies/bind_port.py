@@ -439,9 +439,10 @@ _DOTENV_PORT = re.compile(r"^\s*(?:export\s+)?PORT\s*=", re.M)
 
 
 def _dotenv_overrides(tree: Path) -> list[str]:
-    """``load_dotenv(override=True)`` with a committed .env that sets PORT replaces the platform's $PORT with the
-    file's: the call is made not to override (``override=False``): variables the platform sets win, as a platform
-    expects; the .env file itself is protected and stays as it is."""
+    """``load_dotenv(override=True)`` (Python) or ``require('dotenv').config({ override: true })`` (Node) with a
+    committed .env that sets PORT replaces the platform's $PORT with the file's: the call is made not to override
+    (``override=False``): variables the platform sets win, as a platform expects; the .env file itself is protected
+    and stays as it is."""
     if not any(_DOTENV_PORT.search(p.read_text(encoding="utf-8", errors="replace"))
                for p in tree.glob(".env*") if p.is_file() and not p.is_symlink()):
         return []
@@ -460,6 +461,17 @@ def _dotenv_overrides(tree: Path) -> list[str]:
             ast.parse(new)
             path.write_text(new, encoding="utf-8")
             changed.append(str(path.relative_to(tree)))
+    for path in _sources(tree, (".js", ".cjs", ".mjs", ".ts", ".mts", ".cts")):
+        try:
+            source = path.read_text(encoding="utf-8", errors="strict")
+        except UnicodeDecodeError:
+            continue
+        found = jsflow.dotenv_override_edits(source.encode("utf-8"), path.suffix)
+        if found:
+            new = jsflow.apply(source, found)
+            if jsflow.parses(new, path.suffix):
+                path.write_text(new, encoding="utf-8")
+                changed.append(str(path.relative_to(tree)))
     return changed
 
 

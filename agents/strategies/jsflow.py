@@ -304,11 +304,48 @@ def _port_edit(src: Node) -> list[Edit]:
     return [(src.start_byte, src.end_byte, text)]
 
 
-def rewrite(source: str, suffix: str = ".js", loopback: bool = False) -> str:
+def _walk(node: Node) -> list[Node]:
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        stack.extend(reversed(n.named_children))
+    return out
+
+
+def dotenv_override_edits(source: bytes, suffix: str = ".js") -> list[Edit]:
+    """``require('dotenv').config({ override: true })`` (or ``dotenv.config(...)`` in a file that imports dotenv) →
+    ``override: false``: with override the committed .env replaces what the platform sets, $PORT included."""
+    root = _parser(suffix).parse(source).root_node
+    nodes = _walk(root)
+    uses_dotenv = any(n.type == "string" and _string_value(n) in ("dotenv", "dotenv/config") for n in nodes)
+    if not uses_dotenv:
+        return []
+    found: list[Edit] = []
+    for call in nodes:
+        if call.type != "call_expression":
+            continue
+        callee, args = call.child_by_field_name("function"), call.child_by_field_name("arguments")
+        if callee is None or args is None or callee.type != "member_expression":
+            continue
+        prop = callee.child_by_field_name("property")
+        if prop is None or _text(prop) != "config":
+            continue
+        for arg in args.named_children:
+            if arg.type == "object" and (value := _pair_value(arg, "override")) is not None and _text(value) == "true":
+                found.append((value.start_byte, value.end_byte, "false"))
+    return found
+
+
+def apply(source: str, found: list[Edit]) -> str:
     raw = source.encode("utf-8")
-    for start, end, text in sorted(edits(raw, suffix, loopback), reverse=True):
+    for start, end, text in sorted(found, reverse=True):
         raw = raw[:start] + text.encode() + raw[end:]
     return raw.decode("utf-8")
+
+
+def rewrite(source: str, suffix: str = ".js", loopback: bool = False) -> str:
+    return apply(source, edits(source.encode("utf-8"), suffix, loopback))
 
 
 def parses(source: str, suffix: str = ".js") -> bool:

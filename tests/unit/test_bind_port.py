@@ -346,3 +346,29 @@ def test_a_listen_keyword_and_a_dotenv_that_overrides_port(tmp_path: Path) -> No
     r = bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
     assert "load_dotenv(override=False)" in (tmp_path / "app.py").read_text()
     assert (tmp_path / ".env").read_text() == "PORT=5000\nGREETING=hello\n" and r.params["files"] == ["app.py"]
+
+
+@pytest.mark.parametrize(("name", "source"), [
+    ("app.js", "require('dotenv').config({ override: true });\nconst express = require('express');\n"
+               "express().listen(process.env.PORT);\n"),
+    ("server.mjs", "import dotenv from 'dotenv';\ndotenv.config({ path: '.env', override: true });\n"
+                   "import http from 'node:http';\nhttp.createServer(() => {}).listen(process.env.PORT);\n"),
+    ("src/index.ts", "import * as dotenv from 'dotenv';\ndotenv.config({ override: true, debug: false });\n"
+                     "const port: string | undefined = process.env.PORT;\n"),
+])
+def test_a_node_dotenv_that_overrides_port(tmp_path: Path, name: str, source: str) -> None:
+    """Node's dotenv with ``override: true`` replaces the platform's PORT with the committed .env's: override goes
+    off, the .env file stays as it is."""
+    (tmp_path / ".env").write_text("PORT=4000\nLOG_LEVEL=info\n")
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_text(source)
+    r = bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    assert (tmp_path / name).read_text() == source.replace("override: true", "override: false")
+    assert r.params["files"] == [name] and (tmp_path / ".env").read_text() == "PORT=4000\nLOG_LEVEL=info\n"
+
+
+def test_a_dotenv_override_without_port_in_env_is_left_alone(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("LOG_LEVEL=info\n")
+    (tmp_path / "app.js").write_text("require('dotenv').config({ override: true });\nrequire('http').createServer().listen(process.env.PORT);\n")
+    with pytest.raises(StrategyDeclined):
+        bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
