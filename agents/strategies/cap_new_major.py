@@ -134,6 +134,9 @@ def _python(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     decl = candidates[_chosen(candidates, tools)]
     name = decl.requirement.name
     newest, older = _lines(name, pypi_versions(tools, name, tree), "the package index")
+    if not decl.requirement.specifier.contains(older, prereleases=True):
+        raise StrategyDeclined(f"{name} is declared {decl.requirement.specifier} in {decl.path}: its own lower bound excludes "
+                               f"the older line ({older}), so the project means the new one")
     ceiling = ".".join(str(n) for n in (_major(newest) or ()))
     spec = ",".join([*(str(s) for s in decl.requirement.specifier), f"<{ceiling}"])
     pyreqs.set_spec(tree, decl, spec)

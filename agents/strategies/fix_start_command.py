@@ -451,15 +451,22 @@ def _option_names(option: str, cause: str) -> list[str]:
     return sorted(names, key=len, reverse=True)
 
 
-def drop_variable_option(command: str, names: list[str]) -> tuple[str, str] | None:
-    """(command without the option, variable) when ``command`` gives one of ``names`` an environment variable as its
-    value (``--workers $WEB_CONCURRENCY``, ``-p "${APP_PORT}"``, ``--port=$X``): with the variable unset the shell
-    passes nothing and the parser refuses the option; without it the program uses its own default."""
+_PORT_OPTIONS = {"--port", "-p", "--http-port", "--bind", "-b"}
+
+
+def drop_variable_option(command: str, names: list[str]) -> tuple[str, str, str] | None:
+    """(new command, variable, what became of the option) when ``command`` gives one of ``names`` an environment
+    variable as its value (``--workers $WEB_CONCURRENCY``, ``-p "${APP_PORT}"``, ``--port=$X``): with the variable
+    unset the shell passes nothing and the parser refuses the option. Without it the program uses its own default;
+    a port option takes ``$PORT`` instead (the platform routes to that port only, a default would miss it)."""
     alt = "|".join(re.escape(n) for n in names)
-    m = re.search(rf"""(\s+)(?:{alt})(?:\s+|=)(["']?)\$\{{?([A-Za-z_]\w*)\}}?\2(?=\s|$)""", command)
+    m = re.search(rf"""(\s+)({alt})(\s+|=)(["']?)\$\{{?([A-Za-z_]\w*)\}}?\4(?=\s|$)""", command)
     if m is None:
         return None
-    return command[:m.start()] + command[m.end():], m.group(3)
+    if m.group(2) in _PORT_OPTIONS and m.group(5) != "PORT":
+        return (command[:m.start()] + f"{m.group(1)}{m.group(2)}{m.group(3)}$PORT" + command[m.end():], m.group(5),
+                "the port the platform routes to, $PORT, instead")
+    return command[:m.start()] + command[m.end():], m.group(5), "the server's own default applies"
 
 
 def _variable_option(report: FailureReport, tree: Path) -> StrategyResult:
@@ -476,7 +483,7 @@ def _variable_option(report: FailureReport, tree: Path) -> StrategyResult:
                 lines[i] = f"{m.group(1)}{dropped[0]}{m.group(3) or chr(10)}"
                 procfile.write_text("".join(lines), encoding="utf-8")
                 return StrategyResult(f"Procfile web: `{dropped[0]}` ({option} was given ${dropped[1]}, which this platform does not "
-                                      f"set: the server's own default applies)", {"file": "Procfile", "command": dropped[0],
+                                      f"set: {dropped[2]})", {"file": "Procfile", "command": dropped[0],
                                                                                 "variable": dropped[1]}, 0.75)
     try:
         pkg = json.loads(pkg_path.read_text(encoding="utf-8")) if pkg_path.is_file() else None
@@ -489,7 +496,7 @@ def _variable_option(report: FailureReport, tree: Path) -> StrategyResult:
         scripts["start"] = dropped[0]
         write_json_like(pkg_path, pkg)
         return StrategyResult(f"package.json start: `{dropped[0]}` ({option} was given ${dropped[1]}, which this platform "
-                              "does not set: the server's own default applies)",
+                              f"does not set: {dropped[2]})",
                               {"file": "package.json", "command": dropped[0], "variable": dropped[1]}, 0.7)
     raise StrategyDeclined(f"the start command's parser refused {option}, but no start command gives it an environment variable; "
                            "its value is the author's choice")

@@ -20,8 +20,8 @@ _HOST_FLAGS = {"--host", "-H", "--hostname"}
 
 
 def command_rewrite(command: str) -> str:
-    """A start command with a fixed port (``--port 8000``, ``-b 127.0.0.1:8000``, ``runserver 8000``, ``-p 3000``)
-    takes ``$PORT``, and a loopback ``--host`` becomes ``0.0.0.0``. Tokens are read one by one; the rest of the
+    """A start command with a fixed port (``--port 8000``, ``-b 127.0.0.1:8000``, ``runserver 8000``, ``-p 3000``) or
+    a port from another variable (``-b 0.0.0.0:$APP_PORT``, ``--port ${HTTP_PORT:-8000}``) takes ``$PORT``, and a loopback ``--host`` becomes ``0.0.0.0``. Tokens are read one by one; the rest of the
     command is kept as written."""
     tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", command)]
     edits: list[tuple[int, int, str]] = []
@@ -87,11 +87,15 @@ def _dev_server_defaults(command: str) -> str:
     return command
 
 
+_OTHER_VAR = r"\$(?:\{(?!PORT[}:])[A-Za-z_]\w*(?::?-[^}]*)?\}|(?!PORT\b)[A-Za-z_]\w*)"
+"""A shell variable other than PORT (``$APP_PORT``, ``${HTTP_PORT:-8000}``): the platform routes to $PORT only."""
+
+
 def _flag_value(flag: str, value: str) -> str | None:
-    if flag in _PORT_FLAGS and value.isdigit() and 1024 <= int(value) <= 65535:
+    if flag in _PORT_FLAGS and (value.isdigit() and 1024 <= int(value) <= 65535 or re.fullmatch(_OTHER_VAR, value)):
         return "$PORT"
     if flag in _BIND_FLAGS:
-        m = re.fullmatch(r"([\w.\[\]:]*?):(\d{2,5})", value)
+        m = re.fullmatch(rf"([\w.\[\]:]*?):(\d{{2,5}}|{_OTHER_VAR})", value)
         if m:
             return "0.0.0.0:$PORT"
     if flag in _HOST_FLAGS and value in LOCAL_HOSTS:

@@ -377,3 +377,43 @@ def declare_setuptools(tree: Path, spec: str) -> str | None:
         lines[listed.lineno - 1] = line[:listed.col_offset + 1] + repr(spec) + line[listed.col_offset + 1:]
     (tree / "setup.py").write_text("".join(lines), encoding="utf-8")
     return "setup.py"
+
+
+_FILE_URL = re.compile(r"^(?P<lead>\s*)(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?P<extras>\[[^\]]*\])?\s*@\s*file:(?://)?(?P<path>\S+)")
+
+
+def foreign_paths(tree: Path) -> list[tuple[str, int, str, str]]:
+    """(file, line number, package, path) of each ``name @ file:///...`` requirement whose path is not inside the
+    repository: ``pip freeze`` in a conda environment writes the author's build folders (``certifi @
+    file:///croot/certifi_1720453493680/work/certifi``), which exist on no other machine."""
+    root = tree.resolve()
+    found = []
+    for rel, constraint in requirement_files(tree):
+        if constraint:
+            continue
+        for i, line in enumerate((tree / rel).read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+            m = _FILE_URL.match(line)
+            if m is None:
+                continue
+            path = m.group("path").removeprefix("localhost")
+            local = Path(path) if path.startswith("/") and not re.match(r"^/[A-Za-z]:/", path) else None
+            if local is not None and local.resolve().is_relative_to(root) and local.exists():
+                continue
+            if local is None and not re.match(r"^/?[A-Za-z]:/", path):
+                inside = (tree / rel).parent / path
+                if inside.exists() and inside.resolve().is_relative_to(root):
+                    continue  # a folder of the repository itself (`pkg @ file:./libs/pkg`)
+            found.append((str(rel), i, m.group("name"), path))
+    return found
+
+
+def replace_line_requirement(tree: Path, rel: str, line_no: int, spec: str) -> None:
+    """The requirement on ``rel``'s line ``line_no`` becomes ``spec``; its indentation and comment stay."""
+    path = tree / rel
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    old = lines[line_no - 1]
+    end = "\n" if old.endswith("\n") else ""
+    body, comment = _strip_comment(old.rstrip("\n"))
+    lead, gap = body[:len(body) - len(body.lstrip())], body[len(body.rstrip()):]
+    lines[line_no - 1] = f"{lead}{spec}{gap}{comment}{end}"
+    path.write_text("".join(lines), encoding="utf-8")

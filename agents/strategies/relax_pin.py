@@ -13,6 +13,10 @@ A Node peer conflict (ERESOLVE: ``Found: react@18.2.0`` but ``peer react@"17.0.2
 is first fixed the way a person would: the package that declares the peer moves to its newest release
 whose peer range accepts what is installed (react-dom → 18.2.0); relaxing the found package is the
 second variant. npm itself reports the conflict (a dry lock resolution in a scratch folder).
+
+A requirement that points at a folder of the author's machine (``certifi @ file:///croot/certifi_.../work/certifi``,
+written by ``pip freeze`` in a conda environment) fails on every other machine with ``No such file or directory``:
+each such line is taken from the index instead, at its newest stable release.
 """
 
 from __future__ import annotations
@@ -38,11 +42,32 @@ from memory.models import FailureReport
 
 def relax_pin(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     name = report.entity
+    foreign = pyreqs.foreign_paths(tree)
+    cause = "\n".join([report.root_cause or "", *(e.text for e in report.evidence)])
+    if foreign and any(path.rstrip("/") in cause for *_, path in foreign):
+        return _from_the_index(foreign, tree, tools)
     if not name:
         raise StrategyDeclined("the diagnosis names no package whose pin could be relaxed")
     if report.ecosystem == "node" or ((tree / "package.json").is_file() and report.ecosystem != "python"):
         return _node(name, tree, tools, report)
     return _python(name, tree, tools, report)
+
+
+def _from_the_index(foreign: list[tuple[str, int, str, str]], tree: Path, tools: Tools) -> StrategyResult:
+    """Every requirement that points at a folder of the author's machine is taken from the index instead, at its newest
+    stable release (pinned, as the rest of a frozen file is)."""
+    specs = []
+    for rel, line_no, package, _path in sorted(foreign, key=lambda f: (f[0], -f[1])):
+        versions = pypi_versions(tools, package, tree)
+        stable = sorted((v for v in versions or [] if not is_prerelease(v)), key=version_key, reverse=True)
+        spec = f"{package}=={stable[0]}" if stable else package
+        pyreqs.replace_line_requirement(tree, rel, line_no, spec)
+        specs.append(spec)
+    names = ", ".join(sorted(specs))
+    return StrategyResult(f"take {names} from the package index: the requirements named "
+                          f"{'a folder' if len(specs) == 1 else 'folders'} of the author's machine (`@ file://`, as pip freeze "
+                          "writes in a conda environment), which no build machine has",
+                          {"packages": sorted(specs), "files": sorted({f[0] for f in foreign})}, 0.8)
 
 
 _REMOVED = re.compile(r"cannot import name|has no attribute|has been (?:moved to|removed in)|binary incompatibility|"

@@ -306,6 +306,8 @@ BATCH_30 = [
     ('  File "/usr/local/lib/python2.7/dist-packages/gunicorn/util.py", line 355, in import_app\n    __import__(module)\n'
      '  File "/srv/app/web/views.py", line 12\n    return total\n         ^\nIndentationError: expected an indented block\n',
      "syntax_error", "web/views.py"),
+    # gunicorn bound to a variable the platform does not set: an empty port
+    ("[2026-12-01 04:30:00 +0000] [12] [INFO] Starting gunicorn 23.0.0\nError: '' is not a valid port number.\n", "port_binding", "PORT"),
 ]
 
 @pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24, *BATCH_25, *BATCH_26, *BATCH_27,

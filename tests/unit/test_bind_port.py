@@ -372,3 +372,18 @@ def test_a_dotenv_override_without_port_in_env_is_left_alone(tmp_path: Path) -> 
     (tmp_path / "app.js").write_text("require('dotenv').config({ override: true });\nrequire('http').createServer().listen(process.env.PORT);\n")
     with pytest.raises(StrategyDeclined):
         bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("procfile", "expect"), [
+    ("web: gunicorn --bind 0.0.0.0:$APP_PORT --workers 2 app:app\n", "web: gunicorn --bind 0.0.0.0:$PORT --workers 2 app:app\n"),
+    ("web: uvicorn main:app --host 0.0.0.0 --port ${HTTP_PORT:-8000}\n", "web: uvicorn main:app --host 0.0.0.0 --port $PORT\n"),
+])
+def test_a_start_command_port_from_another_variable_takes_port(tmp_path: Path, procfile: str, expect: str) -> None:
+    """The platform routes to $PORT only: a bind or port option fed by another variable (unset, or set to something
+    else) is pointed at $PORT; $PORT and ${PORT:-8000} are left as they are."""
+    (tmp_path / "Procfile").write_text(procfile)
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    assert (tmp_path / "Procfile").read_text() == expect
+    (tmp_path / "Procfile").write_text("web: gunicorn -b 0.0.0.0:${PORT:-8000} app:app\n")
+    with pytest.raises(StrategyDeclined):
+        bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]

@@ -78,3 +78,21 @@ def test_at_most_two_candidates_leave_the_budget_a_place_for_the_next_strategy(t
     assert cap_new_major(report(PY_TRACE), tmp_path, t).alternatives == 2
     with pytest.raises(StrategyDeclined, match="no further package"):
         cap_new_major(report(PY_TRACE), tmp_path, tools(variant=2))
+
+
+def test_a_lower_bound_on_the_new_major_line_is_not_capped_below_it(tmp_path: Path) -> None:
+    """``sqlalchemy>=2`` means the project wants the 2.x line: ``>=2,<2`` would admit nothing."""
+    write(tmp_path, {"requirements.txt": "sqlalchemy>=2\n", "app.py": "from sqlalchemy import create_engine\n"})
+    with pytest.raises(StrategyDeclined, match="lower bound excludes the older line"):
+        cap_new_major(report(PY_TRACE), tmp_path, tools({"pip index versions sqlalchemy": (0, SQLA)}))
+    assert (tmp_path / "requirements.txt").read_text() == "sqlalchemy>=2\n"
+
+
+def test_the_package_the_error_names_comes_before_the_server_that_loaded_the_app(tmp_path: Path) -> None:
+    write(tmp_path, {"requirements.txt": "flask\nnumpy\ngunicorn\n", "stats.py": "import numpy as np\n"})
+    trace = ['  File "/srv/.venv/lib/python3.11/site-packages/gunicorn/arbiter.py", line 608, in spawn_worker',
+             '  File "/srv/src/stats.py", line 3, in <module>',
+             '  File "/srv/.venv/lib/python3.11/site-packages/numpy/__init__.py", line 394, in __getattr__',
+             "AttributeError: module 'numpy' has no attribute 'float'."]
+    r = cap_new_major(report(trace), tmp_path, tools({"pip index versions numpy": (0, "numpy (2.4.6)\nAvailable versions: 2.4.6, 1.26.4")}))
+    assert r.params["package"] == "numpy" and (tmp_path / "requirements.txt").read_text() == "flask\nnumpy<2\ngunicorn\n"

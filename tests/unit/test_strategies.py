@@ -155,6 +155,23 @@ def test_setuptools_declarations_are_edited_in_place(tmp_path: Path) -> None:
     assert (tmp_path / "setup.cfg").read_text() == "[options]\ninstall_requires = flask>=2\n"
 
 
+def test_relax_pin_takes_requirements_that_name_the_authors_folders_from_the_index(tmp_path: Path) -> None:
+    """``pip freeze`` in a conda environment writes ``pkg @ file:///croot/...``: no build machine has those folders.
+    Each such line is taken from the index at its newest stable release; a folder of the repository itself stays."""
+    (tmp_path / "libs" / "mine").mkdir(parents=True)
+    write(tmp_path, {"requirements.txt": "blinker==1.9.0\ncertifi @ file:///croot/certifi_1720453493680/work/certifi\n"
+                                         "click @ file:///home/conda/feedstock_root/build_artifacts/click_1692311806742/work  # cli\n"
+                                         "mine @ file:./libs/mine\nFlask==3.0.3\n"})
+    t = tools({"pip index versions certifi": (0, "certifi (2026.1.4)\nAvailable versions: 2026.1.4, 2025.8.3"),
+               "pip index versions click": (0, "click (8.5.1)\nAvailable versions: 8.5.1, 8.5.0rc1, 8.1.7")})
+    cause = "ERROR: Could not install packages due to an OSError: [Errno 2] No such file or directory: '/croot/certifi_1720453493680/work/certifi'"
+    r = relax_pin(FailureReport(category="dependency_conflict", entity="/croot/certifi_1720453493680/work/certifi",
+                                ecosystem="python", root_cause=cause), tmp_path, t)
+    assert (tmp_path / "requirements.txt").read_text() == ("blinker==1.9.0\ncertifi==2026.1.4\nclick==8.5.1  # cli\n"
+                                                           "mine @ file:./libs/mine\nFlask==3.0.3\n")
+    assert r.params["packages"] == ["certifi==2026.1.4", "click==8.5.1"]
+
+
 def test_relax_pin_ceilings_step_back_a_major_line_then_the_newest_minor_line() -> None:
     """Which release dropped a name is not in the index: the ceilings offered are below the newest major line, below the
     newest minor line (Flask 3.1 broke Quart 0.19, which needs Flask>=3.0.3: only ``<3.1`` fits), then older lines."""
@@ -388,6 +405,10 @@ def test_fix_start_command_runs_the_compiled_typescript(tmp_path: Path, tsconfig
         ({"package.json": '{"scripts": {"start": "node cli.js serve -c $CONCURRENCY"}}'},
          "error: option '-c, --concurrency <n>' argument missing", "--concurrency",
          ("package.json", '{\n  "scripts": {\n    "start": "node cli.js serve"\n  }\n}\n')),
+        # a port option is not dropped (the default port is not where the platform routes): it takes $PORT
+        ({"Procfile": "web: uvicorn main:app --host 0.0.0.0 --port ${APP_PORT}\n"},
+         "Error: Invalid value for '--port': '' is not a valid integer.", "--port",
+         ("Procfile", "web: uvicorn main:app --host 0.0.0.0 --port $PORT\n")),
     ],
 )
 def test_fix_start_command_drops_an_option_given_an_unset_variable(tmp_path: Path, files: dict[str, str], cause: str,
