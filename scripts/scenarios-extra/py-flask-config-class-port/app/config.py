@@ -1,0 +1,4 @@
+class Config:
+    DEBUG = False
+    PORT = 5001
+    GREETING = "hello"

@@ -1,0 +1,9 @@
+import certifi
+from flask import Flask, jsonify
+
+app = Flask(__name__)
+
+
+@app.get("/healthz")
+def health():
+    return jsonify(status="ok", ca_bundle=bool(certifi.where()))
