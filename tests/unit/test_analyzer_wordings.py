@@ -308,6 +308,10 @@ BATCH_30 = [
      "syntax_error", "web/views.py"),
     # gunicorn bound to a variable the platform does not set: an empty port
     ("[2026-12-01 04:30:00 +0000] [12] [INFO] Starting gunicorn 23.0.0\nError: '' is not a valid port number.\n", "port_binding", "PORT"),
+    # uv's explanation names the package two requirements disagree on
+    ("  × No solution found when resolving dependencies:\n  ╰─▶ Because app[gpu] depends on torch<2.0 and app[cpu] depends on torch>=2.1,"
+     " we can conclude that app[cpu] and app[gpu] are incompatible.\n", "dependency_conflict", "torch"),
+    ("error: Failed to parse `uv.lock`\n  Caused by: TOML parse error at line 12, column 1\n", "lockfile_mismatch", "uv.lock"),
 ]
 
 @pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24, *BATCH_25, *BATCH_26, *BATCH_27,
