@@ -129,11 +129,30 @@ def _bind_edit(node: ast.AST) -> Edit | None:
             f'"0.0.0.0:" + os.environ.get("PORT", "{m["port"]}")')
 
 
+def _bind_fstring_edit(node: ast.AST) -> Edit | None:
+    """``f"0.0.0.0:{os.environ.get('APP_PORT', '8000')}"``: an address whose port is read from another variable reads
+    $PORT first; the host part stays (a loopback one becomes 0.0.0.0)."""
+    if not isinstance(node, ast.JoinedStr) or node.lineno != node.end_lineno or len(node.values) != 2:
+        return None
+    head, port = node.values
+    if not (isinstance(head, ast.Constant) and isinstance(head.value, str) and head.value.endswith(":")
+            and isinstance(port, ast.FormattedValue) and port.conversion == -1 and port.format_spec is None):
+        return None
+    key = _env_key(port.value)
+    if key is None or key == "PORT":
+        return None
+    host = head.value[:-1]
+    if host and host not in (*LOCAL_HOSTS, "0.0.0.0", "[::]"):
+        return None
+    return (node.lineno, node.col_offset, node.end_col_offset,  # type: ignore[return-value]
+            f'"0.0.0.0:" + str(os.environ.get("PORT") or {ast.unparse(port.value)})')
+
+
 def _bind_edits(value: ast.AST) -> list[Edit]:
     """``bind = "127.0.0.1:8000"`` or ``config.bind = ["localhost:8000"]``: the first literal address of the value
     (two addresses on one $PORT would collide; the others are left as they are)."""
     items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
-    return next(([e] for e in (_bind_edit(i) for i in items) if e is not None), [])
+    return next(([e] for e in (_bind_edit(i) or _bind_fstring_edit(i) for i in items) if e is not None), [])
 
 
 def _target_name(node: ast.AST) -> str:

@@ -55,7 +55,8 @@ _DEV_SERVERS: tuple[tuple[str, re.Pattern[str], tuple[tuple[frozenset[str], str]
      ((frozenset({"--host", "-h"}), "--host 0.0.0.0"), (frozenset({"--port", "-p"}), "--port $PORT"))),
     ("uvicorn", re.compile(_COMMAND_WORD + r"uvicorn\b"),
      ((frozenset({"--host", "--uds", "--fd"}), "--host 0.0.0.0"), (frozenset({"--port", "--uds", "--fd"}), "--port $PORT"))),
-    # hypercorn binds 127.0.0.1:8000 unless --bind (or a config file) says otherwise
+    # hypercorn binds 127.0.0.1:8000 unless --bind or a config file says otherwise; a Python config can read $PORT,
+    # a TOML one cannot (its bind is a literal), and hypercorn applies the command line's binds over the file's
     ("hypercorn", re.compile(_COMMAND_WORD + r"hypercorn\b"),
      ((frozenset({"--bind", "-b", "--insecure-bind", "--config", "-c"}), "--bind 0.0.0.0:$PORT"),)),
     # waitress-serve listens on all interfaces, port 8080
@@ -80,7 +81,13 @@ def _dev_server_defaults(command: str) -> str:
             continue
         segment_end = re.search(r"\s(?:&&|\|\||;|\|)\s", command[m.end():])
         rest = command[m.end(): m.end() + segment_end.start()] if segment_end else command[m.end():]
-        flags = {tok.partition("=")[0] for tok in rest.split()}
+        tokens = rest.split()
+        flags = {tok.partition("=")[0] for tok in tokens}
+        for i, tok in enumerate(tokens):  # a TOML config file cannot read $PORT: it does not count as giving the address
+            flag, eq, value = tok.partition("=")
+            value = value if eq else (tokens[i + 1] if i + 1 < len(tokens) else "")
+            if flag in ("--config", "-c") and re.fullmatch(r"(?:file:)?\S+\.toml", value):
+                flags.discard(flag)
         add = [addition for given, addition in needs if not flags & given]
         if add:
             command = command[:m.end()] + " " + " ".join(add) + command[m.end():]

@@ -16,7 +16,8 @@ second variant. npm itself reports the conflict (a dry lock resolution in a scra
 
 A requirement that points at a folder of the author's machine (``certifi @ file:///croot/certifi_.../work/certifi``,
 written by ``pip freeze`` in a conda environment) fails on every other machine with ``No such file or directory``:
-each such line is taken from the index instead, at its newest stable release.
+each such line is taken from the index instead, at its newest stable release. A checksum that does not match
+(pip's ``--hash``, npm's EINTEGRITY, go.sum) is never "fixed" by moving the pin: it is declined for a person.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ def relax_pin(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult
     cause = "\n".join([report.root_cause or "", *(e.text for e in report.evidence)])
     if foreign and any(path.rstrip("/") in cause for *_, path in foreign):
         return _from_the_index(foreign, tree, tools)
+    if _INTEGRITY.search(cause):
+        raise StrategyDeclined("a downloaded package does not match the checksum the project pinned (hash, lockfile integrity or "
+                               "go.sum): a tampered or re-published file, or a stale checksum; moving the pin would hide it, "
+                               "so a person must check the package and update the checksum")
     if not name:
         raise StrategyDeclined("the diagnosis names no package whose pin could be relaxed")
     if report.ecosystem == "node" or ((tree / "package.json").is_file() and report.ecosystem != "python"):
@@ -68,6 +73,10 @@ def _from_the_index(foreign: list[tuple[str, int, str, str]], tree: Path, tools:
                           f"{'a folder' if len(specs) == 1 else 'folders'} of the author's machine (`@ file://`, as pip freeze "
                           "writes in a conda environment), which no build machine has",
                           {"packages": sorted(specs), "files": sorted({f[0] for f in foreign})}, 0.8)
+
+
+_INTEGRITY = re.compile(r"DO NOT MATCH THE HASHES|\bEINTEGRITY\b|Integrity check failed|checksum mismatch")
+"""A checksum the project pinned does not match what was downloaded."""
 
 
 _REMOVED = re.compile(r"cannot import name|has no attribute|has been (?:moved to|removed in)|binary incompatibility|"

@@ -204,6 +204,8 @@ def test_bind_port_replaces_a_host_from_data_only_when_the_platform_saw_a_loopba
     ("web: waitress-serve wsgi:app\n", "web: waitress-serve --port=$PORT wsgi:app\n"),
     ("web: daphne proj.asgi:application\n", "web: daphne -b 0.0.0.0 -p $PORT proj.asgi:application\n"),
     ("web: daphne -p 9000 proj.asgi:application\n", "web: daphne -b 0.0.0.0 -p $PORT proj.asgi:application\n"),
+    # a TOML config's bind is a literal (it cannot read $PORT); the command line's --bind overrides it
+    ("web: hypercorn --config hypercorn.toml main:app\n", "web: hypercorn --bind 0.0.0.0:$PORT --config hypercorn.toml main:app\n"),
 ])
 def test_dev_servers_that_default_to_loopback_get_host_and_port(tmp_path: Path, procfile: str, expect: str) -> None:
     (tmp_path / "Procfile").write_text(procfile)
@@ -212,7 +214,7 @@ def test_dev_servers_that_default_to_loopback_get_host_and_port(tmp_path: Path, 
 
 
 @pytest.mark.parametrize("procfile", ["web: gunicorn app:app\n", "web: uvicorn main:app --host 0.0.0.0 --port $PORT\n",
-                                      "web: hypercorn --config hypercorn.toml app:app\n", "web: waitress-serve --port=$PORT wsgi:app\n",
+                                      "web: hypercorn --config python:conf app:app\n", "web: waitress-serve --port=$PORT wsgi:app\n",
                                       "web: uvicorn --uds /tmp/app.sock main:app\n", "web: python -m http.server $PORT\n"])
 def test_servers_that_read_port_or_already_pass_it_are_left_alone(tmp_path: Path, procfile: str) -> None:
     (tmp_path / "Procfile").write_text(procfile)
@@ -387,3 +389,10 @@ def test_a_start_command_port_from_another_variable_takes_port(tmp_path: Path, p
     (tmp_path / "Procfile").write_text("web: gunicorn -b 0.0.0.0:${PORT:-8000} app:app\n")
     with pytest.raises(StrategyDeclined):
         bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+
+
+def test_a_gunicorn_config_bind_from_another_variable_reads_port_first(tmp_path: Path) -> None:
+    (tmp_path / "gunicorn.conf.py").write_text("import os\n\nbind = f\"0.0.0.0:{os.environ.get('APP_PORT', '8000')}\"\nworkers = 2\n")
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    assert (tmp_path / "gunicorn.conf.py").read_text() == ('import os\n\nbind = "0.0.0.0:" + str(os.environ.get("PORT") or '
+                                                          "os.environ.get('APP_PORT', '8000'))\nworkers = 2\n")

@@ -172,6 +172,39 @@ def test_relax_pin_takes_requirements_that_name_the_authors_folders_from_the_ind
     assert r.params["packages"] == ["certifi==2026.1.4", "click==8.5.1"]
 
 
+@pytest.mark.parametrize(("name", "pkg", "cause"), [
+    ("server.js", '{"type": "module"}', "ReferenceError: __dirname is not defined in ES module scope"),
+    ("src/app.mjs", "{}", "ReferenceError: require is not defined in ES module scope, you can use import instead"),
+])
+def test_set_module_type_defines_commonjs_names_in_an_es_module(tmp_path: Path, name: str, pkg: str, cause: str) -> None:
+    """An ES module that uses __dirname/__filename/require gets Node's documented ES-module definitions after its last
+    import; package.json's type stays (the code is ES modules)."""
+    from agents.strategies.set_module_type import set_module_type
+
+    source = ("import path from 'node:path';\nimport express from 'express';\n\nconst here = __filename;\n"
+              "const app = express();\napp.use(express.static(path.join(__dirname, 'public')));\nconst cfg = require('./c.json');\n")
+    write(tmp_path, {"package.json": pkg, name: source})
+    r = set_module_type(FailureReport(category="config_error", root_cause=cause), tmp_path, tools())
+    assert (tmp_path / name).read_text() == source.replace(
+        "import express from 'express';\n",
+        "import express from 'express';\nimport { fileURLToPath } from 'node:url';\nimport { createRequire } from 'node:module';\n"
+        "const __filename = fileURLToPath(import.meta.url);\nconst __dirname = fileURLToPath(new URL('.', import.meta.url));\n"
+        "const require = createRequire(import.meta.url);\n")
+    assert r.params["files"] == [name] and (tmp_path / "package.json").read_text() == pkg
+
+
+@pytest.mark.parametrize("cause", ["ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE.",
+                                   "npm ERR! code EINTEGRITY", "verifying github.com/x/y@v1.2.3: checksum mismatch"])
+def test_relax_pin_never_moves_a_pin_whose_checksum_failed(tmp_path: Path, cause: str) -> None:
+    """An integrity failure is a person's call (a tampered file or a stale hash): the pin and its hash stay."""
+    text = "--require-hashes\nflask==3.0.3 \\\n    --hash=sha256:00\n"
+    write(tmp_path, {"requirements.txt": text})
+    with pytest.raises(StrategyDeclined, match="checksum"):
+        relax_pin(FailureReport(category="dependency_conflict", entity="flask", ecosystem="python", root_cause=cause), tmp_path,
+                  tools({"pip index": (0, "flask (3.1.0)")}))
+    assert (tmp_path / "requirements.txt").read_text() == text
+
+
 def test_relax_pin_ceilings_step_back_a_major_line_then_the_newest_minor_line() -> None:
     """Which release dropped a name is not in the index: the ceilings offered are below the newest major line, below the
     newest minor line (Flask 3.1 broke Quart 0.19, which needs Flask>=3.0.3: only ``<3.1`` fits), then older lines."""
