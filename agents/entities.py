@@ -209,6 +209,9 @@ def version(value: str) -> str:
     m = re.fullmatch(r"go\b.*?\b(\d+\.\d+(?:\.\d+)?)(?:\.x)?", value, re.I)  # 'Go version to install: no match found for 1.14'
     if m:
         return f"go-{m.group(1)}"
+    m = re.fullmatch(r"rustc?\s+(\d+(?:\.\d+)*)", value, re.I)  # cargo: 'requires rustc 1.70 or newer'
+    if m:
+        return f"rust-{m.group(1)}"
     m = re.fullmatch(r"(php|ruby|go|java|dotnet|bundler|poetry|cargo|pnpm|npm|yarn)[-\s'\"(>=<~^]*v?(\d+(?:\.\d+)*)", value, re.I)
     if m:
         return f"{m.group(1).lower()}-{m.group(2)}"

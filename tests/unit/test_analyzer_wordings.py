@@ -312,6 +312,13 @@ BATCH_30 = [
     ("  × No solution found when resolving dependencies:\n  ╰─▶ Because app[gpu] depends on torch<2.0 and app[cpu] depends on torch>=2.1,"
      " we can conclude that app[cpu] and app[gpu] are incompatible.\n", "dependency_conflict", "torch"),
     ("error: Failed to parse `uv.lock`\n  Caused by: TOML parse error at line 12, column 1\n", "lockfile_mismatch", "uv.lock"),
+    # cargo's MSRV refusal names the toolchain it needs
+    ("error: package `clap_lex v0.5.1` cannot be built because it requires rustc 1.70.0 or newer, while the currently active rustc"
+     " version is 1.69.0\n", "runtime_version", "rust-1.70.0"),
+    # a platform's build time limit, and a plan's function limits
+    ("Your deployment's build step did not complete within the maximum of 45min.\n", "build_timeout", None),
+    ("The value for maxDuration must be between 1 second and 10 seconds, in order to increase this limit upgrade your plan\n",
+     "config_error", "vercel.json"),
 ]
 
 @pytest.mark.parametrize(("log", "category", "entity"), [*BATCH_20, *BATCH_21, *BATCHES_22_23, *BATCH_24, *BATCH_25, *BATCH_26, *BATCH_27,
