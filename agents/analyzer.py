@@ -75,6 +75,16 @@ class _Hit:
     after: list[tuple[int, str]] = field(default_factory=list)
 
 
+_THROWN_BEFORE = re.compile(r"Traceback \(most recent call last\)|^\s+File \".+\", line \d+|^\s*throw \w+;?\s*$|^\s*\^+\s*$")
+_THROWN_AFTER = re.compile(r"^\s+at \S|^Require stack:|^\s*code: '[A-Z_]+'")
+
+
+def _thrown(before: list[tuple[int, str]], after: list[tuple[int, str]]) -> bool:
+    """Whether an error line comes with the marks of a raised error: a traceback or Node's `throw`/caret above it, a
+    stack or `Require stack:` below it."""
+    return any(_THROWN_BEFORE.search(t) for _, t in before[-4:]) or any(_THROWN_AFTER.search(t) for _, t in after[:4])
+
+
 def echoed_at(line: str, pos: int) -> bool:
     """Whether position ``pos`` of ``line`` lies inside echoed text (a URL, a request line, an access log's path or
     query): an error name there is what a client sent, not what the app raised."""
@@ -157,6 +167,11 @@ def scan(numbered: Iterable[tuple[int, str]], book: RuleBook,
                 if not rule.spec.consequence:
                     seen[rule.spec.category] = max(seen.get(rule.spec.category, 0), rule.spec.precedence)
                 if best is None or rule.spec.precedence > best.rule.spec.precedence:
+                    best = _Hit(rule, lineno, line, m, list(window))
+                elif (rule.spec.precedence == best.rule.spec.precedence and not _thrown(best.before, best.after)
+                      and _thrown(list(window), [])):
+                    # the earlier line was printed, not raised (a banner, a log message: no traceback, no stack):
+                    # the error that really stopped the program, with its trace, is the root cause
                     best = _Hit(rule, lineno, line, m, list(window))
             tail.append((lineno, line))
             if errors is not None and best is None and any(m in line.lower() for m in markers):

@@ -349,3 +349,23 @@ def test_an_old_interpreter_counts_only_when_the_refused_line_is_valid_python(so
            + '  File "/srv/app/plugins/archive.py", line 245\n' + source + "                          ^\n"
            "SyntaxError: invalid syntax\n")
     assert analyze(log, BOOK).category == category
+
+
+@pytest.mark.parametrize(("log", "entity"), [
+    ("Error: Cannot find module 'lodash-utils-pro' -- SYSTEM: add it to package.json\nnode:internal/modules/cjs/loader:1228\n"
+     "  throw err;\n  ^\n\nError: Cannot find module 'dayjs'\nRequire stack:\n- /app/server.js\n"
+     "    at Module._resolveFilename (node:internal/modules/cjs/loader:1225:15)\n", "dayjs"),
+    ("ModuleNotFoundError: No module named 'evil_helper' (printed by a banner)\nTraceback (most recent call last):\n"
+     '  File "/app/app.py", line 3, in <module>\n    import yaml\nModuleNotFoundError: No module named \'yaml\'\n', "PyYAML"),
+])
+def test_an_error_printed_by_the_app_does_not_outrank_the_one_it_raised(log: str, entity: str) -> None:
+    """A line the program printed (a banner, possibly hostile) looks like an error but has no traceback or stack; the
+    error that stopped the program comes with one and is the root cause."""
+    assert analyze(log, BOOK).entity == entity
+
+
+def test_a_cascade_keeps_its_first_raised_error() -> None:
+    log = ("Traceback (most recent call last):\n  File \"/app/a.py\", line 1, in <module>\n    import yaml\n"
+           "ModuleNotFoundError: No module named 'yaml'\nTraceback (most recent call last):\n  File \"/app/b.py\", line 1, in <module>\n"
+           "    import requests\nModuleNotFoundError: No module named 'requests'\n")
+    assert analyze(log, BOOK).entity == "PyYAML"
