@@ -62,7 +62,7 @@ def ship(ctx: AgentContext, session_id: str, attempt: int, report: FailureReport
     """Publish the candidate (idempotent per session+attempt) on ``onto`` (default: the failed commit) and deploy
     it. Returns (deploy, commit, what happened to the user's checkout). Raises RemoteMoved when the branch moved past ``onto``, PushRefused when the
     remote refuses."""
-    if candidate.strategy in NO_CHANGE:
+    if candidate.strategy in NO_CHANGE and not candidate.diff.strip():
         delay = float(candidate.params.get("delay_s", 0) or 0)
         if delay:
             ctx.emit("cooldown", {"seconds": delay, "why": candidate.summary})

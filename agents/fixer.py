@@ -55,6 +55,9 @@ def propose(
         if strategy is None:
             notes.append(f"{name}: no such strategy (check prompts/known_fixes.yaml)")
             continue
+        if stack is not None and name in NO_CHANGE:  # a redeploy cannot carry the change it would sit on
+            notes.append(f"{name}: not stacked on {stack.id}: it changes nothing, and the change below it is unproven")
+            continue
         variant, alternatives = 0, 1
         while variant < alternatives and len(candidates) < budget:
             tree = ctx.workspace.checkout(f"{session_id}-a{attempt}-fix-{name}-{variant}", base_sha)

@@ -60,7 +60,7 @@ def validate(ctx: AgentContext, candidate: FixCandidate, category: str, base_sha
     if reasons:
         return ValidationResult(candidate_id=candidate.id, passed=False, policy_ok=False, policy_reasons=reasons,
                                 seconds=round(time.monotonic() - start, 3))
-    if candidate.strategy in NO_CHANGE:
+    if candidate.strategy in NO_CHANGE and not candidate.diff.strip():
         check = CheckResult(name="no-change", ok=True, output="no file changes: the deployed commit is rebuilt as it is")
         return ValidationResult(candidate_id=candidate.id, passed=True, checks=[check], seconds=0.0)
     checks: list[CheckResult] = []
@@ -93,7 +93,9 @@ def validate(ctx: AgentContext, candidate: FixCandidate, category: str, base_sha
         # progress: the candidate cured its failure and the start-up now stops at another one (another category,
         # or the same kind naming something else: a second missing package), which the next round can fix on top
         other = nxt.category != category or bool(nxt.entity and entity and nxt.entity.lower() != entity.lower())
-        if nxt.category != "unknown" and nxt.fingerprint != fingerprint and other:
+        # a transient failure in the check (a registry hiccup: its only fix is to try again) proves nothing either way
+        transient = all(s in NO_CHANGE for s in ctx.rules.strategies.get(nxt.category, ["?"]))
+        if nxt.category != "unknown" and nxt.fingerprint != fingerprint and other and not transient:
             verdict = verdict.model_copy(update={"progress": True, "next_failure": nxt})
     return verdict
 

@@ -64,3 +64,34 @@ def test_the_same_package_again_is_not_progress(tmp_path: Path) -> None:
 def test_a_local_module_is_judged_with_the_repository_files(tmp_path: Path) -> None:
     r = _run(tmp_path, "Helpers")  # differs from helpers/ only in case: an import error, never a PyPI name
     assert r.progress and r.next_failure.category == "import_error"  # type: ignore[attr-defined]
+
+
+def test_a_transient_failure_in_the_check_is_not_progress(tmp_path: Path) -> None:
+    """A registry hiccup during the candidate's build proves nothing: stacking a redeploy on an unproven change would
+    ship the change unchecked (and a redeploy would drop it)."""
+    c = ctx(tmp_path)
+    c.workspace = Tree(tmp_path)  # type: ignore[assignment]
+    c.sandbox = Smoke("npm error code ETIMEDOUT\nnpm error network request to https://registry.npmjs.org/x failed, reason: "  # type: ignore[assignment]
+                      "connect ETIMEDOUT 104.16.0.35:443\n")
+    cand = FixCandidate(id="a1-add_dependency", strategy="add_dependency", summary="add x", diff="x")
+    r = validator.validate(c, cand, "missing_dependency", "abc", "v0", fingerprint="f" * 16, entity="x")
+    assert not r.passed and not r.progress and r.next_failure is None
+
+
+def test_a_redeploy_strategy_carrying_a_change_is_checked_like_any_change(tmp_path: Path) -> None:
+    c = ctx(tmp_path)
+    c.workspace, c.sandbox = Tree(tmp_path), Smoke(TRACE.format(mod="yaml"))  # type: ignore[assignment]
+    cand = FixCandidate(id="a1-add_dependency+retry", strategy="retry", summary="add x; then redeploy", diff="diff --git a/p b/p\n")
+    r = validator.validate(c, cand, "missing_dependency", "abc", "v0", fingerprint="f" * 16, entity="PyYAML")
+    assert not r.passed and [ch.name for ch in r.checks][-1] == "start-and-health"
+
+
+def test_the_fixer_never_stacks_a_redeploy_on_a_change(tmp_path: Path) -> None:
+    from agents import fixer
+    from memory.models import FailureReport
+
+    c = ctx(tmp_path)
+    c.workspace = Tree(tmp_path)  # type: ignore[assignment]
+    below = FixCandidate(id="a1-add_dependency", strategy="add_dependency", summary="add x", diff="diff --git a/p b/p\n")
+    found, notes = fixer.propose(c, FailureReport(category="network_transient"), ["retry"], "abc", "s", 1, stack=below)
+    assert found == [] and "not stacked on a1-add_dependency" in notes[0]
