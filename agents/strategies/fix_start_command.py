@@ -502,10 +502,61 @@ def _variable_option(report: FailureReport, tree: Path) -> StrategyResult:
                            "its value is the author's choice")
 
 
+_DETACH_FLAGS = re.compile(r"\s(?:--daemon|-D)(?=\s|$)")
+"""gunicorn's flags that fork the server into the background."""
+
+
+def foreground(command: str) -> str | None:
+    """The command with its server kept in the foreground, or None when it already is: a platform watches the process
+    it started, and one that returns at once (``node server.js &``, ``nohup ... &``, gunicorn ``--daemon``, uWSGI
+    ``--daemonize``, ``pm2 start``, ``forever start``) leaves it nothing to route to."""
+    new = command.rstrip()
+    new = re.sub(r"\s*(?<!&)&$", "", new)  # a trailing `&` (never `&&`)
+    new = re.sub(r"^(\s*(?:exec\s+)?)nohup\s+", r"\1", new) if new != command.rstrip() else new
+    new = re.sub(r"\s>\s*\S+(?:\s+2>&1)?$", "", new) if new != command.rstrip() else new  # nohup's `> out.log 2>&1`
+    if re.search(r"\bgunicorn\b", new):
+        new = _DETACH_FLAGS.sub("", new)
+    if re.search(r"\buwsgi\b", new):
+        new = re.sub(r"\s--daemonize2?(?:[= ]\S+)?(?=\s|$)|\s-d\s+\S+", "", new)
+    new = re.sub(r"\bpm2\s+start\b", "pm2-runtime start", new)  # pm2's documented foreground runner for containers
+    new = re.sub(r"\bforever\s+start\s+", "forever ", new)
+    return new if new != command.rstrip() else None
+
+
+def _foreground_start(tree: Path) -> StrategyResult | None:
+    procfile, pkg_path = tree / "Procfile", tree / "package.json"
+    if procfile.is_file():
+        lines = procfile.read_text(encoding="utf-8").splitlines(keepends=True)
+        for i, line in enumerate(lines):
+            m = re.match(r"^(\s*web\s*:\s*)(.+?)(\s*)$", line)
+            fixed = foreground(m.group(2)) if m else None
+            if m and fixed is not None:
+                lines[i] = f"{m.group(1)}{fixed}{m.group(3) or chr(10)}"
+                procfile.write_text("".join(lines), encoding="utf-8")
+                return StrategyResult(f"Procfile web: `{fixed}`: the command sent the server to the background and returned, "
+                                      "so the platform had no process to route to", {"file": "Procfile", "command": fixed}, 0.8)
+    try:
+        pkg = json.loads(pkg_path.read_text(encoding="utf-8")) if pkg_path.is_file() else None
+    except ValueError:
+        return None
+    scripts = pkg.get("scripts") if isinstance(pkg, dict) else None
+    command = scripts.get("start") if isinstance(scripts, dict) else None
+    fixed = foreground(command) if isinstance(command, str) else None
+    if isinstance(scripts, dict) and fixed is not None:
+        scripts["start"] = fixed
+        write_json_like(pkg_path, pkg)
+        return StrategyResult(f"package.json start: `{fixed}`: the command sent the server to the background and returned, so "
+                              "the platform had no process to route to", {"file": "package.json", "command": fixed}, 0.8)
+    return None
+
+
 def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     procfile = tree / "Procfile"
     pkg_path = tree / "package.json"
     cause = report.root_cause or ""
+    detached = _foreground_start(tree) if tools.variant == 0 else None
+    if detached is not None:
+        return detached
     if procfile.is_file() and b"\r" in procfile.read_bytes() and ("\r" in cause or "\\r" in cause):
         # a Procfile saved with Windows line endings: the command ends in a carriage return (python looks for
         # 'app.py\r', sh for 'gunicorn\r'); only the line endings change

@@ -205,6 +205,22 @@ def test_relax_pin_never_moves_a_pin_whose_checksum_failed(tmp_path: Path, cause
     assert (tmp_path / "requirements.txt").read_text() == text
 
 
+@pytest.mark.parametrize(("files", "expect"), [
+    ({"Procfile": "web: gunicorn --daemon --bind 0.0.0.0:$PORT app:app\n"}, ("Procfile", "web: gunicorn --bind 0.0.0.0:$PORT app:app\n")),
+    ({"Procfile": "web: nohup python server.py > server.log 2>&1 &\n"}, ("Procfile", "web: python server.py\n")),
+    ({"package.json": '{"scripts": {"start": "node server.js &"}}'}, ("package.json", '{\n  "scripts": {\n    "start": "node server.js"\n  }\n}\n')),
+    ({"package.json": '{"scripts": {"start": "pm2 start ecosystem.config.js"}}'},
+     ("package.json", '{\n  "scripts": {\n    "start": "pm2-runtime start ecosystem.config.js"\n  }\n}\n')),
+])
+def test_fix_start_command_keeps_the_server_in_the_foreground(tmp_path: Path, files: dict[str, str], expect: tuple[str, str]) -> None:
+    """A web command that detaches the server (`&`, nohup, gunicorn --daemon, pm2 start) returns at once and leaves the
+    platform no process: the server stays in the foreground; `&&` chains are left alone."""
+    write(tmp_path, files)
+    r = fix_start_command(FailureReport(category="start_command", root_cause="==> web process exited with code 0 before passing "
+                                        "the health check"), tmp_path, tools())
+    assert (tmp_path / expect[0]).read_text() == expect[1] and "background" in r.summary
+
+
 def test_relax_pin_ceilings_step_back_a_major_line_then_the_newest_minor_line() -> None:
     """Which release dropped a name is not in the index: the ceilings offered are below the newest major line, below the
     newest minor line (Flask 3.1 broke Quart 0.19, which needs Flask>=3.0.3: only ``<3.1`` fits), then older lines."""
