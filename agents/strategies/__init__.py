@@ -71,6 +71,7 @@ def registry() -> dict[str, Strategy]:
     from agents.strategies.add_init_py import add_init_py
     from agents.strategies.bind_port import bind_port
     from agents.strategies.cap_new_major import cap_new_major
+    from agents.strategies.create_missing_dir import create_missing_dir
     from agents.strategies.database_url_scheme import database_url_scheme
     from agents.strategies.declare_imports import declare_imports
     from agents.strategies.fix_import_path import fix_import_path
@@ -86,6 +87,7 @@ def registry() -> dict[str, Strategy]:
 
     return {
         "add_dependency": add_dependency, "add_init_py": add_init_py, "bind_port": bind_port, "cap_new_major": cap_new_major,
+        "create_missing_dir": create_missing_dir,
         "database_url_scheme": database_url_scheme, "declare_imports": declare_imports,
         "fix_import_path": fix_import_path, "fix_start_command": fix_start_command, "llm_patch": llm_patch, "relax_pin": relax_pin, "retry": retry,
         "set_module_type": set_module_type, "set_runtime_version": set_runtime_version, "sync_lockfile": sync_lockfile,

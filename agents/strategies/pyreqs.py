@@ -380,12 +380,17 @@ def declare_setuptools(tree: Path, spec: str) -> str | None:
 
 
 _FILE_URL = re.compile(r"^(?P<lead>\s*)(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?P<extras>\[[^\]]*\])?\s*@\s*file:(?://)?(?P<path>\S+)")
+_ARCHIVE = re.compile(r"^\s*(?P<path>(?:\.{0,2}/)?[^\s#;]*?(?P<file>(?P<name>[A-Za-z0-9][A-Za-z0-9._]*?)-(?P<version>\d[^-\s]*?)"
+                      r"(?:-[^\s/]+\.whl|\.tar\.gz|\.zip)))\s*(?:#.*)?$")
+"""A bare path to a wheel or sdist: ``./vendor/humanize-4.9.0-py3-none-any.whl`` (name and version are in the file name)."""
 
 
 def foreign_paths(tree: Path) -> list[tuple[str, int, str, str]]:
-    """(file, line number, package, path) of each ``name @ file:///...`` requirement whose path is not inside the
-    repository: ``pip freeze`` in a conda environment writes the author's build folders (``certifi @
-    file:///croot/certifi_1720453493680/work/certifi``), which exist on no other machine."""
+    """(file, line number, requirement to take from the index instead, path) of each requirement that points at a file
+    the repository does not hold: ``name @ file:///...`` (``pip freeze`` in a conda environment writes the author's
+    build folders, ``certifi @ file:///croot/certifi_1720453493680/work/certifi``: the package, newest release) and bare
+    paths to a wheel or sdist that was never committed (``./vendor/humanize-4.9.0-py3-none-any.whl``:
+    ``humanize==4.9.0``, the release the file name pins)."""
     root = tree.resolve()
     found = []
     for rel, constraint in requirement_files(tree):
@@ -393,17 +398,25 @@ def foreign_paths(tree: Path) -> list[tuple[str, int, str, str]]:
             continue
         for i, line in enumerate((tree / rel).read_text(encoding="utf-8", errors="replace").splitlines(), 1):
             m = _FILE_URL.match(line)
-            if m is None:
+            if m is not None:
+                path = m.group("path").removeprefix("localhost")
+                local = Path(path) if path.startswith("/") and not re.match(r"^/[A-Za-z]:/", path) else None
+                if local is not None and local.resolve().is_relative_to(root) and local.exists():
+                    continue
+                if local is None and not re.match(r"^/?[A-Za-z]:/", path):
+                    inside = (tree / rel).parent / path
+                    if inside.exists() and inside.resolve().is_relative_to(root):
+                        continue  # a folder of the repository itself (`pkg @ file:./libs/pkg`)
+                found.append((str(rel), i, m.group("name"), path))
                 continue
-            path = m.group("path").removeprefix("localhost")
-            local = Path(path) if path.startswith("/") and not re.match(r"^/[A-Za-z]:/", path) else None
-            if local is not None and local.resolve().is_relative_to(root) and local.exists():
+            a = _ARCHIVE.match(line)
+            if a is None or "://" in line:
                 continue
-            if local is None and not re.match(r"^/?[A-Za-z]:/", path):
-                inside = (tree / rel).parent / path
-                if inside.exists() and inside.resolve().is_relative_to(root):
-                    continue  # a folder of the repository itself (`pkg @ file:./libs/pkg`)
-            found.append((str(rel), i, m.group("name"), path))
+            target = Path(a.group("path"))
+            if not target.is_absolute() and ((tree / rel).parent / target).exists():
+                continue  # the archive is committed: not this failure
+            name = a.group("name").replace("_", "-")
+            found.append((str(rel), i, f"{name}=={a.group('version')}", a.group("path")))
     return found
 
 

@@ -45,7 +45,7 @@ def relax_pin(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult
     name = report.entity
     foreign = pyreqs.foreign_paths(tree)
     cause = "\n".join([report.root_cause or "", *(e.text for e in report.evidence)])
-    if foreign and any(path.rstrip("/") in cause for *_, path in foreign):
+    if foreign and any(path.rstrip("/").lstrip("./") in cause for *_, path in foreign):
         return _from_the_index(foreign, tree, tools)
     if _INTEGRITY.search(cause):
         raise StrategyDeclined("a downloaded package does not match the checksum the project pinned (hash, lockfile integrity or "
@@ -63,15 +63,18 @@ def _from_the_index(foreign: list[tuple[str, int, str, str]], tree: Path, tools:
     stable release (pinned, as the rest of a frozen file is)."""
     specs = []
     for rel, line_no, package, _path in sorted(foreign, key=lambda f: (f[0], -f[1])):
-        versions = pypi_versions(tools, package, tree)
-        stable = sorted((v for v in versions or [] if not is_prerelease(v)), key=version_key, reverse=True)
-        spec = f"{package}=={stable[0]}" if stable else package
+        if "==" in package:  # a wheel's or sdist's file name says which release the author meant
+            spec = package
+        else:
+            versions = pypi_versions(tools, package, tree)
+            stable = sorted((v for v in versions or [] if not is_prerelease(v)), key=version_key, reverse=True)
+            spec = f"{package}=={stable[0]}" if stable else package
         pyreqs.replace_line_requirement(tree, rel, line_no, spec)
         specs.append(spec)
     names = ", ".join(sorted(specs))
     return StrategyResult(f"take {names} from the package index: the requirements named "
-                          f"{'a folder' if len(specs) == 1 else 'folders'} of the author's machine (`@ file://`, as pip freeze "
-                          "writes in a conda environment), which no build machine has",
+                          f"{'a file' if len(specs) == 1 else 'files'} the repository does not hold (a folder of the author's "
+                          "machine, as pip freeze writes `@ file://` in a conda environment, or an archive never committed)",
                           {"packages": sorted(specs), "files": sorted({f[0] for f in foreign})}, 0.8)
 
 

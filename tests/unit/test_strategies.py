@@ -886,3 +886,14 @@ def test_fix_start_command_a_procfile_with_windows_line_endings(tmp_path: Path) 
     cause = "python: can't open file '/srv/app.py\\r': [Errno 2] No such file or directory"
     r = fix_start_command(FailureReport(category="start_command", entity="app.py", root_cause=cause), tmp_path, tools())
     assert (tmp_path / "Procfile").read_bytes() == b"web: python app.py\n" and "CRLF" in r.summary
+
+
+def test_relax_pin_takes_an_uncommitted_wheel_from_the_index_at_its_release(tmp_path: Path) -> None:
+    """``./vendor/humanize-4.9.0-py3-none-any.whl`` was never committed: the wheel's name says humanize 4.9.0."""
+    write(tmp_path, {"requirements.txt": "flask\n./vendor/humanize-4.9.0-py3-none-any.whl\n", "wheels/ok-1.0-py3-none-any.whl": "x"})
+    (tmp_path / "requirements.txt").write_text("flask\n./vendor/humanize-4.9.0-py3-none-any.whl\nwheels/ok-1.0-py3-none-any.whl\n")
+    cause = ("ERROR: Could not install packages due to an OSError: [Errno 2] No such file or directory: "
+             "'/srv/deploys/dep-0001/src/vendor/humanize-4.9.0-py3-none-any.whl'")
+    r = relax_pin(FailureReport(category="dependency_conflict", entity="/srv/x.whl", ecosystem="python", root_cause=cause), tmp_path, tools())
+    assert (tmp_path / "requirements.txt").read_text() == "flask\nhumanize==4.9.0\nwheels/ok-1.0-py3-none-any.whl\n"
+    assert r.params["packages"] == ["humanize==4.9.0"]
