@@ -1,0 +1,9 @@
+import humanize
+from flask import Flask, jsonify
+
+app = Flask(__name__)
+
+
+@app.get("/healthz")
+def health():
+    return jsonify(status="ok", size=humanize.naturalsize(123456789))
