@@ -40,6 +40,12 @@ def _action(state: SwarmState) -> str:
     entity = (r.entity if r else None) or "?"
     sha = (state.current.sha if state.current else state.initial_sha)[:12]
     text = ACTIONS.get(category, DEFAULT_ACTION).format(entity=entity, service=state.service, sha=sha, category=category)
+    refused = [t for t in state.tried if t.validation is not None and not t.validation.policy_ok and t.candidate.diff.strip()]
+    if refused and state.outcome and state.outcome.kind == "escalated":
+        t = refused[-1]
+        why = "; ".join(t.validation.policy_reasons[:2]) if t.validation else ""
+        text += (f" swarm prepared a fix the safety policy keeps for a person ({t.candidate.summary}: {why}); its patch is under "
+                 "\"What was tried\": apply it yourself if it is right (`git apply`).")
     if state.outcome and state.outcome.kind == "rolled_back":
         cur = state.current
         how = (f"the platform's own rollback restored deploy `{cur.id}` (no rebuild)" if cur and cur.sha == state.last_good_sha
