@@ -15,6 +15,12 @@ ACTIONS = {
                     "or a misspelt name; then push.",
     "port_binding": "Make the app listen on the port in `$PORT` on 0.0.0.0 (not a hard-coded port); then push.",
     "unknown": "Read the evidence below and the full logs in the session folder; no rule recognised this failure.",
+    "syntax_error": "Fix the syntax error in `{entity}` at the line the evidence shows, then push; rules do not rewrite code "
+                    "(with ANTHROPIC_API_KEY set, a model proposes a patch, proven like any other fix).",
+    "type_error": "Fix the type error in `{entity}` the evidence shows, then push; rules do not rewrite code (with "
+                  "ANTHROPIC_API_KEY set, a model proposes a patch, proven like any other fix).",
+    "out_of_memory": "Give the build or the app more memory (a larger plan, or NODE_OPTIONS=--max-old-space-size for a "
+                     "Node build), or reduce what it loads; then redeploy commit `{sha}`.",
 }
 DEFAULT_ACTION = "Fix the cause shown in the evidence (category `{category}`), then push; swarm could not fix it safely."
 
@@ -39,7 +45,10 @@ def _action(state: SwarmState) -> str:
     category = r.category if r else "unknown"
     entity = (r.entity if r else None) or "?"
     sha = (state.current.sha if state.current else state.initial_sha)[:12]
-    text = ACTIONS.get(category, DEFAULT_ACTION).format(entity=entity, service=state.service, sha=sha, category=category)
+    template = ACTIONS.get(category, DEFAULT_ACTION)
+    if "{entity}" in template and entity == "?" and category in ("syntax_error", "type_error"):
+        template = DEFAULT_ACTION  # no file named: the generic line reads better than a `?`
+    text = template.format(entity=entity, service=state.service, sha=sha, category=category)
     refused = [t for t in state.tried if t.validation is not None and not t.validation.policy_ok and t.candidate.diff.strip()]
     if refused and state.outcome and state.outcome.kind == "escalated":
         t = refused[-1]

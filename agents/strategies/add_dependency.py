@@ -68,17 +68,21 @@ def _alias_range(report: FailureReport, name: str, ws: Tools) -> tuple[str, str]
 def _python(name: str, tree: Path, ws: Tools, ranged: tuple[str, str] | None = None) -> StrategyResult:
     req = tree / "requirements.txt"
     pyproject = tree / "pyproject.toml"
-    declared = [d for d in pyreqs.declarations(tree, name) if not d.constraint]
+    everywhere = [d for d in pyreqs.declarations(tree, name) if not d.constraint]
+    installed = pyreqs.installed_files(tree) if req.is_file() else set()
+    # a declaration counts where the platform reads it: requirements.txt and its includes, the project's metadata
+    declared = [d for d in everywhere if d.path in installed or not d.path.endswith(".txt") or not req.is_file()]
     if declared:
         raise StrategyDeclined(f"{name} is already declared ({declared[0].path}:{declared[0].where}); "
                                "the import name may map to another package")
+    elsewhere = f" ({everywhere[0].path} declares it, but the platform installs requirements.txt)" if everywhere else ""
     if req.is_file() or not pyproject.is_file():
         if req.is_file() and _installs_the_project(req.read_text(encoding="utf-8", errors="replace")):
             return _project(name, tree, ws, pyproject)  # requirements.txt only installs the project: declare it there
         version = _pypi_version(name, tree, ws, ranged[1] if ranged else "")
         spec = f"{name}=={version}" if version else f"{name}{ranged[1] if ranged else ''}"
         pyreqs.append_line(req, spec)
-        why = f" ({ranged[0]} is shipped by {name}{ranged[1]} only: package_aliases.yaml)" if ranged else ""
+        why = f" ({ranged[0]} is shipped by {name}{ranged[1]} only: package_aliases.yaml)" if ranged else elsewhere
         return StrategyResult(f"add {spec} to requirements.txt{why}", {"package": name, "version": version, "manifest": "requirements.txt"}, 0.8)
     return _project(name, tree, ws, pyproject)
 

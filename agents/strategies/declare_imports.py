@@ -127,7 +127,9 @@ def undeclared(tree: Path, tools: Tools) -> tuple[list[Use], bool]:
     files = [str(p.relative_to(tree)) for p in tree.rglob("*") if p.is_file()]
     local = local_python_modules(files)
     stdlib = set(sys.stdlib_module_names) | {"__future__", "__main__"}
-    provided = {str(canonical(d.requirement.name)) for d in pyreqs.all_declarations(tree) if not d.constraint}
+    installed = pyreqs.installed_files(tree) if (tree / "requirements.txt").is_file() else None
+    provided = {str(canonical(d.requirement.name)) for d in pyreqs.all_declarations(tree) if not d.constraint
+                and (installed is None or d.path in installed or not d.path.endswith(".txt"))}
     installs = resolved(tree, tools)
     if installs is not None:
         provided |= installs

@@ -84,6 +84,28 @@ def requirement_files(tree: Path) -> list[tuple[Path, bool]]:
     return [(p.relative_to(root), c) for p, c in seen.items()]
 
 
+def installed_files(tree: Path) -> set[str]:
+    """The requirement files a platform installs: requirements.txt and every file it pulls in with ``-r``/``-c``
+    (``requirements-dev.txt`` on its own is the author's, not the platform's)."""
+    root = tree.resolve()
+    seen: set[Path] = set()
+    queue = [tree / "requirements.txt"]
+    while queue:
+        path = queue.pop(0)
+        try:
+            real = path.resolve()
+        except OSError:
+            continue
+        if real in seen or not real.is_relative_to(root) or not path.is_file():
+            continue
+        seen.add(real)
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            m = _INCLUDE.match(line)
+            if m:
+                queue.append(path.parent / m.group(2))
+    return {str(p.relative_to(root)) for p in seen}
+
+
 def declarations(tree: Path, name: str) -> list[Decl]:
     """Every place ``name`` is declared, requirement files first (in pip's reading order), then pyproject."""
     want = canonicalize_name(name)

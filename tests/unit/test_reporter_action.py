@@ -18,3 +18,12 @@ def test_a_fix_the_policy_refused_is_offered_to_the_person() -> None:
     text = action_required(state)
     assert "./stripe-clinet" in text and "safety policy keeps for a person" in text and "protected by '**/payment*/**'" in text
     assert "git apply" in text
+
+
+def test_a_syntax_error_names_the_file_to_fix() -> None:
+    state = SwarmState(session_id="s", service="cat", branch="main", initial_sha="a" * 40,
+                       report=FailureReport(category="syntax_error", entity="config.json"),
+                       outcome=Outcome(kind="escalated", reason="syntax_error is LLM only"))
+    assert "Fix the syntax error in `config.json`" in action_required(state)
+    state = state.model_copy(update={"report": FailureReport(category="syntax_error")})
+    assert "`?`" not in action_required(state)

@@ -897,3 +897,14 @@ def test_relax_pin_takes_an_uncommitted_wheel_from_the_index_at_its_release(tmp_
     r = relax_pin(FailureReport(category="dependency_conflict", entity="/srv/x.whl", ecosystem="python", root_cause=cause), tmp_path, tools())
     assert (tmp_path / "requirements.txt").read_text() == "flask\nhumanize==4.9.0\nwheels/ok-1.0-py3-none-any.whl\n"
     assert r.params["packages"] == ["humanize==4.9.0"]
+
+
+def test_add_dependency_ignores_a_declaration_the_platform_does_not_install(tmp_path: Path) -> None:
+    """flask-cors in requirements-dev.txt only: the platform installs requirements.txt (and what it includes)."""
+    write(tmp_path, {"requirements.txt": "flask\n-r requirements/base.txt\n", "requirements/base.txt": "gunicorn\n",
+                     "requirements-dev.txt": "-r requirements.txt\nflask-cors\npytest\n"})
+    r = add_dependency(FailureReport(category="missing_dependency", entity="flask-cors", ecosystem="python"), tmp_path,
+                       tools({"pip index versions flask-cors": (0, "flask-cors (6.0.1)")}))
+    assert (tmp_path / "requirements.txt").read_text().endswith("flask-cors==6.0.1\n") and "requirements-dev.txt declares it" in r.summary
+    with pytest.raises(StrategyDeclined, match="already declared"):  # gunicorn is installed through the include
+        add_dependency(FailureReport(category="missing_dependency", entity="gunicorn", ecosystem="python"), tmp_path, tools())
