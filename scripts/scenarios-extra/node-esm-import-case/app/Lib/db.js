@@ -1,0 +1,1 @@
+export const db = { items: () => [{ id: 1 }] };
