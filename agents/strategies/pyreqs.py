@@ -63,9 +63,13 @@ def parse_line(line: str) -> Requirement | None:
 
 def requirement_files(tree: Path) -> list[tuple[Path, bool]]:
     """(file, is_constraints) for every requirement file pip would read, following -r/-c inside the tree."""
+    return _follow(tree, [(p, False) for p in sorted(tree.glob("requirements*.txt"))] +
+                   [(p, True) for p in sorted(tree.glob("constraints*.txt"))])
+
+
+def _follow(tree: Path, start: list[tuple[Path, bool]]) -> list[tuple[Path, bool]]:
+    """The files ``start`` names and every file they pull in with ``-r``/``-c``, inside the tree, in pip's order."""
     root = tree.resolve()
-    start = [(p, False) for p in sorted(tree.glob("requirements*.txt"))] + \
-            [(p, True) for p in sorted(tree.glob("constraints*.txt"))]
     seen: dict[Path, bool] = {}
     queue = list(start)
     while queue:
@@ -87,23 +91,7 @@ def requirement_files(tree: Path) -> list[tuple[Path, bool]]:
 def installed_files(tree: Path) -> set[str]:
     """The requirement files a platform installs: requirements.txt and every file it pulls in with ``-r``/``-c``
     (``requirements-dev.txt`` on its own is the author's, not the platform's)."""
-    root = tree.resolve()
-    seen: set[Path] = set()
-    queue = [tree / "requirements.txt"]
-    while queue:
-        path = queue.pop(0)
-        try:
-            real = path.resolve()
-        except OSError:
-            continue
-        if real in seen or not real.is_relative_to(root) or not path.is_file():
-            continue
-        seen.add(real)
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            m = _INCLUDE.match(line)
-            if m:
-                queue.append(path.parent / m.group(2))
-    return {str(p.relative_to(root)) for p in seen}
+    return {str(rel) for rel, _ in _follow(tree, [(tree / "requirements.txt", False)])}
 
 
 def declarations(tree: Path, name: str) -> list[Decl]:
@@ -218,9 +206,11 @@ def _setup_py_items(tree: Path) -> list[tuple[str, str]]:
 
 def _replace_segment(path: Path, where: str, new: str | None) -> None:
     """Replace (or, with None, remove along with its comma) the string literal of setup.py at ``where``."""
-    line_no, col, end = (int(x) for x in where.split(":"))
+    line_no, col_b, end_b = (int(x) for x in where.split(":"))
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     line = lines[line_no - 1]
+    raw = line.encode("utf-8")  # ast's offsets count UTF-8 bytes
+    col, end = len(raw[:col_b].decode("utf-8", "ignore")), len(raw[:end_b].decode("utf-8", "ignore"))
     old = line[col:end]
     if new is None:
         rest = line[end:]
