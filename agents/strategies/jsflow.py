@@ -304,7 +304,8 @@ def _port_edit(src: Node) -> list[Edit]:
     return [(src.start_byte, src.end_byte, text)]
 
 
-def _walk(node: Node) -> list[Node]:
+def walk(node: Node) -> list[Node]:
+    """Every named node under ``node`` (itself included), in source order."""
     out, stack = [], [node]
     while stack:
         n = stack.pop()
@@ -317,7 +318,7 @@ def dotenv_override_edits(source: bytes, suffix: str = ".js") -> list[Edit]:
     """``require('dotenv').config({ override: true })`` (or ``dotenv.config(...)`` in a file that imports dotenv) →
     ``override: false``: with override the committed .env replaces what the platform sets, $PORT included."""
     root = _parser(suffix).parse(source).root_node
-    nodes = _walk(root)
+    nodes = walk(root)
     uses_dotenv = any(n.type == "string" and _string_value(n) in ("dotenv", "dotenv/config") for n in nodes)
     if not uses_dotenv:
         return []

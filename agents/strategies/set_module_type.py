@@ -22,7 +22,7 @@ from pathlib import Path
 from tree_sitter import Node
 
 from agents.strategies import StrategyDeclined, StrategyResult, Tools, write_json_like
-from agents.strategies.jsflow import _parser
+from agents.strategies.jsflow import _parser, walk
 from memory.models import FailureReport
 
 _SKIP = {"node_modules", ".git", "dist", "build", ".next", "coverage", "vendor"}
@@ -66,20 +66,11 @@ _SHIMS = {
 _MISSING_IN_ESM = re.compile(r"ReferenceError: (__dirname|__filename|require) is not defined in ES module scope")
 
 
-def _walk(node: Node) -> list[Node]:
-    out, stack = [], [node]
-    while stack:
-        n = stack.pop()
-        out.append(n)
-        stack.extend(n.children)
-    return out
-
-
 def esm_shims(source: bytes) -> bytes | None:
     """The ES module with definitions for the CommonJS names it uses and does not declare, or None (nothing to add,
     or not an ES module)."""
     root = _parser(".js").parse(source).root_node
-    nodes = _walk(root)
+    nodes = walk(root)
     if not any(n.type in ("import_statement", "export_statement") for n in nodes):
         return None
     declared = {(n.text or b"").decode() for n in nodes if n.type == "identifier" and n.parent is not None
