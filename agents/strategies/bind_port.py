@@ -138,7 +138,7 @@ def _bind_fstring_edit(node: ast.AST) -> Edit | None:
     if not (isinstance(head, ast.Constant) and isinstance(head.value, str) and head.value.endswith(":")
             and isinstance(port, ast.FormattedValue) and port.conversion == -1 and port.format_spec is None):
         return None
-    key = _env_key(port.value)
+    key = env_key(port.value)
     if key is None or key == "PORT":
         return None
     host = head.value[:-1]
@@ -159,7 +159,7 @@ def _target_name(node: ast.AST) -> str:
     return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
 
 
-def _env_key(node: ast.AST) -> str | None:
+def env_key(node: ast.AST) -> str | None:
     """The variable name of ``os.environ.get("X", ...)``, ``os.getenv("X")`` or ``os.environ["X"]``."""
     if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
         fn = ast.unparse(node.func)
@@ -187,7 +187,7 @@ def python_edits(source: str, loopback: bool = False) -> list[Edit]:
         """Edit where the value is written; True when it is (or already is) $PORT."""
         handled = False
         for src in scope.sources(node):
-            env_name = _env_key(src)
+            env_name = env_key(src)
             if env_name == "PORT":
                 handled = True
                 continue

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 from agents.strategies import StrategyDeclined, StrategyResult, Tools, pyreqs
+from agents.strategies.bind_port import env_key
 from agents.strategies.fix_import_path import SKIP
 from memory.models import FailureReport
 
@@ -37,21 +38,13 @@ def scheme_for(tree: Path) -> str:
 
 def _env_read(node: ast.AST) -> tuple[str, bool] | None:
     """(variable, may be None) when ``node`` reads an environment variable by a literal name."""
-    if isinstance(node, ast.Subscript) and _is_environ(node.value) and isinstance(node.slice, ast.Constant) \
-            and isinstance(node.slice.value, str):
-        return node.slice.value, False
-    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-        f = node.func
-        getenv = isinstance(f, ast.Attribute) and f.attr == "getenv" or isinstance(f, ast.Name) and f.id == "getenv"
-        get = isinstance(f, ast.Attribute) and f.attr == "get" and _is_environ(f.value)
-        if getenv or get:
-            default = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "default"), None)
-            return node.args[0].value, not (isinstance(default, ast.Constant) and isinstance(default.value, str))
-    return None
-
-
-def _is_environ(node: ast.AST) -> bool:
-    return isinstance(node, ast.Attribute) and node.attr == "environ" or isinstance(node, ast.Name) and node.id == "environ"
+    name = env_key(node)
+    if name is None:
+        return None
+    if not isinstance(node, ast.Call):
+        return name, False  # os.environ["X"]: a missing variable raises, it is never None
+    default = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "default"), None)
+    return name, not (isinstance(default, ast.Constant) and isinstance(default.value, str))
 
 
 def _already_fixed(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
