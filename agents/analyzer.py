@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+import textwrap
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -226,7 +227,10 @@ def _parses_here(before: list[tuple[int, str]]) -> bool:
         if not text.strip() or _CARETS.match(text) or text.lstrip().startswith('File "'):
             continue
         src = text.strip()
-        for wrapped in (src, f"def _f():\n    {src}\n", f"async def _f():\n    {src}\n"):
+        if src.endswith(":"):  # a compound statement's header (``if x := f():``) parses with a body under it
+            src = f"{src}\n    pass"
+        body = textwrap.indent(src, "    ")
+        for wrapped in (src, f"def _f():\n{body}\n", f"async def _f():\n{body}\n"):
             try:
                 compile(wrapped, "<log>", "exec", dont_inherit=True)
             except (SyntaxError, ValueError):

@@ -106,7 +106,15 @@ def test_syntax_error_from_an_old_interpreter_is_a_runtime_version_problem() -> 
            '                      ^\nSyntaxError: invalid syntax\n')
     r = analyze(log, BOOK)
     assert (r.category, r.entity) == ("runtime_version", "python-3.5") and "reclassified" in r.summary
-    r = analyze(log.replace("/usr/lib/python3.5/site-packages/", "/home/travis/build/o/r/"), BOOK)
+    # without a sign of the interpreter the f-string refused is the code's own syntax error (issue 11) ...
+    unversioned = log.replace("/usr/lib/python3.5/site-packages/", "/home/travis/build/o/r/")
+    r = analyze(unversioned, BOOK)
+    assert (r.category, r.entity) == ("syntax_error", "app/x.py")
+    # ... but the interpreter's version printed above the traceback (``python3 -V``) is such a sign
+    r = analyze("$ python3 -V\nPython 3.5.3\n$ ./tool\n" + unversioned.replace('print(f"hi {name}")', "x = [a async for a in b]"), BOOK)
+    assert r.category == "runtime_version" and "shows the interpreter's version" in r.summary
+    # and a line no Python parses is the code's own mistake, whatever the interpreter
+    r = analyze("Python 3.5.3\n" + unversioned.replace('print(f"hi {name}")', 'print(f"hi {name}"'), BOOK)
     assert (r.category, r.entity) == ("syntax_error", "app/x.py")
 
 
@@ -578,3 +586,15 @@ def test_a_health_check_answered_with_a_server_error_is_no_port_problem() -> Non
     early = ("==> health check failed: the app listens on $PORT=41233 but GET /healthz answered HTTP 403 for 5.0s: it refuses "
              "the request (an allowed-hosts list, authentication in front of the path, or no route for it)\n")
     assert analyze(early, BOOK).category == "config_error"
+
+
+def test_a_header_missing_while_pip_builds_a_c_extension_is_a_system_library() -> None:
+    compile_line = ("      x86_64-linux-gnu-gcc -fPIC -I/usr/include/python3.10 -c src/pyaudio/device_api.c "
+                    "-o build/temp.linux-x86_64-3.10/src/pyaudio/device_api.o\n")
+    missing = ('      src/pyaudio/device_api.c:9:10: fatal error: portaudio.h: No such file or directory\n'
+               '          9 | #include "portaudio.h"\n            |          ^~~~~~~~~~~~~\n')
+    r = analyze("      running build_ext\n" + compile_line + missing, BOOK)
+    assert (r.category, r.entity) == ("missing_dependency", "portaudio.h") and "C extension" in r.summary
+    # the same quoted include in the project's own make build is a file of the project
+    r = analyze("cc -O2 -c src/main.c -o obj/main.o\n" + missing.replace("src/pyaudio/device_api.c", "src/main.c"), BOOK)
+    assert (r.category, r.entity) == ("import_error", "portaudio.h")
