@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import shutil
@@ -196,6 +197,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     modes = ["swarm", "loop"] if args.mode == "both" else [args.mode]
     rows = []
     warmup = args.warmup if getattr(args, "warmup", None) is not None else len(modes) == 2
+    if warmup and "swarm" in modes:
+        # the graph's code (LangGraph, its checkpointer) is loaded once per process, as in a `swarm serve` worker: the
+        # first scenario's heal does not pay for importing it (start-up has its own benchmark, bench_startup.py)
+        importlib.import_module("graph.builder")
+        importlib.import_module("langgraph.checkpoint.sqlite")
     for n, folder in enumerate(folders):
         if warmup:  # untimed: fills pip's and npm's download caches, never swarm's build environments (per run)
             run_scenario(folder, f"{run_id}-warmup", "loop", Progress(quiet=True))

@@ -51,7 +51,7 @@ def kill_group(pid: int, grace: float = 3.0) -> None:
         os.killpg(pgid, signal.SIGTERM)
     except ProcessLookupError:
         return
-    deadline = time.monotonic() + grace
+    deadline, pause = time.monotonic() + grace, 0.002  # most processes are gone within milliseconds of SIGTERM
     while time.monotonic() < deadline:
         try:
             os.waitpid(pid, os.WNOHANG)
@@ -59,7 +59,8 @@ def kill_group(pid: int, grace: float = 3.0) -> None:
             pass
         if not group_alive(pgid):
             return
-        time.sleep(0.05)
+        time.sleep(pause)
+        pause = min(0.05, pause * 2)
     try:
         os.killpg(pgid, signal.SIGKILL)
     except ProcessLookupError:
