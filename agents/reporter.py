@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from memory.models import SwarmState, TriedFix
+from memory.models import SwarmState, TriedFix, ValidationResult
 
 ACTIONS = {
     "missing_env_var": "Set the environment variable `{entity}` on the platform for service `{service}` "
@@ -136,13 +136,16 @@ def render(state: SwarmState, llm_note: str, usage: dict[str, float] | None = No
             t, v = group[-1], next((g.validation for g in reversed(group) if g.validation), None)
             strategies = " + ".join(f"`{g.candidate.strategy}`" for g in group)
             lines += [
-                f"### attempt {t.attempt}: {strategies}: {t.result}", "",
+                f"### attempt {t.attempt}: {strategies}: {_result_words(t, v, state)}", "",
                 f"{t.candidate.summary}", "",
                 f"- commit: `{(t.commit or '-')[:12]}`, deploy: `{t.deploy_id or '-'}`",
             ]
             if v:
                 lines.append(f"- validation: {'passed' if v.passed else 'FAILED'} in {v.seconds:.1f}s"
-                             + (f" on `{v.base_sha[:12]}`" if v.base_sha else ""))
+                             + (f" on `{v.base_sha[:12]}`" if v.base_sha else "")
+                             + (f" (its own failure was gone; the start-up then stopped at `{v.next_failure.category}`"
+                                f"{f' ({v.next_failure.entity})' if v.next_failure.entity else ''})"
+                                if not v.passed and v.progress and v.next_failure else ""))
                 lines += [f"  - policy: {reason}" for reason in v.policy_reasons]
                 lines += [f"  - {c.name}: {'ok' if c.ok else 'failed'} ({c.seconds:.1f}s)" for c in v.checks]
             if t.candidate.diff:
@@ -151,3 +154,19 @@ def render(state: SwarmState, llm_note: str, usage: dict[str, float] | None = No
     if state.stop_reason:
         lines += ["## Why the swarm stopped", "", state.stop_reason, ""]
     return "\n".join(lines)
+
+
+def _result_words(t: TriedFix, v: ValidationResult | None, state: SwarmState) -> str:
+    """What became of a tried fix, in words a person reads without the learner's vocabulary: ``healed`` there means
+    the fix cured the failure it was written for, not that the service is healthy."""
+    if t.result == "rejected":
+        return "rejected, not shipped"
+    if t.result == "failed":
+        return "shipped; its failure came back"
+    if t.result == "pending":
+        return "shipped; not judged yet"
+    live = any(d.id == t.deploy_id and d.status == "live" for d in state.deploys)
+    if live:
+        return "healed"
+    partial = " (shipped as a partial fix)" if v is not None and not v.passed and v.progress else ""
+    return f"cured its own failure{partial}; the deploy then stopped at another"
