@@ -88,5 +88,6 @@ def propose(
             candidates.append(FixCandidate(
                 id=cid, strategy=name, summary=f"{stack.summary}; then {result.summary}" if stack else result.summary, diff=diff, files=sorted(diff_paths(diff)),
                 predicted_success=result.predicted_success * (0.9 ** (variant - 1)), cost=result.cost, params=result.params,
+                layers=[*stack.layers, stack.strategy] if stack else [],
             ))
     return candidates, notes

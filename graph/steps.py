@@ -305,8 +305,10 @@ def deploy_step(state: SwarmState, deps: Deps) -> Update:
     tried = [*state.tried, TriedFix(attempt=attempt, fingerprint=state.report.fingerprint, category=state.report.category,
                                     candidate=state.chosen, validation=validation, commit=sha, deploy_id=dep.id)]
     if state.stack is not None and state.stack_report is not None:  # the stacked fix ships in the same commit
+        # the failure the deploy showed was cured by the bottom layer: the learning state credits that strategy
+        bottom = state.stack.model_copy(update={"strategy": (state.stack.layers or [state.stack.strategy])[0]})
         tried.insert(-1, TriedFix(attempt=attempt, fingerprint=state.stack_report.fingerprint, category=state.stack_report.category,
-                                  candidate=state.stack, commit=sha, deploy_id=dep.id))
+                                  candidate=bottom, commit=sha, deploy_id=dep.id))
     deps.publish("deploy", {"attempt": attempt, "commit": sha, "deploy": dep.model_dump(), "strategy": state.chosen.strategy})
     deps.event("deploy_started", {"deploy": dep.id, "sha": dep.sha, "deploy_kind": dep.kind, "attempt": attempt})
     deps.session_fields({"status": "deploying", "attempt": attempt, "deploy": dep.id})

@@ -77,6 +77,9 @@ class FixCandidate(Model):
     predicted_success: float = 0.5
     cost: float = 1.0
     params: dict[str, Any] = Field(default_factory=dict)
+    layers: list[str] = Field(default_factory=list)
+    """For a fix stacked on others in one commit: the strategies below it, the first (which cured the failure the
+    deploy showed) first."""
 
 
 class CheckResult(Model):

@@ -163,6 +163,10 @@ def _node(name: str, tree: Path, ws: Tools) -> StrategyResult:
     for section in ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies"):
         if name in pkg.get(section, {}):
             raise StrategyDeclined(f"{name} is already in {section}; the install itself must have failed")
+        same = next((d for d in pkg.get(section, {}) if isinstance(d, str) and d.lower() == name.lower()), None)
+        if same is not None:  # npm names are lower case since 2017; an old ``Express`` on the registry is not the one meant
+            raise StrategyDeclined(f"{section} already has {same}: the code asks for {name}, a letter-case slip in the "
+                                   "require/import, not a missing package")
     view = ws.run(f"npm view {shlex.quote(name)} version --silent", tree, timeout=60)
     if not view.ok and ("E404" in view.output or "404" in view.output):
         raise StrategyDeclined(f"the npm registry has no package named {name}")

@@ -111,27 +111,55 @@ def _lines(name: str, versions: list[str] | None, registry: str) -> tuple[str, s
     return lines
 
 
+def _undeclared_named(text: str, tree: Path, tools: Tools) -> list[str]:
+    """Distributions the error names (``module 'sqlalchemy' has no attribute '__all__'`` raised inside
+    flask_sqlalchemy) that the project does not declare at all: another package brought them in, unbounded."""
+    declared = {canonicalize_name(d.requirement.name) for d in pyreqs.all_declarations(tree)}  # constraints too
+    out = []
+    for m in _NAMED.finditer(text):
+        module = (m.group("module") or m.group("module2")).split(".")[0]
+        dist = tools.aliases.get(module, module)
+        if canonicalize_name(dist) not in declared and canonicalize_name(module) not in declared and dist not in out:
+            out.append(dist)
+    return out
+
+
 def _python(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     text = _failure_text(report)
     decls = [d for d in pyreqs.all_declarations(tree) if not d.constraint]
     unbounded = {canonicalize_name(d.requirement.name): d for d in decls
                  if all(s.operator in (">=", ">") for s in d.requirement.specifier)}
-    if not unbounded:
-        raise StrategyDeclined("every declared package has an upper bound or a pin: no new major line can have come in")
     # the package the error names first (``module 'numpy' has no attribute 'float'``), then the traceback's installed
     # packages innermost first (the one that raised, not the server that loaded the app), then the failing files' imports
     wanted = [(m.group("module") or m.group("module2")).split(".")[0] for m in _NAMED.finditer(text)]
     wanted += reversed([m.group("pkg") for m in SITE_PACKAGE.finditer(text)])
     for path in _project_files(tree, text, (".py",)):
         wanted += module_imports(path.read_text(encoding="utf-8", errors="replace"))
-    candidates: list[pyreqs.Decl] = []
+    candidates: list[pyreqs.Decl | str] = []
     for wanted_name in dict.fromkeys(canonicalize_name(n) for n in wanted):
         decl = unbounded.get(wanted_name) or unbounded.get(canonicalize_name(wanted_name.replace("_", "-")))
         if decl is not None and decl not in candidates:
             candidates.append(decl)
+    # a package the error names that nothing declares came in with another one, as new as it gets: declaring it
+    # below its newest major line is the same cure (the start-up check proves it)
+    candidates += _undeclared_named(text, tree, tools)
     if not candidates:
-        raise StrategyDeclined("none of the packages the failing code uses is declared without an upper bound")
-    decl = candidates[_chosen(candidates, tools)]
+        raise StrategyDeclined("none of the packages the failing code uses is declared without an upper bound"
+                               if unbounded else
+                               "every declared package has an upper bound or a pin: no new major line can have come in")
+    chosen = candidates[_chosen(candidates, tools)]
+    if isinstance(chosen, str):
+        newest, older = _lines(chosen, pypi_versions(tools, chosen, tree), "the package index")
+        ceiling = ".".join(str(n) for n in (_major(newest) or ()))
+        where = pyreqs.declare(tree, f"{chosen}<{ceiling}")
+        if where is None:
+            raise StrategyDeclined("no requirements.txt or pyproject.toml to declare it in")
+        return StrategyResult(f"declare {chosen}<{ceiling} in {where}: the error names {chosen}, which no file declares (another "
+                              f"package brought it in at its newest release, {newest}, a newer major line than {older}); "
+                              "the start-up check proves the older line cures it",
+                              {"package": chosen, "spec": f"<{ceiling}", "file": where, "newest": newest}, 0.5,
+                              alternatives=min(len(candidates), MOST_VARIANTS))
+    decl = chosen
     name = decl.requirement.name
     newest, older = _lines(name, pypi_versions(tools, name, tree), "the package index")
     if not decl.requirement.specifier.contains(older, prereleases=True):

@@ -368,7 +368,15 @@ def fix_import_path(report: FailureReport, tree: Path, tools: Tools) -> Strategy
     if module.endswith(".json") and re.search(r"needs an import (?:attribute|assertion)", report.root_cause or ""):
         return _json_attribute(module, tree)
     if module.startswith(("./", "../", "/")) or "/" in module or module.endswith(JS_RESOLVE):
+        if not module.startswith((".", "/")):
+            cased = _js_package_case(module, tree)
+            if cased is not None:
+                return cased
         return _fix_js(module, tree)
+    if report.ecosystem == "node" or ((tree / "package.json").is_file() and not any(tree.glob("*.py"))):
+        cased = _js_package_case(module, tree)
+        if cased is not None:
+            return cased
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*", module):
         raise StrategyDeclined(f"no dotted Python module in the diagnosis (entity={module!r})")
     wrong = module.split(".")
@@ -387,11 +395,85 @@ def fix_import_path(report: FailureReport, tree: Path, tools: Tools) -> Strategy
             continue
         if _rewrite(path, tree, wrong, right):
             touched.append(str(rel))
-    if not touched:
-        raise StrategyDeclined(f"no import statement of {module} found to rewrite")
     fixed = ".".join(right)
+    if not touched:
+        touched = _rewrite_module_strings(tree, module, fixed)
+    if not touched:
+        raise StrategyDeclined(f"no import statement of {module} (nor a string naming it as a module) found to rewrite")
     return StrategyResult(f"import {fixed} instead of {module} ({'spelling' if typo else 'letter case'}) in {', '.join(touched)}",
                           {"from": module, "to": fixed, "files": touched}, 0.6 if typo else 0.8)
+
+
+_JS_SPEC = re.compile(r"""(?P<head>\brequire\s*\(\s*|\bimport\s*\(\s*|\bfrom\s*|^\s*import\s*)(?P<q>['"])(?P<spec>[^'"\n]+)(?P=q)""", re.M)
+
+
+def _js_package_case(name: str, tree: Path) -> StrategyResult | None:
+    """``require('Express')`` where package.json declares ``express``: Linux finds packages by their exact name. The
+    specifier (and its subpaths, ``Express/lib/router``) is written as declared, in the project's own files."""
+    try:
+        pkg = json.loads((tree / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    top = name.split("/")[0] if not name.startswith("@") else "/".join(name.split("/")[:2])
+    declared = [d for section in ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
+                for d in (pkg.get(section) or {}) if isinstance(pkg, dict)]
+    right = next((d for d in declared if d.lower() == top.lower() and d != top), None)
+    if right is None:
+        return None
+    touched = []
+    for path in sorted(tree.rglob("*")):
+        rel = path.relative_to(tree)
+        if path.suffix not in (".js", ".cjs", ".mjs", ".ts", ".tsx", ".jsx") or SKIP.intersection(rel.parts[:-1]) or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+
+        def case(m: re.Match[str]) -> str:
+            spec = m.group("spec")
+            if spec != top and not spec.startswith(top + "/"):
+                return m.group(0)
+            return f"{m.group('head')}{m.group('q')}{right}{spec[len(top):]}{m.group('q')}"
+
+        new = _JS_SPEC.sub(case, text)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            touched.append(str(rel))
+    if not touched:
+        return None
+    return StrategyResult(f"require/import {right} instead of {top} in {', '.join(touched)}: package.json declares {right}, and "
+                          "Linux finds packages by their exact name", {"from": top, "to": right, "files": touched}, 0.85)
+
+
+def _rewrite_module_strings(tree: Path, wrong: str, right: str) -> list[str]:
+    """A dotted module written as a string the program imports by name: ``DJANGO_SETTINGS_MODULE = "mysite.setting"``,
+    ``importlib.import_module("app.handlers")``, ``uvicorn.run("main:app")``. Only string constants whose whole value is
+    the module (or ``module:attribute``) change, found with ``ast`` and edited at their positions."""
+    touched = []
+    for path in sorted(tree.rglob("*.py")):
+        rel = path.relative_to(tree)
+        if SKIP.intersection(rel.parts[:-1]):
+            continue
+        source = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            mod = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        hits = [n for n in ast.walk(mod) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                and (n.value == wrong or n.value.startswith(wrong + ":")) and n.lineno == n.end_lineno]
+        if not hits:
+            continue
+        lines = source.splitlines(keepends=True)
+        for node in sorted(hits, key=lambda n: (n.lineno, n.col_offset), reverse=True):
+            raw = lines[node.lineno - 1].encode("utf-8")
+            segment = raw[node.col_offset:node.end_col_offset].decode("utf-8")
+            if wrong not in segment:
+                continue
+            fixed = segment.replace(wrong, right, 1)
+            lines[node.lineno - 1] = (raw[:node.col_offset].decode("utf-8") + fixed + raw[node.end_col_offset:].decode("utf-8"))
+        new = "".join(lines)
+        if new != source:
+            path.write_text(new, encoding="utf-8")
+            touched.append(str(rel))
+    return touched
 
 
 def _top_level_names(path: Path) -> set[str]:

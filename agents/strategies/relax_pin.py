@@ -53,6 +53,9 @@ def relax_pin(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult
                                "so a person must check the package and update the checksum")
     if not name:
         raise StrategyDeclined("the diagnosis names no package whose pin could be relaxed")
+    scoped = re.fullmatch(r"@[\w.-]+/[\w.-]+", name)
+    if (("/" in name or "\\" in name) and not scoped) or (tree / name).is_file():  # ``highlight.js`` is a package
+        raise StrategyDeclined(f"{name} is a file of the project, not a package: there is no pin of it to move")
     if report.ecosystem == "node" or ((tree / "package.json").is_file() and report.ecosystem != "python"):
         return _node(name, tree, tools, report)
     return _python(name, tree, tools, report)

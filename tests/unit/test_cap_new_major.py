@@ -96,3 +96,18 @@ def test_the_package_the_error_names_comes_before_the_server_that_loaded_the_app
              "AttributeError: module 'numpy' has no attribute 'float'."]
     r = cap_new_major(report(trace), tmp_path, tools({"pip index versions numpy": (0, "numpy (2.4.6)\nAvailable versions: 2.4.6, 1.26.4")}))
     assert r.params["package"] == "numpy" and (tmp_path / "requirements.txt").read_text() == "flask\nnumpy<2\ngunicorn\n"
+
+
+def test_a_package_the_error_names_that_nothing_declares_is_declared_below_its_new_major(tmp_path: Path) -> None:
+    """Flask-SQLAlchemy 2 capped by an earlier fix still pulls the newest SQLAlchemy, which it cannot use: the error
+    names sqlalchemy, which no file declares."""
+    trace = ['  File "/srv/src/.venv/lib/python3.11/site-packages/flask_sqlalchemy/__init__.py", line 112, in _include_sqlalchemy',
+             "    for key in module.__all__:",
+             "AttributeError: module 'sqlalchemy' has no attribute '__all__'. Did you mean: '__file__'?"]
+    write(tmp_path, {"requirements.txt": "flask<2.2\nflask-sqlalchemy<3\n", "app.py": "from flask_sqlalchemy import SQLAlchemy\n"})
+    r = cap_new_major(report(trace), tmp_path, tools({"pip index versions sqlalchemy": (0, SQLA)}))
+    assert (tmp_path / "requirements.txt").read_text() == "flask<2.2\nflask-sqlalchemy<3\nsqlalchemy<2\n"
+    assert r.params == {"package": "sqlalchemy", "spec": "<2", "file": "requirements.txt", "newest": "2.0.36"}
+    write(tmp_path, {"requirements.txt": "flask<2.2\nflask-sqlalchemy<3\nSQLAlchemy>=1.4,<2\n"})  # declared: not this case
+    with pytest.raises(StrategyDeclined, match="upper bound or a pin"):
+        cap_new_major(report(trace), tmp_path, tools())

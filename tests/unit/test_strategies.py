@@ -908,3 +908,35 @@ def test_add_dependency_ignores_a_declaration_the_platform_does_not_install(tmp_
     assert (tmp_path / "requirements.txt").read_text().endswith("flask-cors==6.0.1\n") and "requirements-dev.txt declares it" in r.summary
     with pytest.raises(StrategyDeclined, match="already declared"):  # gunicorn is installed through the include
         add_dependency(FailureReport(category="missing_dependency", entity="gunicorn", ecosystem="python"), tmp_path, tools())
+
+
+def test_a_package_required_in_another_letter_case_is_written_as_package_json_declares_it(tmp_path: Path) -> None:
+    """``require('Express')``: the registry has an old ``Express``, but the project declares ``express``: a slip of
+    case in the code, not a missing package (add_dependency says so; fix_import_path writes the specifier)."""
+    write(tmp_path, {"package.json": '{"dependencies": {"express": "^4.19.2"}}\n',
+                     "index.js": "const express = require('Express');\nconst Router = require(\"Express/lib/router\");\n",
+                     "lib/other.js": "import x from 'Expressive';\n"})
+    rep = FailureReport(category="missing_dependency", entity="Express", ecosystem="node")
+    with pytest.raises(StrategyDeclined, match="letter-case slip"):
+        add_dependency(rep, tmp_path, tools())
+    r = fix_import_path(rep, tmp_path, tools())
+    assert (tmp_path / "index.js").read_text() == "const express = require('express');\nconst Router = require(\"express/lib/router\");\n"
+    assert (tmp_path / "lib/other.js").read_text() == "import x from 'Expressive';\n" and r.params["files"] == ["index.js"]
+
+
+def test_a_module_named_in_a_string_is_corrected_where_no_import_statement_names_it(tmp_path: Path) -> None:
+    """``DJANGO_SETTINGS_MODULE`` (or ``import_module("...")``) names a module by string: the string is the import."""
+    write(tmp_path, {"mysite/__init__.py": "", "mysite/settings.py": "DEBUG = False\n",
+                     "mysite/wsgi.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.setting")\n'
+                                       'LABEL = "see mysite.setting docs"\n'})
+    r = fix_import_path(FailureReport(category="import_error", entity="mysite.setting", ecosystem="python"), tmp_path, tools())
+    assert (tmp_path / "mysite/wsgi.py").read_text() == ('import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n'
+                                                        'LABEL = "see mysite.setting docs"\n')
+    assert r.params["to"] == "mysite.settings"
+
+
+def test_relax_pin_does_not_take_a_file_of_the_project_for_a_package(tmp_path: Path) -> None:
+    write(tmp_path, {"requirements.txt": "flask\n", "app.py": "import flask\n"})
+    for entity in ("app.py", "src/app.py"):
+        with pytest.raises(StrategyDeclined, match="file of the project"):
+            relax_pin(FailureReport(category="runtime_error", entity=entity, ecosystem="python"), tmp_path, tools())

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from agents import validator
 from agents.ports import CommandResult
 from memory.models import CheckResult, FixCandidate
@@ -95,3 +97,24 @@ def test_the_fixer_never_stacks_a_redeploy_on_a_change(tmp_path: Path) -> None:
     below = FixCandidate(id="a1-add_dependency", strategy="add_dependency", summary="add x", diff="diff --git a/p b/p\n")
     found, notes = fixer.propose(c, FailureReport(category="network_transient"), ["retry"], "abc", "s", 1, stack=below)
     assert found == [] and "not stacked on a1-add_dependency" in notes[0]
+
+
+def test_a_stacked_fix_remembers_the_strategies_below_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The failure the platform showed is cured by the bottom layer of a stack: the fix records its layers, so the
+    learning state credits that strategy, not the last one stacked on it."""
+    from agents import fixer
+    from agents.strategies import StrategyResult
+    from memory.models import FailureReport
+
+    class Diffing(Tree):
+        def diff(self, tree: Path) -> str:
+            return "diff --git a/requirements.txt b/requirements.txt\n"
+
+    c = ctx(tmp_path)
+    c.workspace = Diffing(tmp_path)  # type: ignore[assignment]
+    monkeypatch.setattr(fixer, "registry", lambda: {"relax_pin": lambda r, t, tools: StrategyResult("cap werkzeug", {}, 0.5)})
+    below = FixCandidate(id="a1-cap_new_major+relax_pin", strategy="relax_pin", summary="cap flask-sqlalchemy; then cap flask",
+                         diff="x", layers=["cap_new_major"])
+    [found], _ = fixer.propose(c, FailureReport(category="dependency_conflict", entity="Werkzeug"), ["relax_pin"], "abc", "s", 1,
+                               stack=below)
+    assert found.id == "a1-cap_new_major+relax_pin+relax_pin" and found.layers == ["cap_new_major", "relax_pin"]
