@@ -344,6 +344,9 @@ def diagnose_numbered(
     spec = best.rule.spec
     category = spec.category
     raw, kind = _entity(best, before, after)
+    extra = next((v for k, v in best.match.groupdict().items() if k.startswith("extra") and v), None)
+    if raw and extra:  # ``Install Flask with the 'async' extra``: the entity is flask[async]
+        raw = f"{raw}[{extra}]"
     reason, forced = "", None
     for alt in spec.reclassify:
         lines = _window(before, after, alt.where, alt.within)

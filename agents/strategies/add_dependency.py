@@ -13,14 +13,16 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import sys
 from pathlib import Path
 
 import tomlkit
+from packaging.requirements import Requirement
 
 from agents.strategies import StrategyDeclined, StrategyResult, Tools, pyreqs, write_json_like
 from memory.models import FailureReport
 
-_NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[A-Za-z0-9][A-Za-z0-9._~-]*$")
+_NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[A-Za-z0-9][A-Za-z0-9._~-]*(?:\[[A-Za-z0-9_,-]+\])?$")
 _VERSION = re.compile(r"^[A-Za-z0-9_.\-]+ \(([^)]+)\)", re.M)
 
 
@@ -46,6 +48,8 @@ def add_dependency(report: FailureReport, tree: Path, ws: Tools) -> StrategyResu
     if ecosystem == "node":
         if not node:
             raise StrategyDeclined("node failure but the repository has no package.json")
+        if "[" in name:
+            raise StrategyDeclined(f"{name} is a Python package with an extra, not an npm package")
         return _node(name, tree, ws)
     if ecosystem == "python":
         return _python(name, tree, ws, _alias_range(report, name, ws))
@@ -65,13 +69,64 @@ def _alias_range(report: FailureReport, name: str, ws: Tools) -> tuple[str, str]
     return None
 
 
+def _runtime_python(tree: Path) -> str:
+    """The Python the platform will run: runtime.txt / .python-version when the project asks, else this machine's."""
+    for name, pattern in (("runtime.txt", r"python-(\d+\.\d+(?:\.\d+)?)"), (".python-version", r"(\d+\.\d+(?:\.\d+)?)")):
+        path = tree / name
+        if path.is_file() and not path.is_symlink():
+            m = re.fullmatch(pattern, path.read_text(encoding="utf-8", errors="replace").strip())
+            if m:
+                return m.group(1)
+    return ".".join(str(n) for n in sys.version_info[:3])
+
+
+def _applies(decl: pyreqs.Decl, python: str) -> bool:
+    """Whether the platform installs ``decl``: its environment marker (``python_version < "3.8"``) holds there."""
+    marker = decl.requirement.marker
+    if marker is None:
+        return True
+    env = {"python_version": ".".join(python.split(".")[:2]), "python_full_version": python if python.count(".") == 2 else python + ".0",
+           "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix", "implementation_name": "cpython",
+           "platform_python_implementation": "CPython"}
+    try:
+        return bool(marker.evaluate(env))
+    except Exception:  # noqa: BLE001 - an unknown marker variable: assume the platform installs it
+        return True
+
+
+def _rewrite_declaration(tree: Path, decl: pyreqs.Decl, requirement: Requirement, why: str) -> StrategyResult:
+    if not decl.path.endswith(".txt") or not decl.where.isdigit():
+        raise StrategyDeclined(f"{decl.requirement} is declared in {decl.path}, which this strategy does not rewrite")
+    pyreqs.replace_line_requirement(tree, decl.path, int(decl.where), str(requirement))
+    return StrategyResult(f"{decl.path}:{decl.where}: {decl.requirement} → {requirement}: {why}",
+                          {"package": requirement.name, "manifest": decl.path, "requirement": str(requirement)}, 0.8)
+
+
 def _python(name: str, tree: Path, ws: Tools, ranged: tuple[str, str] | None = None) -> StrategyResult:
     req = tree / "requirements.txt"
     pyproject = tree / "pyproject.toml"
+    wanted = Requirement(name)  # ``flask[async]``: the package with an extra it only installs when asked
+    name = wanted.name
     everywhere = [d for d in pyreqs.declarations(tree, name) if not d.constraint]
     installed = pyreqs.installed_files(tree) if req.is_file() else set()
     # a declaration counts where the platform reads it: requirements.txt and its includes, the project's metadata
     declared = [d for d in everywhere if d.path in installed or not d.path.endswith(".txt") or not req.is_file()]
+    python = _runtime_python(tree)
+    effective = [d for d in declared if _applies(d, python)]
+    if declared and not effective:  # ``importlib-metadata; python_version < "3.8"`` on 3.11: declared, never installed
+        decl = declared[0]
+        kept = Requirement(str(decl.requirement))
+        kept.marker = None
+        kept.extras |= wanted.extras
+        return _rewrite_declaration(tree, decl, kept, f"its marker ({decl.requirement.marker}) leaves it out on Python {python}, "
+                                                      "which the platform runs, and the code imports it there")
+    missing_extras = wanted.extras - {e.lower() for d in effective for e in d.requirement.extras}
+    if effective and missing_extras:
+        decl = effective[0]
+        more = Requirement(str(decl.requirement))
+        more.extras |= missing_extras
+        return _rewrite_declaration(tree, decl, more, f"the code needs {name}'s {', '.join(sorted(missing_extras))} extra, "
+                                                      "which installs what that feature imports")
     if declared:
         raise StrategyDeclined(f"{name} is already declared ({declared[0].path}:{declared[0].where}); "
                                "the import name may map to another package")
@@ -80,7 +135,8 @@ def _python(name: str, tree: Path, ws: Tools, ranged: tuple[str, str] | None = N
         if req.is_file() and _installs_the_project(req.read_text(encoding="utf-8", errors="replace")):
             return _project(name, tree, ws, pyproject)  # requirements.txt only installs the project: declare it there
         version = _pypi_version(name, tree, ws, ranged[1] if ranged else "")
-        spec = f"{name}=={version}" if version else f"{name}{ranged[1] if ranged else ''}"
+        extras = f"[{','.join(sorted(wanted.extras))}]" if wanted.extras else ""
+        spec = f"{name}{extras}=={version}" if version else f"{name}{extras}{ranged[1] if ranged else ''}"
         pyreqs.append_line(req, spec)
         why = f" ({ranged[0]} is shipped by {name}{ranged[1]} only: package_aliases.yaml)" if ranged else elsewhere
         return StrategyResult(f"add {spec} to requirements.txt{why}", {"package": name, "version": version, "manifest": "requirements.txt"}, 0.8)

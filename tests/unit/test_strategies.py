@@ -940,3 +940,28 @@ def test_relax_pin_does_not_take_a_file_of_the_project_for_a_package(tmp_path: P
     for entity in ("app.py", "src/app.py"):
         with pytest.raises(StrategyDeclined, match="file of the project"):
             relax_pin(FailureReport(category="runtime_error", entity=entity, ecosystem="python"), tmp_path, tools())
+
+
+def test_a_declaration_whose_marker_leaves_it_out_on_the_runtime_loses_the_marker(tmp_path: Path) -> None:
+    """``importlib-metadata; python_version < "3.8"`` is declared, but never installed on the 3.11 the platform runs."""
+    write(tmp_path, {"requirements.txt": 'flask>=2.3\nimportlib-metadata>=4.0; python_version < "3.8"  # backport\n',
+                     "runtime.txt": "python-3.11.7\n"})
+    rep = FailureReport(category="missing_dependency", entity="importlib-metadata", ecosystem="python")
+    r = add_dependency(rep, tmp_path, tools())
+    assert (tmp_path / "requirements.txt").read_text() == "flask>=2.3\nimportlib-metadata>=4.0  # backport\n"
+    assert "leaves it out on Python 3.11.7" in r.summary
+    with pytest.raises(StrategyDeclined, match="already declared"):  # now it is installed: nothing more to add
+        add_dependency(rep, tmp_path, tools())
+    write(tmp_path, {"requirements.txt": 'importlib-metadata>=4.0; python_version >= "3.8"\n'})
+    with pytest.raises(StrategyDeclined, match="already declared"):
+        add_dependency(rep, tmp_path, tools())
+
+
+def test_an_extra_the_code_needs_is_added_to_the_declaration(tmp_path: Path) -> None:
+    """``Install Flask with the 'async' extra``: flask is declared; flask[async] installs asgiref."""
+    write(tmp_path, {"requirements.txt": "Flask>=3,<4  # web\ngunicorn\n"})
+    r = add_dependency(FailureReport(category="missing_dependency", entity="Flask[async]", ecosystem="python"), tmp_path, tools())
+    assert (tmp_path / "requirements.txt").read_text() == "Flask[async]<4,>=3  # web\ngunicorn\n"
+    assert "async extra" in r.summary
+    with pytest.raises(StrategyDeclined, match="already declared"):
+        add_dependency(FailureReport(category="missing_dependency", entity="flask[async]", ecosystem="python"), tmp_path, tools())
