@@ -1,0 +1,16 @@
+import asyncio
+import os
+
+from flask import Flask, jsonify
+
+app = Flask(__name__)
+
+
+@app.route("/healthz")
+async def healthz():
+    await asyncio.sleep(0)
+    return jsonify(status="ok")
+
+
+if __name__ == "__main__":
+    app.run(host="0.0.0.0", port=int(os.environ.get("PORT", "5000")))
