@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import difflib
 import json
+import posixpath
 import re
 import shlex
 import subprocess
@@ -357,6 +358,29 @@ def compiled_output(command: str, tree: Path) -> tuple[str, str] | None:
     return None
 
 
+def other_out_dir(command: str, tree: Path) -> tuple[str, str] | None:
+    """(the file ``command`` runs, the file tsc writes instead) when the command runs a compiled file under one folder
+    and tsconfig.json's ``outDir`` is another: ``node dist/index.js`` with ``"outDir": "build"`` and ``src/index.ts``.
+    The file exists nowhere in the repository; its TypeScript source does, and tsc writes it under ``outDir``."""
+    options = (read_jsonc(tree / "tsconfig.json") or {}).get("compilerOptions")
+    if not isinstance(options, dict) or not isinstance(options.get("outDir"), str):
+        return None
+    out_dir = Path(posixpath.normpath(str(options["outDir"])))
+    if out_dir.is_absolute() or ".." in out_dir.parts or str(out_dir) == ".":
+        return None
+    root_dir = Path(str(options["rootDir"])) if isinstance(options.get("rootDir"), str) else None
+    for tok in shlex.split(command):
+        rel = Path(tok)
+        if (rel.suffix not in (".js", ".cjs", ".mjs") or rel.is_absolute() or ".." in rel.parts or len(rel.parts) < 2
+                or (tree / rel).exists() or (tree / rel.parts[0]).exists() or rel.parts[: len(out_dir.parts)] == out_dir.parts):
+            continue
+        inner = Path(*rel.parts[1:])
+        for base in ([root_dir] if root_dir is not None else [Path("src"), Path(".")]):
+            if any((tree / base / inner.with_suffix(ext)).is_file() for ext in TS_SOURCES):
+                return tok, (out_dir / inner).as_posix()
+    return None
+
+
 def _ts_root(tree: Path) -> Path:
     """tsc's default rootDir: the longest common folder of the project's TypeScript sources (declarations left out)."""
     folders = [p.parent.relative_to(tree).parts for p in tree.rglob("*") if p.suffix in TS_SOURCES and not p.name.endswith(
@@ -396,7 +420,7 @@ def typescript_source(command: str, tree: Path) -> tuple[str, str] | None:
     return None
 
 
-def _start_compiled(tree: Path, pkg: dict[str, Any], script: str, source: str, compiled: str) -> StrategyResult:
+def _start_compiled(tree: Path, pkg: dict[str, Any], script: str, source: str, compiled: str, why: str = "") -> StrategyResult:
     """The start script runs ``compiled`` instead of ``source``; package.json gains ``"build": "tsc"`` unless a build
     script already compiles (platforms run it after installing, before the start)."""
     scripts = pkg["scripts"]
@@ -412,8 +436,8 @@ def _start_compiled(tree: Path, pkg: dict[str, Any], script: str, source: str, c
     if build is None:
         scripts["build"] = "tsc"
     write_json_like(tree / "package.json", pkg)
-    return StrategyResult(f"package.json {script}: `{scripts[script]}`{'' if build else ' and build: `tsc`'}: node cannot run the "
-                          f"TypeScript source {source}; tsc compiles it to {compiled} (tsconfig.json)",
+    return StrategyResult(f"package.json {script}: `{scripts[script]}`{'' if build else ' and build: `tsc`'}: "
+                          + (why or f"node cannot run the TypeScript source {source}; tsc compiles it to {compiled} (tsconfig.json)"),
                           {"file": "package.json", "command": scripts[script], "script": script}, 0.8)
 
 
@@ -602,6 +626,11 @@ def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> Strate
         command = (pkg.get("scripts") or {}).get(script)
         entries = node_entries(tree)
         if command:
+            elsewhere = other_out_dir(command, tree)
+            if elsewhere is not None:
+                return _start_compiled(tree, pkg, script, *elsewhere, why=(
+                    f"{elsewhere[0]} is never written: tsconfig.json's outDir puts the compiled {Path(elsewhere[1]).name} in "
+                    f"{Path(elsewhere[1]).parent.as_posix()}/"))
             built = compiled_output(command, tree)
             if built is not None:
                 return _add_build_script(tree, *built)

@@ -965,3 +965,16 @@ def test_an_extra_the_code_needs_is_added_to_the_declaration(tmp_path: Path) -> 
     assert "async extra" in r.summary
     with pytest.raises(StrategyDeclined, match="already declared"):
         add_dependency(FailureReport(category="missing_dependency", entity="flask[async]", ecosystem="python"), tmp_path, tools())
+
+
+def test_a_start_script_running_a_compiled_file_from_another_folder_follows_tsconfig_outdir(tmp_path: Path) -> None:
+    """``node dist/index.js`` while tsconfig.json compiles src/ to build/: dist/ is never written."""
+    from agents.strategies.fix_start_command import fix_start_command
+
+    write(tmp_path, {"package.json": '{\n  "scripts": {\n    "build": "tsc",\n    "start": "node dist/index.js"\n  },\n'
+                                     '  "devDependencies": {"typescript": "^5.5.4"}\n}\n',
+                     "tsconfig.json": '{\n  // compiled output\n  "compilerOptions": {"outDir": "./build", "rootDir": "src"},\n}\n',
+                     "src/index.ts": "console.log('hi');\n"})
+    r = fix_start_command(FailureReport(category="start_command", entity="dist/index.js", ecosystem="node"), tmp_path, tools())
+    assert json.loads((tmp_path / "package.json").read_text())["scripts"] == {"build": "tsc", "start": "node build/index.js"}
+    assert "outDir puts the compiled index.js in build/" in r.summary
