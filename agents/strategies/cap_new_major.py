@@ -111,6 +111,19 @@ def _lines(name: str, versions: list[str] | None, registry: str) -> tuple[str, s
     return lines
 
 
+_FRAME = re.compile(r'^\s*File "[^"]+", line \d+')
+_CALL = re.compile(r"\b([A-Za-z_]\w*)\.[A-Za-z_]\w*\s*\(")
+
+
+def _called_on_failing_line(text: str) -> list[str]:
+    """Modules whose functions the innermost project frame's source line calls (``yaml.load(f)``), innermost first."""
+    lines = text.splitlines()
+    for i in range(len(lines) - 2, -1, -1):
+        if _FRAME.match(lines[i]) and "site-packages" not in lines[i] and "node_modules" not in lines[i]:
+            return [m.group(1) for m in _CALL.finditer(lines[i + 1])]
+    return []
+
+
 def _undeclared_named(text: str, tree: Path, tools: Tools) -> list[str]:
     """Distributions the error names (``module 'sqlalchemy' has no attribute '__all__'`` raised inside
     flask_sqlalchemy) that the project does not declare at all: another package brought them in, unbounded."""
@@ -132,12 +145,15 @@ def _python(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     # the package the error names first (``module 'numpy' has no attribute 'float'``), then the traceback's installed
     # packages innermost first (the one that raised, not the server that loaded the app), then the failing files' imports
     wanted = [(m.group("module") or m.group("module2")).split(".")[0] for m in _NAMED.finditer(text)]
+    wanted += _called_on_failing_line(text)  # ``CONFIG = yaml.load(f)``: the call that failed names its module
     wanted += reversed([m.group("pkg") for m in SITE_PACKAGE.finditer(text)])
     for path in _project_files(tree, text, (".py",)):
         wanted += module_imports(path.read_text(encoding="utf-8", errors="replace"))
     candidates: list[pyreqs.Decl | str] = []
     for wanted_name in dict.fromkeys(canonicalize_name(n) for n in wanted):
-        decl = unbounded.get(wanted_name) or unbounded.get(canonicalize_name(wanted_name.replace("_", "-")))
+        dist = canonicalize_name(tools.aliases.get(wanted_name, wanted_name))  # the import name ``yaml`` is PyYAML
+        decl = (unbounded.get(wanted_name) or unbounded.get(canonicalize_name(wanted_name.replace("_", "-")))
+                or unbounded.get(dist))
         if decl is not None and decl not in candidates:
             candidates.append(decl)
     # a package the error names that nothing declares came in with another one, as new as it gets: declaring it

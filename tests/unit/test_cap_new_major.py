@@ -111,3 +111,14 @@ def test_a_package_the_error_names_that_nothing_declares_is_declared_below_its_n
     write(tmp_path, {"requirements.txt": "flask<2.2\nflask-sqlalchemy<3\nSQLAlchemy>=1.4,<2\n"})  # declared: not this case
     with pytest.raises(StrategyDeclined, match="upper bound or a pin"):
         cap_new_major(report(trace), tmp_path, tools())
+
+
+def test_the_module_the_failing_line_calls_comes_first_by_its_distribution_name(tmp_path: Path) -> None:
+    """``yaml.load(f)`` raises TypeError under PyYAML 6: the failing line calls yaml, which is PyYAML in requirements."""
+    trace = ['Traceback (most recent call last):', '  File "/srv/src/app.py", line 7, in <module>',
+             "    CONFIG = yaml.load(f)", "TypeError: load() missing 1 required positional argument: 'Loader'"]
+    write(tmp_path, {"requirements.txt": "flask\npyyaml\n", "app.py": "import os\nimport yaml\nfrom flask import Flask\n"})
+    pyyaml = "PyYAML (6.0.2)\\nAvailable versions: 6.0.2, 6.0.1, 5.4.1, 5.3"
+    r = cap_new_major(report(trace), tmp_path, tools({"pip index versions pyyaml": (0, pyyaml.replace("\\n", "\n"))},
+                                                     aliases={"yaml": "PyYAML"}))
+    assert (tmp_path / "requirements.txt").read_text() == "flask\npyyaml<6\n" and r.params["package"] == "pyyaml"
