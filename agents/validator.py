@@ -100,6 +100,13 @@ def validate(ctx: AgentContext, candidate: FixCandidate, category: str, base_sha
     return verdict
 
 
+def run_checks(ctx: AgentContext, tree: Path) -> list[CheckResult]:
+    """The checks a candidate gets, on ``tree`` as it is (the rehearsal runs them on the deployed commit)."""
+    checks: list[CheckResult] = []
+    _run_checks(ctx, tree, checks)
+    return checks
+
+
 def _run_checks(ctx: AgentContext, tree: Path, checks: list[CheckResult]) -> None:
     commands = [*default_checks(tree), *((f"validate[{i}]", c) for i, c in enumerate(ctx.options.validate_commands))]
     for name, command in commands:

@@ -37,6 +37,10 @@ class Deps:
     """``postgresql://...``: checkpoints in PostgreSQL (LangGraph's Postgres checkpointer), so that a session a fleet
     worker started can be resumed by a worker on another machine; None: SQLite in the session folder."""
     """AES key for the checkpoints (SWARM_CHECKPOINT_KEY); without one they are redacted, not encrypted."""
+    rehearse: bool = False
+    """Rehearse each deployed commit in the sandbox while the platform deploys it (graph/rehearsal.py)."""
+    rehearsals: dict[str, Any] = field(default_factory=dict)
+    """The rehearsals of this process by commit (not checkpointed: a resumed session simply runs its steps)."""
     spans: list[tuple[str, float, float]] = field(default_factory=list)
     """(node, start, end) wall-clock spans of every step, for the time split."""
 

@@ -23,6 +23,7 @@ from agents import (
     reporter,
     validator,
 )
+from graph import rehearsal
 from graph.deps import Deps, time_split
 from graph.routing import stop_reason
 from memory.artifacts import llm_usage
@@ -68,7 +69,9 @@ def monitor_step(state: SwarmState, deps: Deps) -> Update:
         current = ctx.platform.deploy(state.initial_sha, key=f"{state.session_id}:0", kind="initial", attempt=0)
         deps.event("deploy_started", {"deploy": current.id, "sha": current.sha, "deploy_kind": "initial"})
         deps.session_fields({"status": "watching", "deploy": current.id})
+    rehearsal.start(state, current, deps)  # the sandbox starts the same commit while the platform deploys it
     final, logs = monitor.watch(ctx, current)
+    rehearsal.verdict(deps, current.sha, failed=not (final.status == "live" and final.healthy))
     notes = list(state.platform_notes)
     deploys = list(state.deploys)
     for _ in range(monitor.MAX_FOLLOW):
@@ -163,12 +166,9 @@ def analyze_step(state: SwarmState, deps: Deps) -> Update:
     up: Update = {"report": report, "platform_report": report, "fingerprints": [*state.fingerprints, report.fingerprint],
                   "stop_reason": reason,
                   "candidates": [], "chosen": None, "plan": []}
-    tried = list(state.tried)
-    for i, t in enumerate(tried):
-        if t.result == "pending" and t.deploy_id == state.current.id:
-            # a fix failed only if its own error came back; a different failure means it cured its own
-            tried[i] = t.model_copy(update={"result": "failed" if t.fingerprint == report.fingerprint else "healed"})
-            up["tried"] = tried
+    tried, settled = rehearsal.settle_tried(state.tried, state.current.id, report.fingerprint)
+    if settled:
+        up["tried"] = tried
     return up
 
 
@@ -186,8 +186,10 @@ def optimize_step(state: SwarmState, deps: Deps) -> Update:
 def fix_step(state: SwarmState, deps: Deps) -> Update:
     assert state.report is not None and state.current is not None
     attempt = state.attempt + 1
-    candidates, notes = fixer.propose(deps.ctx, state.report, state.plan, state.current.sha, state.session_id,
-                                      attempt, budget=state.candidate_budget, stack=state.stack)
+    prepared = rehearsal.take(state, deps)  # proposed (and proven) while the platform deployed, for this diagnosis
+    candidates, notes = prepared if prepared is not None else fixer.propose(
+        deps.ctx, state.report, state.plan, state.current.sha, state.session_id, attempt, budget=state.candidate_budget,
+        stack=state.stack)
     deps.publish("fixer", {"attempt": attempt, "candidates": [c.model_dump() for c in candidates], "notes": notes})
     deps.event("proposed", {"candidates": [c.id for c in candidates], "notes": notes})
     up: Update = {"candidates": candidates, "validations": None, "notes": [*state.notes, *notes]}
@@ -202,11 +204,16 @@ def _failed_checks(result: ValidationResult) -> str:
 
 def validate_one(payload: dict[str, Any], deps: Deps) -> Update:
     candidate = FixCandidate.model_validate(payload["candidate"])
-    result = validator.validate(deps.ctx, candidate, payload["category"], payload["base_sha"], payload["checkout"],
-                                payload.get("fingerprint", ""), payload.get("entity"))
-    result = ValidationResult.model_validate(redact_obj(result.model_dump(), deps.artifacts.redact))  # the app ran: its output is redacted
+    result = rehearsal.proven(payload, deps)  # proven while the platform deployed (already redacted)
+    if result is None:
+        result = validator.validate(deps.ctx, candidate, payload["category"], payload["base_sha"], payload["checkout"],
+                                    payload.get("fingerprint", ""), payload.get("entity"))
+        result = ValidationResult.model_validate(redact_obj(result.model_dump(), deps.artifacts.redact))  # the app ran: its output is redacted
+        early = {}
+    else:
+        early = {"rehearsed": True}
     nxt = result.next_failure if result.progress else None
-    deps.event("validated", {"candidate": candidate.id, "passed": result.passed, "policy": result.policy_reasons,
+    deps.event("validated", {"candidate": candidate.id, "passed": result.passed, "policy": result.policy_reasons, **early,
                              **({"next": nxt.category, "next_entity": nxt.entity} if nxt is not None else {})})
     return {"validations": [result]}
 
@@ -366,8 +373,10 @@ def learn_step(state: SwarmState, deps: Deps) -> Update:
         learned = learner.record(deps.ctx, final)
         deps.event("learned", {"known_fixes": len(learned.known_fixes)})
     deps.artifacts.write_json("final_state.json", final)
+    rehearsed = rehearsal.close(deps)
     deps.artifacts.write_json("timings.json", {**time_split(deps.spans),
-                                               "steps": [{"node": n, "seconds": round(b - a, 3)} for n, a, b in deps.spans]})
+                                               "steps": [{"node": n, "seconds": round(b - a, 3)} for n, a, b in deps.spans],
+                                               "rehearsals": rehearsed})
     report_md = reporter.render(final, deps.llm_note, llm_usage(deps.artifacts.path("llm_calls.jsonl")))
     deps.artifacts.write_text("report.md", report_md)
     deps.share_report(report_md)

@@ -387,7 +387,7 @@ def open_session(
         llm_note = (f"{cfg.llm.model} (token budget {cfg.llm.token_budget})" if llm
                     else "not available (no ANTHROPIC_API_KEY): the swarm ran on rules alone")
         deps = Deps(ctx=ctx, limits=limits, artifacts=artifacts, store=store, llm_note=llm_note, console=console,
-                    learn=not dry_run, kill_before=env.SWARM_FAULT_KILL_BEFORE,
+                    learn=not dry_run, kill_before=env.SWARM_FAULT_KILL_BEFORE, rehearse=cfg.validate_.rehearse,
                     checkpoint_key=env.SWARM_CHECKPOINT_KEY.get_secret_value() if env.SWARM_CHECKPOINT_KEY else None,
                     checkpoint_url=env.SWARM_CHECKPOINT_URL.get_secret_value() if env.SWARM_CHECKPOINT_URL else None)
         head = workspace.remote_head()

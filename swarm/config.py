@@ -65,6 +65,8 @@ class ValidateSection(_S):
     commands: list[str] = Field(default_factory=list)
     timeout_s: float = Field(180.0, gt=0)
     smoke_check: bool = True
+    rehearse: bool = True
+    """While the platform deploys a commit, build and start it in the sandbox and prepare the fix (graph/rehearsal.py)."""
 
 
 class VerifySection(_S):

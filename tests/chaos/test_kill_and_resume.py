@@ -104,7 +104,10 @@ HTTPServer(("0.0.0.0", int(os.environ["PORT"])), H).serve_forever()
 
 
 def test_sigkill_during_a_sandboxed_health_check_leaves_no_app_running(tmp_path: Path, reliability) -> None:  # type: ignore[no-untyped-def]
-    repo, origin = make_app(tmp_path, {"app.py": SLOW_START, "Procfile": "web: python app.py\n", "requirements.txt": ""})
+    # no rehearsal: its start of the unfixed commit is a second sandboxed app that dies at once (no yaml), and the
+    # one this test kills the session under is the candidate's, waiting for health
+    repo, origin = make_app(tmp_path, {"app.py": SLOW_START, "Procfile": "web: python app.py\n", "requirements.txt": "",
+                                       "swarm.toml": "[validate]\nrehearse = false\n"})
     proc = spawn(repo, "midcheck")
     registry = artifacts() / "procs" / "app"
     deadline = time.monotonic() + 300

@@ -21,7 +21,8 @@ def test_swarm_beats_the_loop_when_the_first_plausible_fix_is_wrong(tmp_path: Pa
     assert row["loop"]["deploys"] == 3 and row["swarm_le_loop"]
     assert 0 < row["swarm_share"] < 1
     # the cost model: the swarm's own seconds plus 180 s a deploy; one deploy fewer wins on a hosted platform
-    assert row["modelled_seconds"] == round(row["swarm_seconds"] + 2 * 180, 1)
+    # the swarm's own seconds, less the wait for rehearsals a 180 s deploy would have hidden (swarm/bench.py:modelled)
+    assert 2 * 180 <= row["modelled_seconds"] <= round(row["swarm_seconds"] + 2 * 180, 1)
     assert row["modelled_seconds"] < row["loop"]["modelled_seconds"] and row["wins_under_model"]
     assert all("wins_under_model" in r and r["loop"]["modelled_seconds"] > 0 for r in rows)
     learned = json.loads((Path(os.environ["SWARM_ARTIFACTS"]) / "deploy_learning_state.json").read_text())
