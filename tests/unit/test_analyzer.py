@@ -533,7 +533,7 @@ def test_batch_seventeen_ruby_native_builds_and_git_transport(log: str, category
     ("styles.scss:3: invalid top-level expression\n", "syntax_error", "styles.scss"),
     # a KeyError raised by os.environ, whatever the name looks like; a ValueError from it is not a missing variable
     ('  File "app.py", line 21, in <module>\n    USER = os.environ[\'face_recog\']\n  File "/usr/lib/python3.7/os.py", '
-     "line 678, in __getitem__\n    raise KeyError(key) from None\nKeyError: 'face_recog'\n", "missing_env_var", None),
+     "line 678, in __getitem__\n    raise KeyError(key) from None\nKeyError: 'face_recog'\n", "missing_env_var", "face_recog"),
     ('  File "app.py", line 3, in <module>\n    PORT = int(os.environ[\'PORT\'])\nValueError: invalid literal for int() '
      "with base 10: 'abc'\n", "runtime_error", "app.py"),
     # modern syntax refused by an old Node
