@@ -598,3 +598,29 @@ def test_a_header_missing_while_pip_builds_a_c_extension_is_a_system_library() -
     # the same quoted include in the project's own make build is a file of the project
     r = analyze("cc -O2 -c src/main.c -o obj/main.o\n" + missing.replace("src/pyaudio/device_api.c", "src/main.c"), BOOK)
     assert (r.category, r.entity) == ("import_error", "portaudio.h")
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    # a wrapper script committed without its execute bit: the script is named, wherever the shell ran it from
+    ("bash: ./gradlew: Permission denied\n", "permission_denied", "gradlew"),
+    ("+ ../mvnw clean verify\n/var/jenkins_home/workspace/svc@tmp/durable-1/script.sh: 1: "
+     "/var/jenkins_home/workspace/svc@tmp/durable-1/script.sh: ../mvnw: Permission denied\n", "permission_denied", "mvnw"),
+    ('The command "./gradlew createConfigs testClasses" failed and exited with 126 during .\n', "permission_denied",
+     "gradlew"),
+    # os.environ's KeyError names the variable as the code spells it, whatever its case
+    ("  File \"/root/app/config.py\", line 29, in <module>\n    SECRET_KEY = os.environ['ea6f1d74']\n"
+     "  File \"/usr/lib/python3.10/os.py\", line 680, in __getitem__\n    raise KeyError(key) from None\n"
+     "KeyError: 'ea6f1d74'\n", "missing_env_var", "ea6f1d74"),
+    # a KeyError of the app's own dict stays the app's error
+    ("  File \"/app/views.py\", line 9, in index\n    name = row['name']\nKeyError: 'name'\n", "runtime_error", None),
+    # Gradle's TLS failure fetching from a repository
+    ("      > Could not resolve commons-io:commons-io:1.4.\n         > Could not get resource 'http://plugins.gradle.org/m2/x.pom'.\n"
+     "            > Could not HEAD 'http://plugins.gradle.org/m2/x.pom'.\n               > peer not authenticated\n",
+     "network_transient", None),
+    # AWS Lambda's JSON stack trace of ES-module syntax loaded as CommonJS
+    ('{\n    "errorMessage": "Unexpected token export",\n    "errorType": "SyntaxError",\n    "stackTrace": [\n'
+     '        "SyntaxError: Unexpected token export",\n        "createScript (vm.js:56:10)",\n    ]\n}\n', "config_error", None),
+])
+def test_batch_thirty_seven_wordings(log: str, category: str, entity: str | None) -> None:
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == (category, entity)
