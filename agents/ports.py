@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -68,7 +69,9 @@ class Platform(Protocol):
 class Sandbox(Protocol):
     """Builds a checkout the way the platform will and checks that it starts and answers health."""
 
-    def smoke(self, tree: Path, timeout: float) -> list[CheckResult]: ...
+    def smoke(self, tree: Path, timeout: float, gate: Callable[[], None] | None = None) -> list[CheckResult]:
+        """``gate``, when given, is called after the build and before the app starts; it may block or raise."""
+        ...
 
 
 class Prober(Protocol):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shlex
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from agents.analyzer import analyze, local_python_modules
@@ -54,7 +55,7 @@ def procfile_web(tree: Path) -> str | None:
 
 
 def validate(ctx: AgentContext, candidate: FixCandidate, category: str, base_sha: str, checkout_name: str,
-             fingerprint: str = "", entity: str | None = None) -> ValidationResult:
+             fingerprint: str = "", entity: str | None = None, gate: Callable[[], None] | None = None) -> ValidationResult:
     start = time.monotonic()
     reasons = ctx.policy.check(candidate, category)
     if reasons:
@@ -79,7 +80,7 @@ def validate(ctx: AgentContext, candidate: FixCandidate, category: str, base_sha
             return ValidationResult(candidate_id=candidate.id, passed=False, checks=checks, seconds=round(time.monotonic() - start, 3))
         # checks and the smoke build see the repository as a platform's clone would: no links out of it
         with links_withdrawn(tree):
-            _run_checks(ctx, tree, checks)
+            _run_checks(ctx, tree, checks, gate)
     finally:
         ctx.workspace.discard(tree)
     passed = all(c.ok for c in checks)
@@ -100,14 +101,14 @@ def validate(ctx: AgentContext, candidate: FixCandidate, category: str, base_sha
     return verdict
 
 
-def run_checks(ctx: AgentContext, tree: Path) -> list[CheckResult]:
+def run_checks(ctx: AgentContext, tree: Path, gate: Callable[[], None] | None = None) -> list[CheckResult]:
     """The checks a candidate gets, on ``tree`` as it is (the rehearsal runs them on the deployed commit)."""
     checks: list[CheckResult] = []
-    _run_checks(ctx, tree, checks)
+    _run_checks(ctx, tree, checks, gate)
     return checks
 
 
-def _run_checks(ctx: AgentContext, tree: Path, checks: list[CheckResult]) -> None:
+def _run_checks(ctx: AgentContext, tree: Path, checks: list[CheckResult], gate: Callable[[], None] | None = None) -> None:
     commands = [*default_checks(tree), *((f"validate[{i}]", c) for i, c in enumerate(ctx.options.validate_commands))]
     for name, command in commands:
         result = ctx.workspace.run(command, tree, timeout=ctx.options.validate_timeout_s)
@@ -118,7 +119,7 @@ def _run_checks(ctx: AgentContext, tree: Path, checks: list[CheckResult]) -> Non
         if not result.ok:
             return
     if ctx.sandbox is not None and ctx.options.smoke_check:
-        checks.extend(ctx.sandbox.smoke(tree, timeout=ctx.options.validate_timeout_s))
+        checks.extend(ctx.sandbox.smoke(tree, timeout=ctx.options.validate_timeout_s, **({"gate": gate} if gate else {})))
 
 
 def select(candidates: list[FixCandidate], results: list[ValidationResult]) -> FixCandidate | None:

@@ -16,6 +16,11 @@ the session's steps still choose. It never calls the LLM (a strategy that needs 
 configured and the rehearsal reached such a strategy, its candidates are not used). A rehearsal that finds the commit
 healthy, or a failure no rule can fix, prepares nothing. Only in swarm mode with the smoke check on
 (``[validate] rehearse``, on by default); the single-threaded loop never rehearses.
+
+When the platform deploys on this machine (the local platform; any platform that does not say
+``shares_this_host = False``), the rehearsal builds while the platform builds but starts no app before the platform's
+verdict: two starts of one app on one host collide on whatever the app hard-codes (the port it binds, files it
+writes), which are the very failures swarm heals.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -83,6 +89,8 @@ class Rehearsal:
     """How long the session waited for the rehearsal once it needed it."""
     reached_llm: bool = False
     cancel: threading.Event = field(default_factory=threading.Event)
+    decided: threading.Event = field(default_factory=threading.Event)
+    """Set with the platform's verdict (or when the session ends): the gate of apps on a shared host."""
     analysed: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     thread: threading.Thread | None = None
@@ -94,6 +102,23 @@ class Rehearsal:
                 "candidates": [c.id for c in self.candidates], "validated": len(self.results),
                 "seconds": round((self.finished or time.time()) - self.started, 3),
                 "head_start_s": round(head, 3) if head is not None else None, "wait_s": round(self.wait_s, 3)}
+
+
+class Canceled(Exception):
+    """The rehearsal was no longer needed while it waited to start an app."""
+
+
+def _gate(r: Rehearsal, deps: Deps) -> Callable[[], None] | None:
+    """What the sandbox calls before it starts an app: on the platform's own host, wait for its verdict."""
+    if not getattr(deps.ctx.platform, "shares_this_host", True):
+        return None
+
+    def wait() -> None:
+        r.decided.wait()
+        if r.cancel.is_set():
+            raise Canceled("the platform's deploy needs no rehearsal")
+
+    return wait
 
 
 def enabled(deps: Deps) -> bool:
@@ -121,6 +146,8 @@ def start(state: SwarmState, current: Deployment, deps: Deps) -> None:
 def _run(r: Rehearsal, state: SwarmState, deploy_id: str, deps: Deps) -> None:
     try:
         _rehearse(r, state, deploy_id, deps)
+    except Canceled:
+        r.outcome = "canceled"
     except Exception as exc:  # a rehearsal is an optimisation: its failure costs the head start, nothing else
         log.warning("rehearsal of %s failed: %s", r.sha[:12], exc)
         r.outcome = f"error: {type(exc).__name__}: {deps.redact(str(exc))[:300]}"
@@ -136,7 +163,7 @@ def _rehearse(r: Rehearsal, state: SwarmState, deploy_id: str, deps: Deps) -> No
     tree = ctx.workspace.checkout(f"{session}-rehearse-{r.sha[:10]}", r.sha)
     try:
         with links_withdrawn(tree):  # the platform's clone has no links out of the repository either
-            checks = validator.run_checks(ctx, tree)
+            checks = validator.run_checks(ctx, tree, _gate(r, deps))
     finally:
         ctx.workspace.discard(tree)
     failed = next((c for c in checks if not c.ok), None)
@@ -168,7 +195,7 @@ def _rehearse(r: Rehearsal, state: SwarmState, deploy_id: str, deps: Deps) -> No
             r.outcome = "canceled"
             return
         result = validator.validate(ctx, candidate, report.category, r.sha, f"{session}-rehearse-val-{i}",
-                                    report.fingerprint, report.entity)
+                                    report.fingerprint, report.entity, gate=_gate(r, deps))
         result = ValidationResult.model_validate(redact_obj(result.model_dump(), deps.artifacts.redact))
         r.results[digest(candidate.diff)] = result
         if result.passed:
@@ -184,6 +211,7 @@ def verdict(deps: Deps, sha: str, failed: bool) -> None:
         r.verdict_at = time.time()
         if not failed:
             r.cancel.set()
+        r.decided.set()
 
 
 def take(state: SwarmState, deps: Deps) -> tuple[list[FixCandidate], list[str]] | None:
@@ -245,6 +273,7 @@ def close(deps: Deps) -> list[dict[str, Any]]:
     """Cancel what is still running, wait for it (its sandbox processes stop with it) and say what each did."""
     for r in deps.rehearsals.values():
         r.cancel.set()
+        r.decided.set()
     for r in deps.rehearsals.values():
         if r.thread is not None:
             r.thread.join()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +27,15 @@ class LocalSandbox:
             "inject_network_error": False,
         }
 
-    def smoke(self, tree: Path, timeout: float) -> list[CheckResult]:
+    def smoke(self, tree: Path, timeout: float, gate: Callable[[], None] | None = None) -> list[CheckResult]:
         with tempfile.TemporaryDirectory(prefix="swarm-sandbox-") as tmp:
             track_dir(Path(tmp))  # a session killed here leaves no build folder behind: the next start removes it
             try:
-                return self._smoke(Path(tmp), tree, timeout)
+                return self._smoke(Path(tmp), tree, timeout, gate)
             finally:
                 untrack_dir(Path(tmp))
 
-    def _smoke(self, tmp: Path, tree: Path, timeout: float) -> list[CheckResult]:
+    def _smoke(self, tmp: Path, tree: Path, timeout: float, gate: Callable[[], None] | None = None) -> list[CheckResult]:
         worker = Worker(Path(tmp), dict(self.cfg), src=Path(tree))
         env = worker.environment()
         start = time.monotonic()
@@ -49,6 +50,8 @@ class LocalSandbox:
                                 output=f"{exc}\n{log[-TAIL:]}")]
         build = CheckResult(name="build", ok=True, seconds=round(time.monotonic() - start, 2),
                             output=(Path(tmp) / "build.log").read_text(errors="replace")[-TAIL:])
+        if gate is not None:
+            gate()  # a rehearsal on the platform's own machine starts the app only once the platform's is done
         return [build, self._start_and_probe(Path(tree), env, command, Path(tmp) / "runtime.log")]
 
     def _start_and_probe(self, src: Path, env: dict[str, str], command: str, log_path: Path) -> CheckResult:

@@ -81,3 +81,20 @@ def test_the_cost_model_counts_only_the_wait_a_hosted_deploy_would_not_hide() ->
     assert modelled(row, 180) == 361.0  # the 2 s wait fits in a 180 s deploy
     assert modelled(row, 2.5) == 6.5  # a 2.5 s deploy hides 1.5 s of the wait: 3 - 2 + 0.5 + 2 × 2.5
     assert modelled({"swarm_seconds": 3.0, "deploys": 2}, 180) == 363.0
+
+
+def test_on_the_platforms_own_host_the_rehearsal_starts_no_app_before_the_verdict(tmp_path: Path) -> None:
+    """An app with a hard-coded port: a rehearsal starting it while the local platform runs it would take the port
+    from the platform's app (a port_conflict swarm caused). The platform must see the app's own failure."""
+    app = ("import json\nfrom http.server import BaseHTTPRequestHandler, HTTPServer\n\n"
+           "class H(BaseHTTPRequestHandler):\n    def do_GET(self):\n        self.send_response(200)\n"
+           "        self.send_header('Content-Type', 'application/json')\n        self.end_headers()\n"
+           "        self.wfile.write(json.dumps({'ok': True}).encode())\n\n"
+           "PORT = 18473\nHTTPServer(('0.0.0.0', PORT), H).serve_forever()\n")
+    repo, origin = make_app(tmp_path, {"app.py": app, "Procfile": "web: python app.py\n", "requirements.txt": ""})
+    assert main(["deploy", "--session", "hardport", "--repo", str(repo), "--quiet"]) == 0
+    final = json.loads((session_dir("hardport") / "final_state.json").read_text())
+    assert final["outcome"]["kind"] == "healed" and len(final["deploys"]) == 2
+    analyzed = [e for e in events("hardport") if e["kind"] == "analyzed"]
+    assert [e["category"] for e in analyzed] == ["port_binding"]
+    assert "rehearsal_used" in [e["kind"] for e in events("hardport")]
