@@ -37,8 +37,9 @@ class Deps:
     """``postgresql://...``: checkpoints in PostgreSQL (LangGraph's Postgres checkpointer), so that a session a fleet
     worker started can be resumed by a worker on another machine; None: SQLite in the session folder."""
     """AES key for the checkpoints (SWARM_CHECKPOINT_KEY); without one they are redacted, not encrypted."""
-    rehearse: bool = False
-    """Rehearse each deployed commit in the sandbox while the platform deploys it (graph/rehearsal.py)."""
+    rehearse: str = "off"
+    """on, off, or auto: rehearse each deployed commit in the sandbox while the platform deploys it, where the platform
+    deploys on other machines (graph/rehearsal.py)."""
     rehearsals: dict[str, Any] = field(default_factory=dict)
     """The rehearsals of this process by commit (not checkpointed: a resumed session simply runs its steps)."""
     spans: list[tuple[str, float, float]] = field(default_factory=list)

@@ -14,11 +14,12 @@ deploying. When the platform then reports its failure:
 Nothing is pushed from a rehearsal and it decides nothing: it runs the same agents on the same commit earlier, and
 the session's steps still choose. It never calls the LLM (a strategy that needs one declines; when the LLM is
 configured and the rehearsal reached such a strategy, its candidates are not used). A rehearsal that finds the commit
-healthy, or a failure no rule can fix, prepares nothing. Only in swarm mode with the smoke check on
-(``[validate] rehearse``, on by default); the single-threaded loop never rehearses.
+healthy, or a failure no rule can fix, prepares nothing. Only in swarm mode with the smoke check on, and by default
+(``[validate] rehearse = "auto"``) only where the platform deploys on other machines; the single-threaded loop never
+rehearses.
 
-When the platform deploys on this machine (the local platform; any platform that does not say
-``shares_this_host = False``), the rehearsal builds while the platform builds but starts no app before the platform's
+When the platform deploys on this machine and a rehearsal is asked for anyway (``rehearse = "on"``; the local
+platform, and any platform that does not say ``shares_this_host = False``), the rehearsal builds while the platform builds but starts no app before the platform's
 verdict: two starts of one app on one host collide on whatever the app hard-codes (the port it binds, files it
 writes), which are the very failures swarm heals.
 """
@@ -122,8 +123,11 @@ def _gate(r: Rehearsal, deps: Deps) -> Callable[[], None] | None:
 
 
 def enabled(deps: Deps) -> bool:
+    """``[validate] rehearse``: on, off, or auto (the default): only where the platform deploys on other machines. A
+    deploy on this machine (the local platform) is itself the build a rehearsal would run, on the same cores."""
     ctx = deps.ctx
-    return bool(deps.rehearse and ctx.options.smoke_check and ctx.sandbox is not None)
+    wanted = deps.rehearse == "on" or (deps.rehearse == "auto" and not getattr(ctx.platform, "shares_this_host", True))
+    return bool(wanted and ctx.options.smoke_check and ctx.sandbox is not None)
 
 
 def start(state: SwarmState, current: Deployment, deps: Deps) -> None:

@@ -65,8 +65,9 @@ class ValidateSection(_S):
     commands: list[str] = Field(default_factory=list)
     timeout_s: float = Field(180.0, gt=0)
     smoke_check: bool = True
-    rehearse: bool = True
-    """While the platform deploys a commit, build and start it in the sandbox and prepare the fix (graph/rehearsal.py)."""
+    rehearse: Literal["auto", "on", "off"] = "auto"
+    """While the platform deploys a commit, build and start it in the sandbox and prepare the fix (graph/rehearsal.py).
+    auto: only where the platform deploys on other machines (a local deploy is already a build on this one)."""
 
 
 class VerifySection(_S):

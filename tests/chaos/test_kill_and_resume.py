@@ -107,7 +107,7 @@ def test_sigkill_during_a_sandboxed_health_check_leaves_no_app_running(tmp_path:
     # no rehearsal: its start of the unfixed commit is a second sandboxed app that dies at once (no yaml), and the
     # one this test kills the session under is the candidate's, waiting for health
     repo, origin = make_app(tmp_path, {"app.py": SLOW_START, "Procfile": "web: python app.py\n", "requirements.txt": "",
-                                       "swarm.toml": "[validate]\nrehearse = false\n"})
+                                       "swarm.toml": "[validate]\nrehearse = \"off\"\n"})
     proc = spawn(repo, "midcheck")
     registry = artifacts() / "procs" / "app"
     deadline = time.monotonic() + 300

@@ -14,6 +14,7 @@ from swarm.cli import main
 from tests.conftest import git, make_app, sample_app, swarm_commits
 
 pytestmark = pytest.mark.slow
+ON = '[validate]\nrehearse = "on"\n'
 
 
 def session_dir(name: str) -> Path:
@@ -25,7 +26,8 @@ def events(name: str) -> list[dict[str, Any]]:
 
 
 def test_the_fix_is_proposed_and_proven_while_the_platform_deploys_and_then_pushed(tmp_path: Path) -> None:
-    repo, origin = sample_app(tmp_path)
+    files = {p.name: p.read_text() for p in sample_app(tmp_path, "probe")[0].iterdir() if p.is_file()}
+    repo, origin = make_app(tmp_path, {**files, "swarm.toml": ON})  # the local platform rehearses only when asked
     assert main(["deploy", "--session", "rehearsed", "--repo", str(repo), "--quiet"]) == 0
     seen = events("rehearsed")
     kinds = [e["kind"] for e in seen]
@@ -55,7 +57,7 @@ def test_a_failure_only_the_platform_shows_discards_the_rehearsal(tmp_path: Path
            "        self.wfile.write(b'{\"ok\": true}')\n\n"
            "HTTPServer(('0.0.0.0', int(os.environ['PORT'])), H).serve_forever()\n")
     repo, origin = make_app(tmp_path, {"app.py": app, "Procfile": "web: python app.py\n", "requirements.txt": "",
-                                       "swarm.toml": "[faults]\nbuild_network_errors = 1\n"})
+                                       "swarm.toml": ON + "[faults]\nbuild_network_errors = 1\n"})
     assert main(["deploy", "--session", "flaky", "--repo", str(repo), "--quiet"]) == 0
     kinds = [e["kind"] for e in events("flaky")]
     assert "rehearsal_started" in kinds and "rehearsal_used" not in kinds
@@ -66,9 +68,9 @@ def test_a_failure_only_the_platform_shows_discards_the_rehearsal(tmp_path: Path
     assert timings["rehearsals"][0]["outcome"] in ("healthy", "canceled")  # it never stopped the redeploy
 
 
-def test_rehearse_false_in_swarm_toml_turns_it_off(tmp_path: Path) -> None:
-    files = {p.name: p.read_text() for p in sample_app(tmp_path, "probe")[0].iterdir() if p.is_file()}
-    repo, _ = make_app(tmp_path, {**files, "swarm.toml": "[validate]\nrehearse = false\n"})
+def test_by_default_a_deploy_on_this_machine_is_not_rehearsed(tmp_path: Path) -> None:
+    """``auto``: the local platform's deploy is itself the build a rehearsal would run, on the same cores."""
+    repo, _ = sample_app(tmp_path)
     assert main(["deploy", "--session", "plain", "--repo", str(repo), "--quiet"]) == 0
     kinds = [e["kind"] for e in events("plain")]
     assert "rehearsal_started" not in kinds and "validated" in kinds
@@ -91,7 +93,8 @@ def test_on_the_platforms_own_host_the_rehearsal_starts_no_app_before_the_verdic
            "        self.send_header('Content-Type', 'application/json')\n        self.end_headers()\n"
            "        self.wfile.write(json.dumps({'ok': True}).encode())\n\n"
            "PORT = 18473\nHTTPServer(('0.0.0.0', PORT), H).serve_forever()\n")
-    repo, origin = make_app(tmp_path, {"app.py": app, "Procfile": "web: python app.py\n", "requirements.txt": ""})
+    repo, origin = make_app(tmp_path, {"app.py": app, "Procfile": "web: python app.py\n", "requirements.txt": "",
+                                       "swarm.toml": ON})
     assert main(["deploy", "--session", "hardport", "--repo", str(repo), "--quiet"]) == 0
     final = json.loads((session_dir("hardport") / "final_state.json").read_text())
     assert final["outcome"]["kind"] == "healed" and len(final["deploys"]) == 2
