@@ -17,6 +17,15 @@ pytestmark = pytest.mark.slow
 ON = '[validate]\nrehearse = "on"\n'
 
 
+def server(port: str) -> str:
+    """A stdlib web app answering JSON health on ``port`` (a Python expression)."""
+    return ("import os\nfrom http.server import BaseHTTPRequestHandler, HTTPServer\n\n"
+            "class H(BaseHTTPRequestHandler):\n    def do_GET(self):\n        self.send_response(200)\n"
+            "        self.send_header('Content-Type', 'application/json')\n        self.end_headers()\n"
+            "        self.wfile.write(b'{\"ok\": true}')\n\n"
+            f"HTTPServer(('0.0.0.0', {port}), H).serve_forever()\n")
+
+
 def session_dir(name: str) -> Path:
     return Path(os.environ["SWARM_ARTIFACTS"]) / "sessions" / name
 
@@ -51,12 +60,7 @@ def test_the_fix_is_proposed_and_proven_while_the_platform_deploys_and_then_push
 
 def test_a_failure_only_the_platform_shows_discards_the_rehearsal(tmp_path: Path) -> None:
     """The platform's build hits a registry error the sandbox does not: the platform's diagnosis decides."""
-    app = ("import os\nfrom http.server import BaseHTTPRequestHandler, HTTPServer\n\n"
-           "class H(BaseHTTPRequestHandler):\n    def do_GET(self):\n        self.send_response(200)\n"
-           "        self.send_header('Content-Type', 'application/json')\n        self.end_headers()\n"
-           "        self.wfile.write(b'{\"ok\": true}')\n\n"
-           "HTTPServer(('0.0.0.0', int(os.environ['PORT'])), H).serve_forever()\n")
-    repo, origin = make_app(tmp_path, {"app.py": app, "Procfile": "web: python app.py\n", "requirements.txt": "",
+    repo, origin = make_app(tmp_path, {"app.py": server("int(os.environ['PORT'])"), "Procfile": "web: python app.py\n", "requirements.txt": "",
                                        "swarm.toml": ON + "[faults]\nbuild_network_errors = 1\n"})
     assert main(["deploy", "--session", "flaky", "--repo", str(repo), "--quiet"]) == 0
     kinds = [e["kind"] for e in events("flaky")]
@@ -88,12 +92,7 @@ def test_the_cost_model_counts_only_the_wait_a_hosted_deploy_would_not_hide() ->
 def test_on_the_platforms_own_host_the_rehearsal_starts_no_app_before_the_verdict(tmp_path: Path) -> None:
     """An app with a hard-coded port: a rehearsal starting it while the local platform runs it would take the port
     from the platform's app (a port_conflict swarm caused). The platform must see the app's own failure."""
-    app = ("import json\nfrom http.server import BaseHTTPRequestHandler, HTTPServer\n\n"
-           "class H(BaseHTTPRequestHandler):\n    def do_GET(self):\n        self.send_response(200)\n"
-           "        self.send_header('Content-Type', 'application/json')\n        self.end_headers()\n"
-           "        self.wfile.write(json.dumps({'ok': True}).encode())\n\n"
-           "PORT = 18473\nHTTPServer(('0.0.0.0', PORT), H).serve_forever()\n")
-    repo, origin = make_app(tmp_path, {"app.py": app, "Procfile": "web: python app.py\n", "requirements.txt": "",
+    repo, origin = make_app(tmp_path, {"app.py": server("18473"), "Procfile": "web: python app.py\n", "requirements.txt": "",
                                        "swarm.toml": ON})
     assert main(["deploy", "--session", "hardport", "--repo", str(repo), "--quiet"]) == 0
     final = json.loads((session_dir("hardport") / "final_state.json").read_text())
