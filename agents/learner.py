@@ -7,7 +7,7 @@ import time
 
 from agents.context import AgentContext
 from memory.learning import KnownFix, LearningState, StrategyStats
-from memory.models import SwarmState
+from memory.models import SwarmState, TriedFix
 
 MAX_PERF_ENTRIES = 500
 
@@ -70,3 +70,14 @@ def config_label(ctx: AgentContext, service: str, sha: str) -> str:
             present.append(name)
             digest.update(name.encode() + b"\0" + text.encode() + b"\0")
     return f"{service}:{'+'.join(present) or 'no-manifest'}:{digest.hexdigest()[:10]}"
+
+
+def settle_tried(tried: list[TriedFix], deploy_id: str, fingerprint: str) -> tuple[list[TriedFix], bool]:
+    """The pending fixes of ``deploy_id`` settled by the failure it showed: a fix failed only if its own error came
+    back; a different failure means it cured its own. Shared by ``analyze_step`` and the rehearsal (graph/rehearsal.py)."""
+    out, changed = list(tried), False
+    for i, t in enumerate(out):
+        if t.result == "pending" and t.deploy_id == deploy_id:
+            out[i] = t.model_copy(update={"result": "failed" if t.fingerprint == fingerprint else "healed"})
+            changed = True
+    return out, changed

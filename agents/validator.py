@@ -119,7 +119,7 @@ def _run_checks(ctx: AgentContext, tree: Path, checks: list[CheckResult], gate: 
         if not result.ok:
             return
     if ctx.sandbox is not None and ctx.options.smoke_check:
-        checks.extend(ctx.sandbox.smoke(tree, timeout=ctx.options.validate_timeout_s, **({"gate": gate} if gate else {})))
+        checks.extend(ctx.sandbox.smoke(tree, timeout=ctx.options.validate_timeout_s, gate=gate))
 
 
 def select(candidates: list[FixCandidate], results: list[ValidationResult]) -> FixCandidate | None:

@@ -34,10 +34,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from agents import analyzer, fixer, llm_analyst, optimizer, validator
+from agents import analyzer, fixer, learner, llm_analyst, optimizer, validator
 from agents.safepath import links_withdrawn
 from agents.strategies import NO_CHANGE
-from memory.models import Deployment, FailureReport, FixCandidate, SwarmState, TriedFix, ValidationResult
+from memory.models import Deployment, FailureReport, FixCandidate, SwarmState, ValidationResult
 from memory.redact import redact_obj
 
 if TYPE_CHECKING:
@@ -57,17 +57,6 @@ def plan_key(report: FailureReport, strategies: list[str], budget: int, attempt:
 
 def digest(diff: str) -> str:
     return hashlib.sha256(diff.encode()).hexdigest()
-
-
-def settle_tried(tried: list[TriedFix], deploy_id: str, fingerprint: str) -> tuple[list[TriedFix], bool]:
-    """The pending fixes of ``deploy_id`` settled by the failure it showed: a fix failed only if its own error came
-    back; a different failure means it cured its own. Shared by ``analyze_step`` and the rehearsal."""
-    out, changed = list(tried), False
-    for i, t in enumerate(out):
-        if t.result == "pending" and t.deploy_id == deploy_id:
-            out[i] = t.model_copy(update={"result": "failed" if t.fingerprint == fingerprint else "healed"})
-            changed = True
-    return out, changed
 
 
 @dataclass
@@ -181,7 +170,7 @@ def _rehearse(r: Rehearsal, state: SwarmState, deploy_id: str, deps: Deps) -> No
     if not report.auto_fixable or (ctx.llm is not None and llm_analyst.should_ask(report)) or r.cancel.is_set():
         r.outcome = "unfixable" if not report.auto_fixable else "canceled" if r.cancel.is_set() else "unsure"
         return
-    tried, _ = settle_tried(state.tried, deploy_id, report.fingerprint)
+    tried, _ = learner.settle_tried(state.tried, deploy_id, report.fingerprint)
     plan = optimizer.plan(ctx, report, tried)
     attempt = state.attempt + 1
     r.key = plan_key(report, plan.strategies, plan.budget, attempt)

@@ -166,7 +166,7 @@ def analyze_step(state: SwarmState, deps: Deps) -> Update:
     up: Update = {"report": report, "platform_report": report, "fingerprints": [*state.fingerprints, report.fingerprint],
                   "stop_reason": reason,
                   "candidates": [], "chosen": None, "plan": []}
-    tried, settled = rehearsal.settle_tried(state.tried, state.current.id, report.fingerprint)
+    tried, settled = learner.settle_tried(state.tried, state.current.id, report.fingerprint)
     if settled:
         up["tried"] = tried
     return up

@@ -3,6 +3,7 @@ stacking, also when the next failure is of the same kind but names something els
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ class Smoke:
     def __init__(self, output: str) -> None:
         self.output = output
 
-    def smoke(self, tree: Path, timeout: float) -> list[CheckResult]:
+    def smoke(self, tree: Path, timeout: float, gate: Callable[[], None] | None = None) -> list[CheckResult]:
         return [CheckResult(name="build", ok=True), CheckResult(name="start-and-health", ok=False, output=self.output)]
 
 
