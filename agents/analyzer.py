@@ -147,6 +147,10 @@ def _match(line: str, rules: tuple[Rule, ...]) -> tuple[Rule, re.Match[str]] | N
     return _match_uncached(line, rules)
 
 
+def _names_entity(m: re.Match[str]) -> bool:
+    return any(v for k, v in m.groupdict().items() if k.startswith("entity"))
+
+
 def scan(numbered: Iterable[tuple[int, str]], book: RuleBook,
          errors: deque[tuple[int, str]] | None = None) -> tuple[_Hit | None, list[tuple[int, str]], dict[str, int]]:
     """The highest-precedence rule hit, the last lines, the categories seen; ``errors`` collects the last error lines
@@ -173,6 +177,11 @@ def scan(numbered: Iterable[tuple[int, str]], book: RuleBook,
                       and _thrown(list(window), [])):
                     # the earlier line was printed, not raised (a banner, a log message: no traceback, no stack):
                     # the error that really stopped the program, with its trace, is the root cause
+                    best = _Hit(rule, lineno, line, m, list(window))
+                elif (rule is best.rule and _names_entity(m) and not _names_entity(best.match)
+                      and _entity(best, best.before, best.after)[0] is None):
+                    # the same failure again, now naming what it is about, where the first said nothing (Composer lists
+                    # a plugin-API problem before the ``requires php >=8.1`` line that names the runtime)
                     best = _Hit(rule, lineno, line, m, list(window))
             tail.append((lineno, line))
             if errors is not None and best is None and any(m in line.lower() for m in markers):
@@ -237,6 +246,26 @@ def _parses_here(before: list[tuple[int, str]]) -> bool:
                 continue
             return True
         return False
+    return False
+
+
+_PLATFORM_PREFIX = re.compile(r"^\s*(?:\S+\s+)?(?:app|heroku)\[[\w.-]+\]:\s?")
+_JS_TAILS = ("", "\n}", "\n})", "\n});", "\n}\n}")
+
+
+def _parses_as_js(before: list[tuple[int, str]]) -> bool:
+    """Whether the source line a JavaScript SyntaxError shows (the nearest line above it that is not a caret marker,
+    a ``file.js:12`` location or blank, with a platform's timestamp prefix removed) is valid modern JavaScript, alone
+    or as the head of a block: the code is right and the Node that refused it is too old."""
+    for _, text in reversed(before):
+        line = _PLATFORM_PREFIX.sub("", text)
+        line = _TS.sub("", line, count=1) if _TS.match(line.lstrip()) else line
+        if not line.strip() or _CARETS.match(line) or re.fullmatch(r"\s*\S+\.[cm]?[jt]sx?:\d+\s*", line):
+            continue
+        from agents.strategies.jsflow import parses  # tree-sitter: loaded only when a rule asks
+
+        src = line.strip()
+        return any(parses(src + tail) or parses(f"class _C {{\n{src}{tail}\n}}") for tail in _JS_TAILS)
     return False
 
 
@@ -355,6 +384,8 @@ def diagnose_numbered(
         if hit is not None and alt.unless and any(re.search(alt.unless, t) for _, t in [*lines, (best.lineno, best.text)]):
             hit = None
         if hit is not None and alt.valid_python and not _parses_here(before):
+            hit = None
+        if hit is not None and alt.valid_js and not _parses_as_js(before):
             hit = None
         if hit is not None:
             forced = alt.category

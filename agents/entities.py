@@ -191,6 +191,9 @@ def version(value: str) -> str:
     m = re.fullmatch(r"python(?:-|\s+version\s+)?(\d+(?:\.\d+)*)", value, re.I)
     if m:
         return f"python-{m.group(1)}"
+    m = re.fullmatch(r"Requires-Python\s*(?:>=|~=|==|>)\s*(\d+(?:\.\d+)*)", value, re.I)  # pip: the oldest it accepts
+    if m:
+        return f"python-{m.group(1)}"
     m = re.fullmatch(r"node(?:\.js)?[- ]*(?:version\s*)?[>=v ]*(\d+(?:\.\d+)*)", value, re.I)
     if m:
         return f"node-{m.group(1)}"

@@ -48,6 +48,7 @@ class Reclassify:
     unless: str | None = None
     include_line: bool = False
     valid_python: bool = False
+    valid_js: bool = False
     why: str = ""
 
 

@@ -75,6 +75,9 @@ class Reclassify(_M):
     valid_python: bool = False
     """Only when the source line the SyntaxError shows parses as Python here (a newer interpreter): the code is
     modern and the runtime old, rather than code that is wrong in every version."""
+    valid_js: bool = False
+    """Only when the source line a JavaScript SyntaxError shows parses as modern JavaScript (tree-sitter): valid
+    code refused by an older Node."""
     why: str = ""
 
     @field_validator("category")

@@ -137,7 +137,13 @@ def test_es2015_syntax_refused_by_a_node_the_log_shows_is_old_is_a_runtime_versi
         with_version = head + old_frames + 'npm ERR! Linux 4.8.2\nnpm ERR! argv "/usr/bin/node" "npm" "run" "build"\nnpm ERR! node v4.6.1\n'
         r = analyze(with_version, BOOK)
         assert (r.category, r.entity) == ("runtime_version", None) and "reclassified" in r.summary
-        r = analyze(head + old_frames, BOOK)  # no runtime shown: a parse error in the user's file stays a syntax error
+        # no runtime shown, but the line is valid modern JavaScript (tree-sitter parses it): the Node is what is old
+        r = analyze(head + old_frames, BOOK)
+        assert (r.category, r.entity) == ("runtime_version", None) and "valid modern JavaScript" in r.summary
+        # a line that no Node parses is the code's own syntax error
+        broken = head.replace("const {{ resolve }} = require('path');".replace("{{", "{").replace("}}", "}"),
+                              "const { resolve } = require('path'));")
+        r = analyze(broken + old_frames, BOOK)
         assert (r.category, r.entity) == ("syntax_error", "webpack.config.js")
     newer = analyze("/srv/app/x.js:3\n}}\n^\nSyntaxError: Unexpected token }\nnpm ERR! node v18.17.0\n", BOOK)
     assert newer.category == "syntax_error"
@@ -624,3 +630,63 @@ def test_a_header_missing_while_pip_builds_a_c_extension_is_a_system_library() -
 def test_batch_thirty_seven_wordings(log: str, category: str, entity: str | None) -> None:
     r = analyze(log, BOOK)
     assert (r.category, r.entity) == (category, entity)
+
+
+_OLD_NODE = ("2019-01-02T03:04:05.000000+00:00 app[web.1]: /app/server.js:{n}\n"
+             "2019-01-02T03:04:05.000001+00:00 app[web.1]: {code}\n"
+             "2019-01-02T03:04:05.000002+00:00 app[web.1]:       ^\n"
+             "2019-01-02T03:04:05.000003+00:00 app[web.1]: SyntaxError: {msg}\n"
+             "2019-01-02T03:04:05.000004+00:00 app[web.1]:     at createScript (vm.js:53:10)\n")
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    # a process killed by SIGKILL, worded by Travis, gcc and Gradle
+    ('The command "bundle exec rake spec" exited with 137.\n', "out_of_memory", None),
+    ("g++: fatal error: Killed signal terminated program cc1plus\ncompilation terminated.\n", "out_of_memory", None),
+    ("FAILURE: Build failed with an exception.\n\n* What went wrong:\nGradle build daemon disappeared unexpectedly "
+     "(it may have been killed or may have crashed)\n", "out_of_memory", None),
+    # Azure App Service's warm-up: the platform pings the port it forwards to; the app must listen on $PORT
+    ("2024-05-01T10:00:00.000Z ERROR - Container web_0_1a2b3c4d didn't respond to HTTP pings on port: 3000, failing site "
+     "start. See container logs for debugging.\n", "port_binding", "PORT"),
+    ("2024-05-01T10:03:50.000Z ERROR - Container web_0_1a2b3c4d for site web did not start within expected time limit. "
+     "Elapsed time = 230.1 sec\n", "port_binding", "PORT"),
+    # Bundler's summary of a gem that would not install: a system library, named when the build says which
+    ("Installing mysql2 0.5.3 with native extensions\nAn error occurred while installing mysql2 (0.5.3), and Bundler "
+     "cannot continue.\nMake sure that `gem install mysql2 -v '0.5.3'` succeeds before bundling.\n",
+     "missing_dependency", None),
+    ("Gem::Ext::BuildError: ERROR: Failed to build gem native extension.\n    current directory: /app/vendor/pg-1.1.4/ext\n"
+     "checking for pg_config... yes\nYou need to install postgresql-server-dev-NN for building a server-side extension "
+     "or libpq-dev for building a client-side application.\nchecking for libpq-fe.h... no\n",
+     "missing_dependency", "libpq-dev"),
+    # Composer: the line that names the runtime wins over an earlier line of the same rule that names nothing
+    ("  Problem 1\n    - acme/kit 3.3.7 requires composer-runtime-api ^2 -> no matching package found.\n  Problem 2\n"
+     "    - symfony/string v6.2.0 requires php >=8.1 -> your PHP version (8.0.30) does not satisfy that requirement.\n",
+     "runtime_version", "php-8.1"),
+    # ... but not where the first line's own context already named it (npm's ERESOLVE: the package Found)
+    ("npm error code ERESOLVE\nnpm error ERESOLVE could not resolve\nnpm error\nnpm error While resolving: app@1.0.0\n"
+     "npm error Found: react@17.0.2\nnpm error node_modules/react\nnpm error\n"
+     "npm error Conflicting peer dependency: react-dom@18.2.0\n", "dependency_conflict", "react"),
+    # pip skipped the pinned release because it needs a newer Python: the runtime is what is old
+    ("ERROR: Ignored the following versions that require a different python version: 2.0.0 Requires-Python >=3.9; "
+     "2.0.1 Requires-Python >=3.9\nERROR: Could not find a version that satisfies the requirement pandas==2.0.1 (from "
+     "versions: 1.0.0, 1.5.3)\nERROR: No matching distribution found for pandas==2.0.1\n", "runtime_version", "python-3.9"),
+    ("ERROR: Could not find a version that satisfies the requirement pandas==9.9 (from versions: 1.0.0, 1.5.3)\n"
+     "ERROR: No matching distribution found for pandas==9.9\n", "dependency_conflict", "pandas"),
+    # Create React App's wording of a missing package
+    ("Failed to compile.\n\n./src/api.js\nCannot find module: 'axios'. Make sure this package is installed.\n",
+     "missing_dependency", "axios"),
+    # valid modern JavaScript that an old Node refuses (the line parses) vs. code that is wrong in every Node
+    (_OLD_NODE.format(n=4, code="const { port, host } = require('./config');", msg="Unexpected token {"),
+     "runtime_version", None),
+    (_OLD_NODE.format(n=9, code="let server = http.createServer(handler);", msg="Unexpected identifier"),
+     "runtime_version", None),
+    (_OLD_NODE.format(n=9, code="let server = http.createServer(handler));", msg="Unexpected token )"),
+     "syntax_error", "server.js"),
+])
+def test_batch_thirty_eight_wordings(log: str, category: str, entity: str | None) -> None:
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == (category, entity)
+
+
+def test_an_exit_status_other_than_137_is_not_a_kill() -> None:
+    assert analyze('The command "bundle exec rake spec" exited with 1.\n', BOOK).category != "out_of_memory"
