@@ -4,7 +4,9 @@
 - start-up (scripts/bench_startup.py),
 - the analyzer on a large log against grep (scripts/bench_analyzer.py),
 - the vendor deploy matrix (scripts/bench_platforms.py),
-- the development scenarios in swarm and loop mode with the cost model (`swarm bench --mode both --deploy-cost`),
+- the development scenarios in swarm and loop mode (`swarm bench --mode both --deploy-cost`): wall time on the local
+  platform with the defaults, and again with `--rehearse on`, the rehearsals `auto` runs on a hosted platform, which is
+  what the cost model prices (`scenarios_hosted`),
 - the fleet: services x workers with a worker killed at random (scripts/bench_fleet.py; needs Redis).
 
     .venv/bin/python scripts/bench_all.py [--size-mb 1024] [--deploy-cost 180] [--skip scenarios]
@@ -31,7 +33,7 @@ def main() -> int:
     ap.add_argument("--size-mb", type=int, default=1024)
     ap.add_argument("--deploy-cost", type=float, default=180.0)
     ap.add_argument("--scenarios", default=str(ROOT / "scripts" / "scenarios-dev"))
-    ap.add_argument("--skip", action="append", default=[], choices=["startup", "analyzer", "platforms", "scenarios", "fleet"])
+    ap.add_argument("--skip", action="append", default=[], choices=["startup", "analyzer", "platforms", "scenarios", "scenarios_hosted", "fleet"])
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     py = sys.executable
@@ -41,6 +43,8 @@ def main() -> int:
         "platforms": [py, "scripts/bench_platforms.py", "--json", str(args.out / "platforms.json")],
         "scenarios": [py, "-m", "swarm", "bench", args.scenarios, "--mode", "both", "--deploy-cost", str(args.deploy_cost),
                       "--json", str(args.out / "scenarios.json")],
+        "scenarios_hosted": [py, "-m", "swarm", "bench", args.scenarios, "--mode", "both", "--deploy-cost",
+                             str(args.deploy_cost), "--rehearse", "on", "--json", str(args.out / "scenarios_hosted.json")],
         "fleet": [py, "scripts/bench_fleet.py", "--json", str(args.out / "fleet.json")],
     }
     summary: dict[str, object] = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "parts": {}}

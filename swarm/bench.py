@@ -54,7 +54,7 @@ def _commit_tree(repo: Path, src: Path, message: str) -> str:
     return _git(repo, "rev-parse", "HEAD")
 
 
-def run_scenario(folder: Path, run_id: str, mode: str, progress: Progress) -> dict[str, Any]:
+def run_scenario(folder: Path, run_id: str, mode: str, progress: Progress, rehearse: str | None = None) -> dict[str, Any]:
     from graph.runner import run_session
     from swarm.compose import build_platform, open_session
 
@@ -88,6 +88,8 @@ def run_scenario(folder: Path, run_id: str, mode: str, progress: Progress) -> di
             "verify": {"probe_paths": sc.probe_paths},
             "heal": {"session_timeout_s": 900, "attempt_timeout_s": 300},
         }
+        if rehearse is not None:
+            overrides["validate"] = {"rehearse": rehearse}
         base_sha = None
         if (folder / "base").is_dir():
             base_sha = _commit_tree(repo, folder / "base", "base")
@@ -112,7 +114,7 @@ def run_scenario(folder: Path, run_id: str, mode: str, progress: Progress) -> di
             return row
         platform = session.platform
         outcome = final.outcome.kind if final.outcome else "failed"
-        row.update(outcome=outcome, deploys=len(final.deploys), **time_split(session.deps.spans),
+        row.update(outcome=outcome, deploys=len(final.deploys), rehearse=session.deps.rehearse, **time_split(session.deps.spans),
                    rehearsals=[{"wait_s": round(r.wait_s, 3), "head_start_s": round(r.verdict_at - r.started, 3)}
                                for r in session.deps.rehearsals.values() if r.verdict_at])
         problems = _score(sc, repo, app_sha, base_sha, final, session, platform)
@@ -224,9 +226,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
             run_scenario(folder, f"{run_id}-warmup", "loop", Progress(quiet=True))
         if len(modes) == 2 and n % 2:  # alternate which mode goes first: what one run leaves warm (pip's wheel
             loop = run_scenario(folder, f"{run_id}-loop", "loop", progress)  # cache, the page cache) favours both alike
-            row = run_scenario(folder, f"{run_id}-{modes[0]}", modes[0], progress)
+            row = run_scenario(folder, f"{run_id}-{modes[0]}", modes[0], progress, getattr(args, "rehearse", None))
         else:
-            row = run_scenario(folder, f"{run_id}-{modes[0]}", modes[0], progress)
+            row = run_scenario(folder, f"{run_id}-{modes[0]}", modes[0], progress, getattr(args, "rehearse", None))
             loop = run_scenario(folder, f"{run_id}-loop", "loop", progress) if len(modes) == 2 else {}
         if len(modes) == 2:
             row["loop"] = {k: loop.get(k, 0) for k in ("outcome", "deploys", "seconds", "pass", "reason", "swarm_seconds",
@@ -264,6 +266,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
         lost = [r["id"] for r in rows if not r["wins_under_model"]]
         print(f"cost model ({args.deploy_cost:.0f} s a deploy): swarm {sum(r['modelled_seconds'] for r in rows):.0f}s, loop "
               f"{sum(r['loop']['modelled_seconds'] for r in rows):.0f}s in total; the loop wins on: {', '.join(lost) or 'none'}")
+        settings = sorted({str(r.get("rehearse")) for r in rows if r.get("rehearse")})
+        print(f"rehearsals (swarm mode): {', '.join(settings) or 'n/a'}"
+              + ("; the local platform shares this host, so auto did not rehearse: the model credits no overlap "
+                 "(--rehearse on runs what auto runs on a hosted platform)" if settings == ["auto"] else ""))
         ok = ok and not worse  # the cost model is reported, not yet a pass condition (issue 13's target)
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(rows, indent=2) + "\n")

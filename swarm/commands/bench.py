@@ -20,6 +20,10 @@ def add_arguments(b: argparse.ArgumentParser) -> None:
     b.add_argument("--deploy-cost", type=float, default=180.0, metavar="SECONDS",
                    help="the cost model: seconds one deploy takes on a hosted platform (build + release); modelled time "
                         "= the swarm's own seconds + deploys x this (default 180)")
+    b.add_argument("--rehearse", choices=["auto", "on", "off"], default=None,
+                   help="the swarm's [validate] rehearse for every scenario (default: the scenario's own, auto). The local "
+                        "platform shares this host, so auto does not rehearse there; `on` runs the rehearsals auto runs on a "
+                        "hosted platform, which is what --deploy-cost models")
 
 
 def run(args: argparse.Namespace) -> int:

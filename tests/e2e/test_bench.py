@@ -14,10 +14,12 @@ pytestmark = pytest.mark.slow
 
 def test_swarm_beats_the_loop_when_the_first_plausible_fix_is_wrong(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "bench.json"
-    assert main(["bench", str(ROOT / "tests" / "scenarios"), "--mode", "both", "--json", str(out)]) == 0
+    # --rehearse on: what auto does on a hosted platform, the one the cost model prices
+    assert main(["bench", str(ROOT / "tests" / "scenarios"), "--mode", "both", "--rehearse", "on", "--json", str(out)]) == 0
     rows = json.loads(out.read_text())
     row = next(r for r in rows if r["id"] == "py-two-entry-points")
     assert row["pass"] and row["outcome"] == "healed" and row["deploys"] == 2
+    assert all(r["rehearse"] == "on" for r in rows if "rehearse" in r) and "rehearse" in row
     assert row["loop"]["deploys"] == 3 and row["swarm_le_loop"]
     assert 0 < row["swarm_share"] < 1
     # the cost model: the swarm's own seconds plus 180 s a deploy; one deploy fewer wins on a hosted platform
@@ -30,3 +32,4 @@ def test_swarm_beats_the_loop_when_the_first_plausible_fix_is_wrong(tmp_path: Pa
     assert any(label.startswith("py-two-entry-points:Procfile+") or "Procfile" in label for label in learned["performance_map"])
     out_text = capsys.readouterr().out
     assert "swarm used fewer deploys" in out_text and "cost model (180 s a deploy)" in out_text
+    assert "rehearsals (swarm mode): on" in out_text
