@@ -30,12 +30,18 @@ _SYSTEM_TOOLS = {"gcc", "g++", "cc", "c++", "clang", "make", "cmake", "node", "n
                  "java", "javac", "go", "git", "bash", "sh", "curl", "wget", "tar", "gzip", "unzip"}
 """Programs a build needs from the system image, never from PyPI or npm (a package of that name there is at best
 unrelated, at worst a squatter's)."""
+_SHARED_LIBRARY = re.compile(r"\.so(?:\.\d+)*$|\.dylib$|\.dll$", re.I)
+"""A shared library the loader looks for (``libGL.so.1``): the system image's, whatever ecosystem the log came from."""
 
 
 def add_dependency(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
     name = report.entity
     if not name or not _NAME.match(name):
         raise StrategyDeclined(f"no valid package name in the diagnosis (entity={name!r})")
+    if _SHARED_LIBRARY.search(name):
+        raise StrategyDeclined(f"{name} is a shared library of the system image, not a Python or npm package: install "
+                               "the system package that ships it in the image (for OpenCV's libGL.so.1, libgl1; or "
+                               "depend on opencv-python-headless, which needs none); a person must decide")
     if name.lower() in _SYSTEM_TOOLS:
         raise StrategyDeclined(f"{name} is a program of the build image, not a Python or npm package: "
                                "install it in the image (apt, the platform's build packages); a person must decide")

@@ -688,5 +688,37 @@ def test_batch_thirty_eight_wordings(log: str, category: str, entity: str | None
     assert (r.category, r.entity) == (category, entity)
 
 
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    # a shared library the loader cannot find: a system package of the image, named as the loader names it
+    ('Traceback (most recent call last):\n  File "/srv/app.py", line 2, in <module>\n    import cv2\n'
+     "ImportError: libGL.so.1: cannot open shared object file: No such file or directory\n",
+     "missing_dependency", "libGL.so.1"),
+    ("/usr/local/bin/server: error while loading shared libraries: libpq.so.5: cannot open shared object file: "
+     "No such file or directory\n", "missing_dependency", "libpq.so.5"),
+    # PEP 668: pip refuses the system Python
+    ("+ pip3 install -r requirements.txt\nerror: externally-managed-environment\n\n\u00d7 This environment is "
+     "externally managed\n", "config_error", None),
+    # the container runtime could not exec the entrypoint (missing, or a CRLF shebang)
+    ("api-1  | exec /srv/run.sh: no such file or directory\napi-1 exited with code 255\n", "start_command", "run.sh"),
+    ("[FATAL tini (7)] exec /opt/app/boot.sh failed: No such file or directory\n", "start_command", "boot.sh"),
+    # go build -mod=vendor: the vendor tree, not go.mod, is stale
+    ("go: inconsistent vendoring in /src:\n\tgithub.com/pkg/errors@v0.9.1: is explicitly required in go.mod, but not "
+     "marked as explicit in vendor/modules.txt\n\n\tTo sync the vendor directory, run:\n\t\tgo mod vendor\n",
+     "lockfile_mismatch", "vendor/modules.txt"),
+    ("go: updates to go.mod needed; to update it:\n\tgo mod tidy\n", "lockfile_mismatch", "go.mod"),
+    # cargo's newer wording of a toolchain too old for a dependency
+    ("error: rustc 1.70.0 is not supported by the following packages:\n  half@2.4.1 requires rustc 1.81\n",
+     "runtime_version", "rust-1.81"),
+])
+def test_batch_thirty_nine_wordings(log: str, category: str, entity: str | None) -> None:
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == (category, entity)
+
+
+def test_a_missing_file_that_is_not_the_entrypoint_is_not_a_start_failure() -> None:
+    log = "cp: cannot stat '/tmp/x': No such file or directory\nopen /etc/app.conf: no such file or directory\n"
+    assert analyze(log, BOOK).category != "start_command"
+
+
 def test_an_exit_status_other_than_137_is_not_a_kill() -> None:
     assert analyze('The command "bundle exec rake spec" exited with 1.\n', BOOK).category != "out_of_memory"

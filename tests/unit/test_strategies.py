@@ -632,6 +632,8 @@ def test_fix_start_command_finds_django_manage_py(tmp_path: Path) -> None:
     ("make", "node", "llm"),
     ("org.junit", "other", "rules"),     # a Java package: not for requirements.txt
     ("ext-mbstring", "other", "rules"),  # a PHP extension
+    ("libGL.so.1", "python", "llm"),     # a shared library the loader could not find: the system image's
+    ("libpq.so.5", "node", "rules"),
 ])
 def test_add_dependency_declines_what_is_not_a_python_or_npm_package(tmp_path: Path, entity: str, ecosystem: str,
                                                                       source: str) -> None:
