@@ -715,6 +715,22 @@ def test_batch_thirty_nine_wordings(log: str, category: str, entity: str | None)
     assert (r.category, r.entity) == (category, entity)
 
 
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    # PHP could not parse an installed package's file: the package needs a newer PHP
+    ("PHP Parse error:  syntax error, unexpected '?' in /home/site/vendor/league/uri/src/Uri.php on line 88\n",
+     "runtime_version", None),
+    ("PHP Parse error:  syntax error, unexpected '[' in phar:///usr/local/bin/tool/src/App.php on line 12\n",
+     "runtime_version", None),
+    # ... while the project's own file is a syntax error in it
+    ("PHP Parse error:  syntax error, unexpected '}' in /var/www/html/public/index.php on line 10\n",
+     "syntax_error", "/var/www/html/public/index.php"),
+    (" [ParseError] syntax error, unexpected ';'\n\n #0 [internal function]: App\\Kernel->boot()\n", "syntax_error", None),
+])
+def test_batch_forty_wordings(log: str, category: str, entity: str | None) -> None:
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == (category, entity)
+
+
 def test_a_missing_file_that_is_not_the_entrypoint_is_not_a_start_failure() -> None:
     log = "cp: cannot stat '/tmp/x': No such file or directory\nopen /etc/app.conf: no such file or directory\n"
     assert analyze(log, BOOK).category != "start_command"
