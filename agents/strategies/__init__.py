@@ -85,6 +85,7 @@ def registry() -> dict[str, Strategy]:
     from agents.strategies.sync_lockfile import sync_lockfile
     from agents.strategies.trim_unused_dependencies import trim_unused_dependencies
     from agents.strategies.use_replacement import use_replacement
+    from agents.strategies.yaml_safe_load import yaml_safe_load
 
     return {
         "add_dependency": add_dependency, "add_init_py": add_init_py, "bind_port": bind_port, "cap_new_major": cap_new_major,
@@ -93,6 +94,7 @@ def registry() -> dict[str, Strategy]:
         "fix_import_path": fix_import_path, "fix_line_endings": fix_line_endings, "fix_start_command": fix_start_command, "llm_patch": llm_patch, "relax_pin": relax_pin, "retry": retry,
         "set_module_type": set_module_type, "set_runtime_version": set_runtime_version, "sync_lockfile": sync_lockfile,
         "trim_unused_dependencies": trim_unused_dependencies, "use_replacement": use_replacement,
+        "yaml_safe_load": yaml_safe_load,
     }
 
 
