@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from agents.strategies import StrategyDeclined, StrategyResult, Tools
@@ -62,16 +63,7 @@ def use_replacement(report: FailureReport, tree: Path, tools: Tools) -> Strategy
         same_module, new = True, new.rsplit(".", 1)[1]
     else:
         raise StrategyDeclined(f"the advice moves {old} to another module ({new}); a person should make that change")
-    touched: list[str] = []
-    sites = 0
-    for path in sorted(tree.rglob("*.py")):
-        rel = path.relative_to(tree)
-        if SKIP.intersection(rel.parts[:-1]) or path.is_symlink():
-            continue
-        n = _replace(path, module, attr, new, same_module)
-        if n:
-            touched.append(str(rel))
-            sites += n
+    touched, sites = edit_own_python_files(tree, lambda path: _replace(path, module, attr, new, same_module))
     if not touched:
         raise StrategyDeclined(f"no `{module}.{attr}` in the repository's own files (the call is in an installed package: "
                                f"its release predates {module}'s change)")
@@ -79,6 +71,22 @@ def use_replacement(report: FailureReport, tree: Path, tools: Tools) -> Strategy
     return StrategyResult(f"use {spelled} instead of {old} ({sites} place{'s' if sites != 1 else ''} in {', '.join(touched)}): "
                           f"{module} removed {attr} and its error names the replacement",
                           {"module": module, "removed": attr, "replacement": new, "files": touched}, 0.85)
+
+
+def edit_own_python_files(tree: Path, edit: Callable[[Path], int]) -> tuple[list[str], int]:
+    """Run ``edit`` (which returns how many places it changed) on the repository's own Python files, never through a
+    symbolic link or into installed or vendored folders; (files changed, places changed)."""
+    touched: list[str] = []
+    sites = 0
+    for path in sorted(tree.rglob("*.py")):
+        rel = path.relative_to(tree)
+        if SKIP.intersection(rel.parts[:-1]) or path.is_symlink():
+            continue
+        n = edit(path)
+        if n:
+            touched.append(rel.as_posix())
+            sites += n
+    return touched, sites
 
 
 def _aliases(tree: ast.AST, module: str) -> set[str]:
@@ -105,14 +113,18 @@ def _replace(path: Path, module: str, attr: str, new: str, same_module: bool) ->
              and n.value.id in aliases and n.lineno == n.end_lineno]
     if not sites:
         return 0
+    return respell(path, text, sites, lambda node: f"{node.value.id}.{new}" if same_module else new)  # type: ignore[attr-defined]
+
+
+def respell(path: Path, text: str, nodes: list[ast.Attribute], spelled: Callable[[ast.Attribute], str]) -> int:
+    """Write ``path`` with each one-line ``nodes`` span replaced by ``spelled(node)``, nothing else changed; the count."""
     lines = text.splitlines(keepends=True)
-    for node in sorted(sites, key=lambda n: (n.lineno, n.col_offset), reverse=True):
+    for node in sorted(nodes, key=lambda n: (n.lineno, n.col_offset), reverse=True):
         line = lines[node.lineno - 1]
         start, end = _col(line, node.col_offset), _col(line, node.end_col_offset)  # type: ignore[arg-type]
-        spelled = f"{node.value.id}.{new}" if same_module else new  # type: ignore[attr-defined]
-        lines[node.lineno - 1] = line[:start] + spelled + line[end:]
+        lines[node.lineno - 1] = line[:start] + spelled(node) + line[end:]
     path.write_text("".join(lines), encoding="utf-8")
-    return len(sites)
+    return len(nodes)
 
 
 def _col(line: str, offset: int) -> int:

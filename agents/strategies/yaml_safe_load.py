@@ -16,8 +16,7 @@ import re
 from pathlib import Path
 
 from agents.strategies import StrategyDeclined, StrategyResult, Tools
-from agents.strategies.fix_import_path import SKIP
-from agents.strategies.use_replacement import _col
+from agents.strategies.use_replacement import edit_own_python_files, respell
 from memory.models import FailureReport
 
 _MISSING_LOADER = re.compile(r"\b(?P<fn>load|load_all)\(\) missing 1 required positional argument: '?Loader'?")
@@ -29,16 +28,7 @@ def yaml_safe_load(report: FailureReport, tree: Path, tools: Tools) -> StrategyR
     found = {m.group("fn") for m in _MISSING_LOADER.finditer(text)}
     if not found:
         raise StrategyDeclined("the error is not PyYAML 6's `load() missing 1 required positional argument: 'Loader'`")
-    touched: list[str] = []
-    sites = 0
-    for path in sorted(tree.rglob("*.py")):
-        rel = path.relative_to(tree)
-        if SKIP.intersection(rel.parts[:-1]) or path.is_symlink():
-            continue
-        n = _rewrite(path, found)
-        if n:
-            touched.append(rel.as_posix())
-            sites += n
+    touched, sites = edit_own_python_files(tree, lambda path: _rewrite(path, found))
     if not touched:
         raise StrategyDeclined("no `yaml.load(stream)` without a Loader in the repository's own files (the call is in an "
                                "installed package, or imported as a bare name): a person must decide")
@@ -63,11 +53,5 @@ def _rewrite(path: Path, functions: set[str]) -> int:
              and len(node.args) == 1 and not node.keywords and node.func.lineno == node.func.end_lineno]
     if not sites:
         return 0
-    lines = text.splitlines(keepends=True)
-    for attr in sorted(sites, key=lambda n: (n.lineno, n.col_offset), reverse=True):
-        line = lines[attr.lineno - 1]
-        start, end = _col(line, attr.col_offset), _col(line, attr.end_col_offset)  # type: ignore[arg-type]
-        lines[attr.lineno - 1] = line[:start] + f"{attr.value.id}.{_SAFE[attr.attr]}" + line[end:]  # type: ignore[attr-defined]
-    path.write_text("".join(lines), encoding="utf-8")
-    return len(sites)
+    return respell(path, text, sites, lambda attr: f"{attr.value.id}.{_SAFE[attr.attr]}")  # type: ignore[attr-defined]
 
