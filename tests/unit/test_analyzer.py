@@ -701,6 +701,8 @@ def test_batch_thirty_eight_wordings(log: str, category: str, entity: str | None
     # the container runtime could not exec the entrypoint (missing, or a CRLF shebang)
     ("api-1  | exec /srv/run.sh: no such file or directory\napi-1 exited with code 255\n", "start_command", "run.sh"),
     ("[FATAL tini (7)] exec /opt/app/boot.sh failed: No such file or directory\n", "start_command", "boot.sh"),
+    ("remote: bash: ./scripts/web.sh: /bin/bash^M: bad interpreter: No such file or directory\n", "start_command", "web.sh"),
+    ("/usr/bin/env: 'python3\\r': No such file or directory\n", "start_command", None),
     # go build -mod=vendor: the vendor tree, not go.mod, is stale
     ("go: inconsistent vendoring in /src:\n\tgithub.com/pkg/errors@v0.9.1: is explicitly required in go.mod, but not "
      "marked as explicit in vendor/modules.txt\n\n\tTo sync the vendor directory, run:\n\t\tgo mod vendor\n",

@@ -22,6 +22,7 @@ def diagnose(log: str) -> FailureReport:
 @pytest.mark.parametrize("log", [
     "web-1  | exec /app/docker-entrypoint.sh: no such file or directory\n",
     "[FATAL tini (6)] exec /usr/local/bin/docker-entrypoint.sh failed: No such file or directory\n",
+    "bash: ./docker-entrypoint.sh: /bin/sh^M: bad interpreter: No such file or directory\n",
 ])
 def test_a_crlf_script_becomes_lf_and_stays_lf(tmp_path: Path, log: str) -> None:
     script = b"#!/bin/sh\r\nset -e\r\nexec gunicorn app:app --bind 0.0.0.0:$PORT\r\n"
