@@ -48,7 +48,8 @@ class GitWorkspace:
     # -- reading --------------------------------------------------------------------------
     def _git(self, *args: str, cwd: Path | None = None, input_text: str | None = None) -> str:
         env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-        code, out, _, timed_out = run_command(["git", *args], cwd or self.root, timeout=300, env=env, shell=False, stdin_text=input_text)
+        code, out, _, timed_out = run_command(["git", *args], cwd or self.root, timeout=300, env=env, shell=False,
+                                             stdin_text=input_text, exact=True)
         if code != 0:
             raise WorkspaceError(f"git {' '.join(args[:3])} failed in {cwd or self.root}: {out.strip()[-1500:]}" + (" (timed out)" if timed_out else ""))
         return out

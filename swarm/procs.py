@@ -17,18 +17,26 @@ MAX_OUTPUT = 256 * 1024
 
 
 def run_command(command: str | list[str], cwd: Path, timeout: float, env: dict[str, str] | None = None,
-                shell: bool | None = None, stdin_text: str | None = None) -> tuple[int | None, str, float, bool]:
-    """Run to completion; returns (returncode, combined output tail, seconds, timed_out)."""
+                shell: bool | None = None, stdin_text: str | None = None,
+                exact: bool = False) -> tuple[int | None, str, float, bool]:
+    """Run to completion; returns (returncode, combined output tail, seconds, timed_out).
+
+    Output is text with universal newlines, its last MAX_OUTPUT characters. ``exact`` keeps it as the program wrote
+    it, carriage returns included and nothing cut (and sends ``stdin_text`` unchanged): for git's diffs and patches,
+    where a CR of a file with Windows line endings, or the head of a large lockfile's diff, is part of the change.
+    """
     start = time.monotonic()
     proc = subprocess.Popen(
         command, cwd=str(cwd), env=env, shell=isinstance(command, str) if shell is None else shell,
         stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, text=True, errors="replace",
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True, text=not exact,
+        errors=None if exact else "replace",
     )
     timed_out = False
     track(proc.pid, command if isinstance(command, str) else " ".join(command))
     try:
-        out, _ = proc.communicate(stdin_text, timeout=timeout)
+        out, _ = proc.communicate(stdin_text.encode("utf-8") if exact and stdin_text is not None else stdin_text,
+                                  timeout=timeout)
     except subprocess.TimeoutExpired:
         timed_out = True
         kill_group(proc.pid)
@@ -38,7 +46,8 @@ def run_command(command: str | list[str], cwd: Path, timeout: float, env: dict[s
         untrack(proc.pid)
         raise
     untrack(proc.pid)
-    return (None if timed_out else proc.returncode), (out or "")[-MAX_OUTPUT:], time.monotonic() - start, timed_out
+    text = (out or b"").decode("utf-8", "replace") if exact else (out or "")[-MAX_OUTPUT:]
+    return (None if timed_out else proc.returncode), text, time.monotonic() - start, timed_out
 
 
 def kill_group(pid: int, grace: float = 3.0) -> None:
