@@ -19,8 +19,8 @@ healthy, or a failure no rule can fix, prepares nothing. Only in swarm mode with
 rehearses.
 
 When the platform deploys on this machine and a rehearsal is asked for anyway (``rehearse = "on"``; the local
-platform, and any platform that does not say ``shares_this_host = False``), the rehearsal builds while the platform builds but starts no app before the platform's
-verdict: two starts of one app on one host collide on whatever the app hard-codes (the port it binds, files it
+platform, and any platform whose deploy model, swarm/platforms/deploymodel.py, does not say ``shares_this_host =
+False``), the rehearsal builds while the platform builds but starts no app before the platform's verdict: two starts of one app on one host collide on whatever the app hard-codes (the port it binds, files it
 writes), which are the very failures swarm heals.
 """
 

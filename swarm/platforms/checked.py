@@ -21,6 +21,7 @@ class CheckedPlatform:
         self.name = getattr(inner, "name", type(inner).__name__)
         model = MODELS.get(self.name)
         self.label = model.vendor if model else self.name
+        self.shares_this_host = model.shares_this_host if model else getattr(inner, "shares_this_host", True)
 
     @property
     def inner(self) -> Any:

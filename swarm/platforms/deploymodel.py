@@ -41,6 +41,9 @@ class DeployModel:
     push_grace_s: float
     """How long swarm waits for a push's own deploy to appear before it triggers one."""
     docs: tuple[str, ...]
+    shares_this_host: bool = False
+    """Whether the vendor builds and runs deploys on the machine swarm runs on (graph/rehearsal.py then starts no app
+    before the vendor's verdict). A platform with no model here (the local platform) is taken to share it."""
 
 
 MODELS: dict[str, DeployModel] = {
@@ -87,6 +90,7 @@ MODELS: dict[str, DeployModel] = {
         replaced=frozenset({"canceled", "superseded"}),
         push_grace_s=60.0,
         docs=(),
+        shares_this_host=True,  # the CLI may well build here: nothing says otherwise
     ),
 }
 

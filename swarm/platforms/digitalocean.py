@@ -42,8 +42,6 @@ PHASES = {
 
 @dataclass
 class DigitalOceanPlatform:
-    shares_this_host = False
-    """The vendor builds and runs deploys on its own machines (graph/rehearsal.py)."""
     client: httpx.Client
     token: str
     app_id: str

@@ -44,8 +44,6 @@ class Faults:
 
 @dataclass
 class LocalPlatform:
-    shares_this_host = True
-    """Deploys build and run on this machine (graph/rehearsal.py starts no app before the verdict)."""
     repo: Path
     state_dir: Path
     health_path: str = "/healthz"

@@ -38,8 +38,6 @@ STATUS = {
 
 @dataclass
 class RenderPlatform:
-    shares_this_host = False
-    """The vendor builds and runs deploys on its own machines (graph/rehearsal.py)."""
     client: httpx.Client
     api_key: str
     service_id: str

@@ -41,8 +41,6 @@ REPLACED = MODELS["vercel"].replaced
 
 @dataclass
 class VercelPlatform:
-    shares_this_host = False
-    """The vendor builds and runs deploys on its own machines (graph/rehearsal.py)."""
     client: httpx.Client
     token: str
     project: str
