@@ -298,11 +298,31 @@ def set_spec(tree: Path, decl: Decl, spec: str) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
+def position(decl: Decl) -> int:
+    """Where the declaration sits in its file, for removing several from the bottom up."""
+    m = re.search(r"\[(\d+)\]$", decl.where)
+    return int(m.group(1)) if m else int(decl.where) if decl.where.isdigit() else 0
+
+
 def drop(tree: Path, decl: Decl) -> None:
-    """Remove a duplicate requirement (a requirement file's or setup.cfg's line, a setup.py list element)."""
+    """Remove a requirement (a requirement file's or setup.cfg's line, a setup.py list element, a pyproject.toml
+    array element or Poetry key)."""
     path = tree / decl.path
     if decl.path == "setup.py":
         _replace_segment(path, decl.where, None)
+        return
+    if decl.path == "pyproject.toml":
+        doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+        if decl.where.startswith("tool.poetry.dependencies."):
+            del doc["tool"]["poetry"]["dependencies"][decl.where.rsplit(".", 1)[1]]  # type: ignore[union-attr]
+        else:
+            m = re.match(r"^(.*)\[(\d+)\]$", decl.where)
+            assert m is not None
+            node: Any = doc
+            for part in re.split(r"\.(?![^\[]*\])", m.group(1)):
+                node = node[part]
+            del node[int(m.group(2))]
+        path.write_text(tomlkit.dumps(doc), encoding="utf-8")
         return
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     key = _SETUP_CFG_KEY.match(lines[int(decl.where) - 1]) if decl.path == "setup.cfg" else None

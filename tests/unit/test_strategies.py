@@ -573,6 +573,36 @@ def test_relax_pin_pyproject_keeps_its_style(tmp_path: Path) -> None:
     assert (tmp_path / "pyproject.toml").read_text() == text.replace("requests==99.0.0", "requests==2.32.3")
 
 
+# relax_pin: a requirement that is no package at all (the index answers as pip does for these names).
+NO_DIST = (1, "ERROR: No matching distribution found for {}")
+
+
+@pytest.mark.parametrize("name, files, expect", [
+    ("sqlite3", {"requirements.txt": "requests==2.32.3\nsqlite3  # the database\nsix\n"},
+     {"requirements.txt": "requests==2.32.3\nsix\n"}),
+    ("pkg-resources", {"requirements.txt": "certifi==2024.2.2\npkg-resources==0.0.0\nsix==1.16.0\n",
+                       "requirements-dev.txt": "-r requirements.txt\npkg_resources==0.0.0\npytest\n"},
+     {"requirements.txt": "certifi==2024.2.2\nsix==1.16.0\n", "requirements-dev.txt": "-r requirements.txt\npytest\n"}),
+    ("python", {"pyproject.toml": '[project]\nname = "x"\ndependencies = [\n    "python==3.11.4",  # ours\n    "six",\n]\n'},
+     {"pyproject.toml": '[project]\nname = "x"\ndependencies = [\n    "six",\n]\n'}),
+])
+def test_relax_pin_removes_a_requirement_that_is_no_package(tmp_path: Path, name: str, files: dict[str, str],
+                                                            expect: dict[str, str]) -> None:
+    write(tmp_path, files)
+    t = tools({f"pip index versions {name}": (NO_DIST[0], NO_DIST[1].format(name))})
+    r = relax_pin(FailureReport(category="dependency_conflict", entity=name, ecosystem="python"), tmp_path, t)
+    assert {rel: (tmp_path / rel).read_text() for rel in expect} == expect
+    assert r.params["to"] == "(removed)" and name in r.summary
+
+
+def test_relax_pin_still_declines_a_name_that_may_be_a_typo(tmp_path: Path) -> None:
+    write(tmp_path, {"requirements.txt": "flaskk\n"})
+    t = tools({"pip index versions flaskk": (NO_DIST[0], NO_DIST[1].format("flaskk"))})
+    with pytest.raises(StrategyDeclined, match="no distribution named flaskk"):
+        relax_pin(FailureReport(category="dependency_conflict", entity="flaskk", ecosystem="python"), tmp_path, t)
+    assert (tmp_path / "requirements.txt").read_text() == "flaskk\n"
+
+
 # fix_start_command: module-vs-script starts and a stale Procfile after a rename (issue 11).
 RELATIVE = {"shop/__init__.py": "", "shop/helpers.py": "def hi():\n    return 'ok'\n",
             "shop/web.py": "from .helpers import hi\nif __name__ == '__main__':\n    serve_forever()\n"}
