@@ -595,6 +595,20 @@ def test_relax_pin_removes_a_requirement_that_is_no_package(tmp_path: Path, name
     assert r.params["to"] == "(removed)" and name in r.summary
 
 
+@pytest.mark.parametrize("line, expect", [
+    ("yaml==6.0.1  # config\n", "PyYAML==6.0.1  # config\n"),
+    ("yaml>=99\n", "PyYAML==6.0.2\n"),
+    ("yaml; python_version >= '3.8'\n", "PyYAML==6.0.2; python_version >= \"3.8\"\n"),
+])
+def test_relax_pin_declares_the_distribution_of_an_import_name(tmp_path: Path, line: str, expect: str) -> None:
+    write(tmp_path, {"requirements.txt": "flask\n" + line})
+    t = tools({"pip index versions yaml": (NO_DIST[0], NO_DIST[1].format("yaml")),
+               "pip index versions PyYAML": (0, "PyYAML (6.0.2)\nAvailable versions: 6.0.2, 6.0.1, 5.4.1")}, aliases={"yaml": "PyYAML"})
+    r = relax_pin(FailureReport(category="dependency_conflict", entity="yaml", ecosystem="python"), tmp_path, t)
+    assert (tmp_path / "requirements.txt").read_text() == "flask\n" + expect
+    assert r.params["to"] == "PyYAML"
+
+
 def test_relax_pin_still_declines_a_name_that_may_be_a_typo(tmp_path: Path) -> None:
     write(tmp_path, {"requirements.txt": "flaskk\n"})
     t = tools({"pip index versions flaskk": (NO_DIST[0], NO_DIST[1].format("flaskk"))})
