@@ -215,7 +215,10 @@ def version(value: str) -> str:
     m = re.fullmatch(r"rustc?\s+(\d+(?:\.\d+)*)", value, re.I)  # cargo: 'requires rustc 1.70 or newer'
     if m:
         return f"rust-{m.group(1)}"
-    m = re.fullmatch(r"(php|ruby|go|java|dotnet|bundler|poetry|cargo|pnpm|npm|yarn)[-\s'\"(>=<~^]*v?(\d+(?:\.\d+)*)", value, re.I)
+    m = re.fullmatch(r"\.NET\s+(?:Core\s+)?(\d+(?:\.\d+)*)", value)  # the SDK's 'does not support targeting .NET 8.0'
+    if m:
+        return f"dotnet-{m.group(1)}"
+    m = re.fullmatch(r"(php|ruby|go|java|dotnet|elixir|bundler|poetry|cargo|pnpm|npm|yarn)[-\s'\"(>=<~^]*v?(\d+(?:\.\d+)*)", value, re.I)
     if m:
         return f"{m.group(1).lower()}-{m.group(2)}"
     return f"python-{value}" if value[:1].isdigit() else value

@@ -598,7 +598,7 @@ def test_relax_pin_removes_a_requirement_that_is_no_package(tmp_path: Path, name
 @pytest.mark.parametrize("line, expect", [
     ("yaml==6.0.1  # config\n", "PyYAML==6.0.1  # config\n"),
     ("yaml>=99\n", "PyYAML==6.0.2\n"),
-    ("yaml; python_version >= '3.8'\n", "PyYAML==6.0.2; python_version >= \"3.8\"\n"),
+    ("yaml; python_version >= '3.8'\n", "PyYAML; python_version >= \"3.8\"\n"),
 ])
 def test_relax_pin_declares_the_distribution_of_an_import_name(tmp_path: Path, line: str, expect: str) -> None:
     write(tmp_path, {"requirements.txt": "flask\n" + line})
@@ -607,6 +607,23 @@ def test_relax_pin_declares_the_distribution_of_an_import_name(tmp_path: Path, l
     r = relax_pin(FailureReport(category="dependency_conflict", entity="yaml", ecosystem="python"), tmp_path, t)
     assert (tmp_path / "requirements.txt").read_text() == "flask\n" + expect
     assert r.params["to"] == "PyYAML"
+
+
+@pytest.mark.parametrize("name, cause, expect", [
+    ("sklearn", "      The 'sklearn' PyPI package is deprecated, use 'scikit-learn'\n      rather than 'sklearn' for pip commands.",
+     "scikit-learn\n"),
+    ("tensorflow-gpu", '      The "tensorflow-gpu" package has been removed!\n      \n      Please install "tensorflow" instead.',
+     "tensorflow\n"),
+])
+def test_relax_pin_declares_the_package_a_placeholder_release_names(tmp_path: Path, name: str, cause: str, expect: str) -> None:
+    write(tmp_path, {"requirements.txt": f"flask==3.0.3\n{name}\n"})
+    new = expect.strip()
+    t = tools({f"pip index versions {new}": (0, f"{new} (2.0.0)\nAvailable versions: 2.0.0, 1.9.0")})
+    report = FailureReport(category="dependency_conflict", entity=name, ecosystem="python", root_cause=cause.splitlines()[0],
+                           evidence=[{"line": i, "text": t} for i, t in enumerate(cause.splitlines(), 1)])
+    r = relax_pin(report, tmp_path, t)
+    assert (tmp_path / "requirements.txt").read_text() == "flask==3.0.3\n" + expect
+    assert r.params["to"] == new and "install says so" in r.summary
 
 
 def test_relax_pin_still_declines_a_name_that_may_be_a_typo(tmp_path: Path) -> None:
