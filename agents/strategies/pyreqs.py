@@ -259,6 +259,28 @@ def exact_pins(decls: list[Decl]) -> list[str]:
     return pins
 
 
+def _edit_pyproject(path: Path, where: str, value: str | None) -> None:
+    """Set (or, with None, remove) the declaration at ``where`` (``project.dependencies[2]``,
+    ``tool.poetry.dependencies.requests``), keeping the file's style (tomlkit)."""
+    doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+    node: Any
+    key: str | int
+    if where.startswith("tool.poetry.dependencies."):
+        node, key = doc["tool"]["poetry"]["dependencies"], where.rsplit(".", 1)[1]  # type: ignore[index]
+    else:
+        m = re.match(r"^(.*)\[(\d+)\]$", where)
+        assert m is not None
+        node = doc
+        for part in re.split(r"\.(?![^\[]*\])", m.group(1)):
+            node = node[part]
+        key = int(m.group(2))
+    if value is None:
+        del node[key]
+    else:
+        node[key] = value
+    path.write_text(tomlkit.dumps(doc), encoding="utf-8")
+
+
 def set_spec(tree: Path, decl: Decl, spec: str) -> None:
     """Rewrite the declaration to ``name[extras]<spec>`` keeping its marker, comment and the file's style."""
     req = decl.requirement
@@ -269,17 +291,8 @@ def set_spec(tree: Path, decl: Decl, spec: str) -> None:
         _replace_segment(path, decl.where, f"{req.name}{extras}{spec}{marker}")
         return
     if decl.path == "pyproject.toml":
-        doc = tomlkit.parse(path.read_text(encoding="utf-8"))
-        if decl.where.startswith("tool.poetry.dependencies."):
-            doc["tool"]["poetry"]["dependencies"][decl.where.rsplit(".", 1)[1]] = spec.removeprefix("==")  # type: ignore[index]
-        else:
-            m = re.match(r"^(.*)\[(\d+)\]$", decl.where)
-            assert m is not None
-            node: Any = doc
-            for part in re.split(r"\.(?![^\[]*\])", m.group(1)):
-                node = node[part]
-            node[int(m.group(2))] = f"{req.name}{extras}{spec}{marker}"
-        path.write_text(tomlkit.dumps(doc), encoding="utf-8")
+        poetry = decl.where.startswith("tool.poetry.dependencies.")
+        _edit_pyproject(path, decl.where, spec.removeprefix("==") if poetry else f"{req.name}{extras}{spec}{marker}")
         return
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     i = int(decl.where) - 1
@@ -312,17 +325,7 @@ def drop(tree: Path, decl: Decl) -> None:
         _replace_segment(path, decl.where, None)
         return
     if decl.path == "pyproject.toml":
-        doc = tomlkit.parse(path.read_text(encoding="utf-8"))
-        if decl.where.startswith("tool.poetry.dependencies."):
-            del doc["tool"]["poetry"]["dependencies"][decl.where.rsplit(".", 1)[1]]  # type: ignore[union-attr]
-        else:
-            m = re.match(r"^(.*)\[(\d+)\]$", decl.where)
-            assert m is not None
-            node: Any = doc
-            for part in re.split(r"\.(?![^\[]*\])", m.group(1)):
-                node = node[part]
-            del node[int(m.group(2))]
-        path.write_text(tomlkit.dumps(doc), encoding="utf-8")
+        _edit_pyproject(path, decl.where, None)
         return
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     key = _SETUP_CFG_KEY.match(lines[int(decl.where) - 1]) if decl.path == "setup.cfg" else None

@@ -626,6 +626,16 @@ def test_relax_pin_declares_the_package_a_placeholder_release_names(tmp_path: Pa
     assert r.params["to"] == new and "install says so" in r.summary
 
 
+def test_poetry_declarations_are_set_and_removed_in_place(tmp_path: Path) -> None:
+    """pyreqs edits [tool.poetry.dependencies] keys with tomlkit: the comment and the python key stay."""
+    from agents.strategies import pyreqs
+
+    write(tmp_path, {"pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.11"\nrequests = "2.25.1"  # pinned\nsqlite3 = "*"\n'})
+    pyreqs.set_spec(tmp_path, pyreqs.declarations(tmp_path, "requests")[0], "==2.32.3")
+    pyreqs.drop(tmp_path, pyreqs.declarations(tmp_path, "sqlite3")[0])
+    assert (tmp_path / "pyproject.toml").read_text() == '[tool.poetry.dependencies]\npython = "^3.11"\nrequests = "2.32.3"  # pinned\n'
+
+
 def test_relax_pin_still_declines_a_name_that_may_be_a_typo(tmp_path: Path) -> None:
     write(tmp_path, {"requirements.txt": "flaskk\n"})
     t = tools({"pip index versions flaskk": (NO_DIST[0], NO_DIST[1].format("flaskk"))})
