@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from agents.strategies import StrategyDeclined, StrategyResult, Tools, jsflow
-from agents.strategies.jsflow import LOCAL_HOSTS, SERVICE_PORTS
+from agents.strategies.jsflow import LOCAL_HOSTS, SERVICE_PORTS, listen_port
 from agents.strategies.portcommands import start_commands
 from memory.models import FailureReport
 
@@ -34,9 +34,9 @@ def _sources(tree: Path, suffixes: tuple[str, ...]) -> list[Path]:
 
 def _port_literal(node: ast.AST) -> int | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
-        return node.value if 1024 <= node.value <= 65535 else None
+        return node.value if listen_port(node.value) else None
     if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isdigit():  # PORT = "8080"
-        return int(node.value) if 1024 <= int(node.value) <= 65535 else None
+        return int(node.value) if listen_port(int(node.value)) else None
     return None
 
 

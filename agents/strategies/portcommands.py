@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from agents.strategies import write_json_like
-from agents.strategies.jsflow import LOCAL_HOSTS
+from agents.strategies.jsflow import LOCAL_HOSTS, listen_port
 
 _PORT_FLAGS = {"--port", "-p", "--http-port", "--listen", "-l"}
 _BIND_FLAGS = {"--bind", "-b"}
@@ -99,7 +99,7 @@ _OTHER_VAR = r"\$(?:\{(?!PORT[}:])[A-Za-z_]\w*(?::?-[^}]*)?\}|(?!PORT\b)[A-Za-z_
 
 
 def _flag_value(flag: str, value: str) -> str | None:
-    if flag in _PORT_FLAGS and (value.isdigit() and 1024 <= int(value) <= 65535 or re.fullmatch(_OTHER_VAR, value)):
+    if flag in _PORT_FLAGS and (value.isdigit() and listen_port(int(value)) or re.fullmatch(_OTHER_VAR, value)):
         return "$PORT"
     if flag in _BIND_FLAGS:
         m = re.fullmatch(rf"([\w.\[\]:]*?):(\d{{2,5}}|{_OTHER_VAR})", value)

@@ -396,3 +396,17 @@ def test_a_gunicorn_config_bind_from_another_variable_reads_port_first(tmp_path:
     bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
     assert (tmp_path / "gunicorn.conf.py").read_text() == ('import os\n\nbind = "0.0.0.0:" + str(os.environ.get("PORT") or '
                                                           "os.environ.get('APP_PORT', '8000'))\nworkers = 2\n")
+
+
+@pytest.mark.parametrize(("name", "source", "expect"), [
+    ("index.js", "const app = require('express')();\napp.listen(80, () => console.log('up'));\n",
+     "app.listen(Number(process.env.PORT) || 80, () => console.log('up'));\n"),
+    ("app.py", "from flask import Flask\napp = Flask(__name__)\napp.run(host='0.0.0.0', port=443)\n",
+     "app.run(host='0.0.0.0', port=int(os.environ.get(\"PORT\", \"443\")))\n"),
+    ("Procfile", "web: uvicorn main:app --host 0.0.0.0 --port 80\n", "web: uvicorn main:app --host 0.0.0.0 --port $PORT\n"),
+])
+def test_http_s_own_ports_80_and_443_are_ports_to_move_to_port(tmp_path: Path, name: str, source: str, expect: str) -> None:
+    """A container habit: listening on 80 or 443, which an unprivileged process on a platform may not bind."""
+    (tmp_path / name).write_text(source)
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    assert expect in (tmp_path / name).read_text()
