@@ -19,13 +19,13 @@ from tree_sitter import Language, Node, Parser
 Edit = tuple[int, int, str]  # start byte, end byte, replacement
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 SERVICE_PORTS = {25, 465, 587, 3306, 5432, 5672, 6379, 9092, 9200, 11211, 27017}
+_NUMBER_FUNCS = {"Number", "parseInt", "parseFloat", "String"}
 
 
 def listen_port(value: int) -> bool:
     """Whether a number given to a server is a port the author chose to listen on: an unprivileged port, or HTTP's own
     80 and 443 (habits from containers run as root; a platform runs the app unprivileged, on $PORT)."""
     return value in (80, 443) or 1024 <= value <= 65535
-_NUMBER_FUNCS = {"Number", "parseInt", "parseFloat", "String"}
 
 
 @cache

@@ -281,18 +281,23 @@ def _edit_pyproject(path: Path, where: str, value: str | None) -> None:
     path.write_text(tomlkit.dumps(doc), encoding="utf-8")
 
 
+def spelled(req: Requirement, spec: str, name: str | None = None) -> str:
+    """``name[extras]<spec>; marker``: the requirement with another specifier (and, given one, another name)."""
+    extras = f"[{','.join(sorted(req.extras))}]" if req.extras else ""
+    marker = f"; {req.marker}" if req.marker else ""
+    return f"{name or req.name}{extras}{spec}{marker}"
+
+
 def set_spec(tree: Path, decl: Decl, spec: str) -> None:
     """Rewrite the declaration to ``name[extras]<spec>`` keeping its marker, comment and the file's style."""
     req = decl.requirement
-    extras = f"[{','.join(sorted(req.extras))}]" if req.extras else ""
-    marker = f"; {req.marker}" if req.marker else ""
     path = tree / decl.path
     if decl.path == "setup.py":
-        _replace_segment(path, decl.where, f"{req.name}{extras}{spec}{marker}")
+        _replace_segment(path, decl.where, spelled(req, spec))
         return
     if decl.path == "pyproject.toml":
         poetry = decl.where.startswith("tool.poetry.dependencies.")
-        _edit_pyproject(path, decl.where, spec.removeprefix("==") if poetry else f"{req.name}{extras}{spec}{marker}")
+        _edit_pyproject(path, decl.where, spec.removeprefix("==") if poetry else spelled(req, spec))
         return
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     i = int(decl.where) - 1

@@ -152,7 +152,7 @@ def _python(name: str, tree: Path, tools: Tools, report: FailureReport | None = 
         if dist is not None:
             return _declare_distribution(name, dist, decls, tree, tools, f"no index has a distribution named {name}; "
                                          f"`import {name}` comes from {dist}")
-        why = not_a_distribution(name)
+        why = _not_a_distribution(name)
         if why is None:  # a typo or a private package: a person must say which one was meant
             raise
         return _drop_declarations(name, decls, tree, why)
@@ -186,7 +186,7 @@ _FREEZE_ARTIFACTS = frozenset({"pkg-resources"})
 vendored ``pkg_resources``); no index has it."""
 
 
-def not_a_distribution(name: str) -> str | None:
+def _not_a_distribution(name: str) -> str | None:
     """Why a requirement the index has no distribution for is not a package at all (so the line can go), or None
     when it may be a typo or a private package (which a person must resolve)."""
     canonical = canonicalize_name(name)
@@ -241,9 +241,7 @@ def _declare_distribution(name: str, dist: str, decls: list[pyreqs.Decl], tree: 
         req = decl.requirement
         kept = "" if not req.specifier else str(req.specifier) if any(pyreqs.satisfies(v, decl) for v in versions) \
             else f"=={stable[0]}"
-        extras = f"[{','.join(sorted(req.extras))}]" if req.extras else ""
-        marker = f"; {req.marker}" if req.marker else ""
-        pyreqs.replace_line_requirement(tree, decl.path, int(decl.where), f"{dist}{extras}{kept}{marker}")
+        pyreqs.replace_line_requirement(tree, decl.path, int(decl.where), pyreqs.spelled(req, kept, dist))
         new.append(f"{dist}{kept}")
     files = sorted({d.path for d in decls})
     return StrategyResult(f"declare {', '.join(sorted(set(new)))} instead of {name} in {', '.join(files)}: {why}",
