@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from memory.models import SwarmState, TriedFix, ValidationResult
+import re
+
+from memory.models import FailureReport, SwarmState, TriedFix, ValidationResult
 
 ACTIONS = {
     "missing_env_var": "Set the environment variable `{entity}` on the platform for service `{service}` "
@@ -23,6 +25,64 @@ ACTIONS = {
                      "Node build), or reduce what it loads; then redeploy commit `{sha}`.",
 }
 DEFAULT_ACTION = "Fix the cause shown in the evidence (category `{category}`), then push; swarm could not fix it safely."
+
+_PRIVILEGED_LISTEN = re.compile(
+    r"listen EACCES(?:: permission denied)? \S*:(?P<p>\d{1,5})\b"  # Node
+    r"|listen tcp \S*:(?P<p2>\d{1,5}): bind: permission denied"  # Go
+    r"|bind on address \([^)]*?, (?P<p3>\d{1,5})\): (?:\[Errno 13\] )?permission denied"  # uvicorn, asyncio
+    r"|Permission denied - bind\(2\) for \S+ port (?P<p4>\d{1,5})", re.I)  # Ruby
+_BIND_FRAME = re.compile(r"\.bind\(|\bserver_bind\b")
+_ERRNO13_NO_PATH = re.compile(r"(?:PermissionError|OSError|socket\.error): \[Errno 13\] Permission denied\s*$")
+_GIT_REFUSED = re.compile(r"Permission denied \(publickey\)|Permission to \S+ denied to |Authentication failed for '")
+_DOCKER_SOCKET = re.compile(r"permission denied while trying to connect to the Docker daemon socket", re.I)
+_PACKAGE_BIN = re.compile(r"\bsh: (?:\d+: )?(?:\S*node_modules/\.bin/)?(?P<bin>[\w.@-]+): [Pp]ermission denied")
+_NPM = re.compile(r"\bnpm (?:ERR!|error) code EACCES|\bnpm (?:ERR!|error)\b.*\bEACCES\b")
+PERMISSION_ACTIONS = {
+    "listen": "The app may not bind {port}: ports below 1024 are root's, and platforms run apps unprivileged and "
+              "give the port to use in `$PORT`. Make the app listen on `$PORT` on 0.0.0.0 instead of {port}; then "
+              "push. (swarm does not change code for permission failures: safety.never_autofix.)",
+    "git": "The build's git credentials were refused (evidence: `{line}`). Give the deploy key or token access to the "
+           "repository named there (read for a dependency fetched over SSH, write for a push), or fetch the dependency "
+           "over HTTPS; then redeploy commit `{sha}`.",
+    "docker": "The build user cannot use the Docker daemon's socket (`{entity}`): run the build where Docker is provided "
+              "(a Docker-enabled runner or service), or add the build user to the socket's group; then redeploy.",
+    "script": "`{entity}` is not executable in git. Run `git update-index --chmod=+x {entity}`, commit and push (or "
+              "start it as `sh {entity}`).",
+    "bin": "The installed command `{entity}` has lost its executable bit, which happens when `node_modules` is committed "
+           "(or copied from another OS). Remove `node_modules` from git (`git rm -r --cached node_modules`, add it to "
+           "`.gitignore`) so the platform installs it; then push.",
+    "npm": "npm may not write `{entity}`: the build installs globally (`npm install -g`, `sudo npm`) or uses a cache or "
+           "folder another user owns. Install the tool as a project dependency (run it with `npx`), or point npm at a "
+           "writable folder (`npm_config_cache=/tmp/.npm`, `npm_config_prefix`), or give the build user that folder; "
+           "then redeploy commit `{sha}`.",
+}
+
+
+def permission_action(report: FailureReport, sha: str) -> str:
+    """Exact instructions for a permission failure, from what its evidence shows (swarm never fixes these itself)."""
+    lines = [report.root_cause, *(e.text for e in report.evidence)]
+    text = "\n".join(lines)
+    entity = report.entity or ""
+    listen = _PRIVILEGED_LISTEN.search(text)
+    port = next((int(p) for p in (listen.group("p", "p2", "p3", "p4") if listen else ()) if p), None)
+    if port is not None and port < 1024:
+        return PERMISSION_ACTIONS["listen"].format(port=f"port {port}")
+    if port is None and _BIND_FRAME.search(text) and any(_ERRNO13_NO_PATH.search(ln) for ln in lines):
+        return PERMISSION_ACTIONS["listen"].format(port="its hard-coded port")  # Python's socket.bind names no port
+    git = next((ln.strip() for ln in lines if _GIT_REFUSED.search(ln)), None)
+    if git:
+        return PERMISSION_ACTIONS["git"].format(line=git[:200], sha=sha)
+    if _DOCKER_SOCKET.search(text):
+        return PERMISSION_ACTIONS["docker"].format(entity=entity or "/var/run/docker.sock")
+    shell = next((m.group("bin") for m in map(_PACKAGE_BIN.search, lines) if m), None)
+    if "node_modules/.bin/" in entity or (shell and not entity):
+        return PERMISSION_ACTIONS["bin"].format(entity=entity.rsplit("/", 1)[-1] or shell)
+    if entity and not entity.startswith("/") and re.search(
+            rf"(?:^|[\s:/]){re.escape(entity)}: [Pp]ermission denied|exited with (?:code )?126|code 126", text):
+        return PERMISSION_ACTIONS["script"].format(entity=entity)
+    if entity and _NPM.search(text + "\n" + report.summary):
+        return PERMISSION_ACTIONS["npm"].format(entity=entity, sha=sha)
+    return ACTIONS["permission_denied"]
 
 
 def action_required(state: SwarmState) -> str:
@@ -48,7 +108,8 @@ def _action(state: SwarmState) -> str:
     template = ACTIONS.get(category, DEFAULT_ACTION)
     if "{entity}" in template and entity == "?" and category in ("syntax_error", "type_error"):
         template = DEFAULT_ACTION  # no file named: the generic line reads better than a `?`
-    text = template.format(entity=entity, service=state.service, sha=sha, category=category)
+    text = (permission_action(r, sha) if r is not None and category == "permission_denied"
+            else template.format(entity=entity, service=state.service, sha=sha, category=category))
     refused = [t for t in state.tried if t.validation is not None and not t.validation.policy_ok and t.candidate.diff.strip()]
     if refused and state.outcome and state.outcome.kind == "escalated":
         t = refused[-1]

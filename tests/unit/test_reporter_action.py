@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agents.analyzer import analyze
 from agents.reporter import action_required
+from agents.rules import load_rulebook
 from memory.models import FailureReport, FixCandidate, Outcome, SwarmState, TriedFix, ValidationResult
 
 
@@ -27,3 +37,68 @@ def test_a_syntax_error_names_the_file_to_fix() -> None:
     assert "Fix the syntax error in `config.json`" in action_required(state)
     state = state.model_copy(update={"report": FailureReport(category="syntax_error")})
     assert "`?`" not in action_required(state)
+
+
+REAL = Path(__file__).resolve().parents[1] / "data" / "real_logs" / "logs"
+BOOK = load_rulebook()
+
+
+def _escalated(log: str) -> str:
+    report = analyze((REAL / log).read_bytes(), BOOK)
+    assert report.category == "permission_denied" and not report.auto_fixable
+    state = SwarmState(session_id="s", service="web", branch="main", initial_sha="b" * 40, report=report,
+                       outcome=Outcome(kind="escalated", reason="permission_denied is never fixed automatically"))
+    return action_required(state)
+
+
+@pytest.mark.parametrize(("log", "expected"), [
+    ("785.log", "may not bind port 80"),     # Node: listen EACCES: permission denied 0.0.0.0:80
+    ("786.log", "may not bind port 80"),     # Node 0.x: listen EACCES 0.0.0.0:80
+    ("1100.log", "may not bind port 80"),    # Render's log prefix
+    ("1232.log", "git update-index --chmod=+x gradlew"),
+    ("1229.log", "git update-index --chmod=+x gradlew"),  # Travis: "failed and exited with 126"
+    ("327.log", "The installed command `vite` has lost its executable bit"),
+    ("685.log", "The installed command `react-scripts` has lost its executable bit"),
+    ("257.log", "git credentials were refused"),
+    ("255.log", "git credentials were refused"),
+    ("929.log", "git credentials were refused"),
+    ("983.log", "Docker daemon's socket (`/var/run/docker.sock`)"),
+    ("1016.log", "npm may not write `/usr/local/share/man/man7`"),
+    ("392.log", "npm may not write `/.npm`"),
+])
+def test_a_permission_failure_gets_instructions_from_its_evidence(log: str, expected: str) -> None:
+    """Real logs from public threads (tests/data/real_logs): swarm never fixes permission_denied itself
+    (safety.never_autofix), so the report must say exactly what the person has to do."""
+    assert expected in _escalated(log)
+
+
+def test_a_port_above_1024_or_a_file_the_app_writes_keeps_the_general_instruction() -> None:
+    assert "may not bind" not in _escalated("787.log")  # EACCES on 8080 is not the privileged-port rule
+    assert _escalated("191.log").startswith("Fix the file or directory permissions")
+
+
+def _bind_as_unprivileged(cmd: list[str]) -> str:
+    """Run a real bind of port 80 as an unprivileged user (``nobody`` via setpriv when the tests run as root)."""
+    if cmd[0] == "python3":  # the system's interpreter: a user's own build may sit under root's home
+        cmd = [shutil.which("python3", path="/usr/bin:/bin") or sys.executable, *cmd[1:]]
+    if os.geteuid() == 0:
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd="/")
+    if proc.returncode == 0:
+        pytest.skip("this machine lets unprivileged users bind port 80 (net.ipv4.ip_unprivileged_port_start)")
+    return proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("cmd", [
+    ["python3", "-c", "import http.server as h; h.HTTPServer(('0.0.0.0', 80), h.SimpleHTTPRequestHandler)"],
+    ["node", "-e", "require('http').createServer().listen(80, () => process.exit(0))"],
+])
+def test_a_real_bind_of_port_80_by_an_unprivileged_app_is_explained(cmd: list[str], tmp_path: Path) -> None:
+    log = tmp_path / "deploy.log"
+    log.write_text(_bind_as_unprivileged(cmd))
+    report = analyze(log.read_bytes(), BOOK)
+    assert report.category == "permission_denied"
+    state = SwarmState(session_id="s", service="web", branch="main", initial_sha="b" * 40, report=report,
+                       outcome=Outcome(kind="escalated", reason="permission_denied is never fixed automatically"))
+    text = action_required(state)
+    assert "may not bind" in text and "`$PORT`" in text
