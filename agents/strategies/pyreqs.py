@@ -322,6 +322,15 @@ def position(decl: Decl) -> int:
     return int(m.group(1)) if m else int(decl.where) if decl.where.isdigit() else 0
 
 
+def set_once(tree: Path, decls: list[Decl], spec: str) -> None:
+    """Give a package declared several times ``spec`` once per file: the first declaration in each requirement file
+    takes it and the others are removed, from the bottom up so that no removal moves a line above; every pyproject.toml
+    declaration takes it (its groups are separate)."""
+    for decl in sorted(decls, key=lambda d: (d.path, d.path != "pyproject.toml" and -position(d))):
+        first = decl.path == "pyproject.toml" or not any(d.path == decl.path and position(d) < position(decl) for d in decls)
+        set_spec(tree, decl, spec) if first else drop(tree, decl)
+
+
 def drop(tree: Path, decl: Decl) -> None:
     """Remove a requirement (a requirement file's or setup.cfg's line, a setup.py list element, a pyproject.toml
     array element or Poetry key)."""

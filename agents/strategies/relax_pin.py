@@ -169,9 +169,7 @@ def _python(name: str, tree: Path, tools: Tools, report: FailureReport | None = 
     spec = f"=={target}"
     if all(str(d.specifier) == spec for d in decls) and len(decls) == 1:
         raise StrategyDeclined(f"{name} is already pinned to the newest release {target}")
-    for decl in sorted(decls, key=lambda d: (d.path, d.path != "pyproject.toml" and -int(d.where))):
-        first = decl.path == "pyproject.toml" or not any(d.path == decl.path and int(d.where) < int(decl.where) for d in decls)
-        pyreqs.set_spec(tree, decl, spec) if first else pyreqs.drop(tree, decl)  # bottom-up: a drop moves no line above
+    pyreqs.set_once(tree, decls, spec)
     old = "; ".join(d.label() for d in decls)
     files = sorted({d.path for d in decls})
     how = f"{name} was declared {len(decls)} times ({old}); now once per file as {name}{spec}" if len(decls) > 1 \
@@ -351,9 +349,7 @@ def _cap_declared(name: str, decls: list[pyreqs.Decl], tree: Path, tools: Tools,
     if not [v for v in stable if version_key(v)[:len(line)] < line]:
         raise StrategyDeclined(f"{name} has no release older than the {ceiling} line to fall back to")
     spec = f"<{ceiling}"
-    for decl in sorted(decls, key=lambda d: (d.path, d.path != "pyproject.toml" and -int(d.where))):
-        first = decl.path == "pyproject.toml" or not any(d.path == decl.path and int(d.where) < int(decl.where) for d in decls)
-        pyreqs.set_spec(tree, decl, spec) if first else pyreqs.drop(tree, decl)
+    pyreqs.set_once(tree, decls, spec)
     old = "; ".join(d.label() for d in decls)
     files = sorted({d.path for d in decls})
     what = cause.strip().splitlines()[0][:160] if cause.strip() else "an import from it fails"
