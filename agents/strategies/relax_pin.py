@@ -148,6 +148,9 @@ def _python(name: str, tree: Path, tools: Tools, report: FailureReport | None = 
     try:
         versions = pypi_versions(tools, name, tree)
     except StrategyDeclined:
+        marker = _other_platform(name, tools, tree)
+        if marker is not None:
+            return _mark_platform(name, marker, decls, tree)
         dist = _distribution_of_module(name, tools)
         if dist is not None:
             return _declare_distribution(name, dist, decls, tree, tools, f"no index has a distribution named {name}; "
@@ -245,6 +248,44 @@ def _declare_distribution(name: str, dist: str, decls: list[pyreqs.Decl], tree: 
     return StrategyResult(f"declare {', '.join(sorted(set(new)))} instead of {name} in {', '.join(files)}: {why}",
                           {"package": name, "from": "; ".join(d.label() for d in decls), "to": dist, "manifest": files[0],
                            "files": files}, 0.8)
+
+
+_PLATFORMS = (("win32", ("win_amd64", "win32")), ("darwin", ("macosx_11_0_arm64", "macosx_10_9_x86_64")))
+"""Where a distribution with no release for this machine may have its releases: ``sys_platform`` and the wheel
+platform tags the index is asked for."""
+
+
+def _other_platform(name: str, tools: Tools, tree: Path) -> str | None:
+    """The ``sys_platform`` whose wheels the index has for ``name`` when it has none for this machine: ``pip freeze``
+    on Windows writes ``pywin32==306``, which exists only as Windows wheels, so Linux's pip says `No matching
+    distribution`. The index is asked again as pip would ask from Windows, then macOS."""
+    for sys_platform, tags in _PLATFORMS:
+        flags = " ".join(f"--platform {t}" for t in tags)
+        result = tools.run(f"python -m pip index versions {shlex.quote(name)} {flags} --only-binary=:all: "
+                           "--disable-pip-version-check", tree, 60)
+        if result.ok and re.search(r"^Available versions: \S", result.output, re.M):
+            return sys_platform
+    return None
+
+
+def _mark_platform(name: str, sys_platform: str, decls: list[pyreqs.Decl], tree: Path) -> StrategyResult:
+    """Each requirement-file line that declares ``name`` gets the marker ``sys_platform == "<platform>"``: pip on
+    the platform's machines skips it, and a machine of that platform still installs it."""
+    if any(d.path in ("setup.py", "setup.cfg", "pyproject.toml") for d in decls):
+        raise StrategyDeclined(f"{name} has releases only for {sys_platform}; the project metadata that declares it is "
+                               "for a person to mark")
+    marker = f'sys_platform == "{sys_platform}"'
+    for decl in decls:
+        req = decl.requirement
+        if req.marker is not None:
+            raise StrategyDeclined(f"{name} already has the marker `{req.marker}` in {decl.path} and no release for this "
+                                   "machine; a person must say where it belongs")
+        pyreqs.replace_line_requirement(tree, decl.path, int(decl.where), f"{pyreqs.spelled(req, str(req.specifier))}; {marker}")
+    files = sorted({d.path for d in decls})
+    return StrategyResult(f"install {name} only where it exists (`; {marker}`) in {', '.join(files)}: the index has "
+                          f"releases of {name} for {sys_platform} and none for this platform",
+                          {"package": name, "from": "; ".join(d.label() for d in decls), "to": f"{name}; {marker}",
+                           "manifest": files[0], "files": files}, 0.8)
 
 
 def _drop_declarations(name: str, decls: list[pyreqs.Decl], tree: Path, why: str) -> StrategyResult:

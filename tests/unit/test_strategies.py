@@ -626,6 +626,30 @@ def test_relax_pin_declares_the_package_a_placeholder_release_names(tmp_path: Pa
     assert r.params["to"] == new and "install says so" in r.summary
 
 
+@pytest.mark.parametrize("name, line, expect", [
+    ("pywin32", "pywin32==306\n", 'pywin32==306; sys_platform == "win32"\n'),
+    ("pywinpty", "pywinpty==2.0.12  # from pip freeze\n", 'pywinpty==2.0.12; sys_platform == "win32"  # from pip freeze\n'),
+])
+def test_relax_pin_marks_a_package_the_index_has_only_for_another_platform(tmp_path: Path, name: str, line: str,
+                                                                        expect: str) -> None:
+    """``pip freeze`` on Windows writes packages that have only Windows wheels; Linux's pip finds no distribution.
+    The index, asked as pip on Windows asks (``--platform win_amd64``), has them: the line gets a marker."""
+    write(tmp_path, {"requirements.txt": "flask==3.0.0\n" + line + "six==1.16.0\n"})
+    t = tools({f"pip index versions {name} --platform win_amd64": (0, f"{name} (311)\nAvailable versions: 311, 306"),
+               f"pip index versions {name}": (NO_DIST[0], NO_DIST[1].format(name))})
+    r = relax_pin(FailureReport(category="dependency_conflict", entity=name, ecosystem="python"), tmp_path, t)
+    assert (tmp_path / "requirements.txt").read_text() == "flask==3.0.0\n" + expect + "six==1.16.0\n"
+    assert r.params["to"] == f'{name}; sys_platform == "win32"' and "win32" in r.summary
+
+
+def test_relax_pin_leaves_a_platform_package_that_already_has_a_marker_to_a_person(tmp_path: Path) -> None:
+    write(tmp_path, {"requirements.txt": 'pywin32==306; python_version >= "3.8"\n'})
+    t = tools({"pip index versions pywin32 --platform win_amd64": (0, "pywin32 (311)\nAvailable versions: 311, 306"),
+               "pip index versions pywin32": (NO_DIST[0], NO_DIST[1].format("pywin32"))})
+    with pytest.raises(StrategyDeclined, match="already has the marker"):
+        relax_pin(FailureReport(category="dependency_conflict", entity="pywin32", ecosystem="python"), tmp_path, t)
+
+
 def test_poetry_declarations_are_set_and_removed_in_place(tmp_path: Path) -> None:
     """pyreqs edits [tool.poetry.dependencies] keys with tomlkit: the comment and the python key stay."""
     from agents.strategies import pyreqs
