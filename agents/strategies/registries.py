@@ -10,9 +10,11 @@ from pathlib import Path
 from agents.strategies import StrategyDeclined, Tools
 
 
-def pypi_versions(tools: Tools, name: str, cwd: Path) -> list[str] | None:
-    """Versions on the index, newest first; None when the index cannot be reached."""
-    result = tools.run(f"python -m pip index versions {shlex.quote(name)} --disable-pip-version-check", cwd, 60)
+def pypi_versions(tools: Tools, name: str, cwd: Path, platforms: tuple[str, ...] = ()) -> list[str] | None:
+    """Versions on the index, newest first; None when the index cannot be reached. With ``platforms`` (wheel platform
+    tags such as ``win_amd64``), the versions pip on such a machine would find, counting wheels only."""
+    flags = "".join(f"--platform {t} " for t in platforms) + ("--only-binary=:all: " if platforms else "")
+    result = tools.run(f"python -m pip index versions {shlex.quote(name)} {flags}--disable-pip-version-check", cwd, 60)
     if result.ok:
         m = re.search(r"^Available versions: (.+)$", result.output, re.M)
         if m:

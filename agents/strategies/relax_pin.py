@@ -225,12 +225,16 @@ def _renamed_to(name: str, report: FailureReport | None) -> str | None:
     return None
 
 
+_PROJECT_METADATA = ("setup.py", "setup.cfg", "pyproject.toml")
+"""Files that declare what the project itself needs: renaming or marking a requirement there is a person's edit."""
+
+
 def _declare_distribution(name: str, dist: str, decls: list[pyreqs.Decl], tree: Path, tools: Tools,
                           why: str) -> StrategyResult:
     """Each requirement-file line that declares ``name`` names ``dist`` instead: unpinned where it was, with its
     specifier when a release of ``dist`` satisfies it (``yaml==6.0.1`` → ``PyYAML==6.0.1``), else at ``dist``'s newest
     release."""
-    if any(d.path in ("setup.py", "setup.cfg", "pyproject.toml") for d in decls):
+    if any(d.path in _PROJECT_METADATA for d in decls):
         raise StrategyDeclined(f"{name} is the module {dist} ships; the project metadata that declares it is for a person "
                                "to rename")
     versions = pypi_versions(tools, dist, tree)
@@ -260,18 +264,18 @@ def _other_platform(name: str, tools: Tools, tree: Path) -> str | None:
     on Windows writes ``pywin32==306``, which exists only as Windows wheels, so Linux's pip says `No matching
     distribution`. The index is asked again as pip would ask from Windows, then macOS."""
     for sys_platform, tags in _PLATFORMS:
-        flags = " ".join(f"--platform {t}" for t in tags)
-        result = tools.run(f"python -m pip index versions {shlex.quote(name)} {flags} --only-binary=:all: "
-                           "--disable-pip-version-check", tree, 60)
-        if result.ok and re.search(r"^Available versions: \S", result.output, re.M):
-            return sys_platform
+        try:
+            if pypi_versions(tools, name, tree, tags):
+                return sys_platform
+        except StrategyDeclined:
+            continue
     return None
 
 
 def _mark_platform(name: str, sys_platform: str, decls: list[pyreqs.Decl], tree: Path) -> StrategyResult:
     """Each requirement-file line that declares ``name`` gets the marker ``sys_platform == "<platform>"``: pip on
     the platform's machines skips it, and a machine of that platform still installs it."""
-    if any(d.path in ("setup.py", "setup.cfg", "pyproject.toml") for d in decls):
+    if any(d.path in _PROJECT_METADATA for d in decls):
         raise StrategyDeclined(f"{name} has releases only for {sys_platform}; the project metadata that declares it is "
                                "for a person to mark")
     marker = f'sys_platform == "{sys_platform}"'
