@@ -101,7 +101,8 @@ def _action(state: SwarmState) -> str:
                 "If the branch is protected or a hook requires review, set `[heal] branch_mode = \"pr\"` in swarm.toml "
                 "so swarm opens a pull request instead; if someone pushed meanwhile, pull, check the saved patch "
                 "(`git apply` the `fix-attempt-*.patch` in the session folder) and push it yourself, or run the session again.")
-    r = state.report
+    r = state.platform_report or state.report
+    revealed = _revealed(state)
     category = r.category if r else "unknown"
     entity = (r.entity if r else None) or "?"
     sha = (state.current.sha if state.current else state.initial_sha)[:12]
@@ -110,6 +111,10 @@ def _action(state: SwarmState) -> str:
         template = DEFAULT_ACTION  # no file named: the generic line reads better than a `?`
     text = (permission_action(r, sha) if r is not None and category == "permission_denied"
             else template.format(entity=entity, service=state.service, sha=sha, category=category))
+    if revealed is not None and not _shipped(state, revealed):
+        text += (f" swarm's fix for it ({state.stack.summary if state.stack else 'the first fix'}) got past it in the sandbox, "
+                 f"but the fixed app then failed with `{revealed.category}`" + (f" (`{revealed.entity}`)" if revealed.entity else "")
+                 + ", which swarm could not fix: see \"Found by the start-up check of the first fix\".")
     refused = [t for t in state.tried if t.validation is not None and not t.validation.policy_ok and t.candidate.diff.strip()]
     if refused and state.outcome and state.outcome.kind == "escalated":
         t = refused[-1]
@@ -126,6 +131,17 @@ def _action(state: SwarmState) -> str:
                 f"reverted commits (see evidence), then push again (reverting swarm's commit brings the change back).{note}"
                 + (f" {text}" if r is not None else ""))
     return text
+
+
+def _revealed(state: SwarmState) -> FailureReport | None:
+    """The failure the start-up check of a fix showed after it got past the one the platform reported (a stack)."""
+    r = state.platform_report
+    return state.report if r is not None and state.report is not None and state.report.fingerprint != r.fingerprint else None
+
+
+def _shipped(state: SwarmState, revealed: FailureReport) -> bool:
+    """Whether the fix for the revealed failure went out (in one commit with the fix below it)."""
+    return any(t.commit and t.fingerprint == revealed.fingerprint for t in state.tried)
 
 
 def _shipped_together(tried: list[TriedFix]) -> list[list[TriedFix]]:
@@ -174,13 +190,14 @@ def render(state: SwarmState, llm_note: str, usage: dict[str, float] | None = No
             *[f"{e.line:>6} | {e.text}" for e in r.evidence],
             "```", "",
         ]
-        revealed = state.report if state.report and state.report.fingerprint != r.fingerprint else None
-        if revealed is not None and state.platform_report is not None:
+        revealed = _revealed(state)
+        if revealed is not None:
             lines += [
                 "### Found by the start-up check of the first fix", "",
-                f"The first fix cured the failure above; starting the fixed app in the sandbox then showed "
+                f"The first fix got past the failure above; starting the fixed app in the sandbox then showed "
                 f"`{revealed.category}`" + (f" (`{revealed.entity}`)" if revealed.entity else "")
-                + f": {revealed.summary}. Both fixes went out in one commit.", "", "```",
+                + f": {revealed.summary}. " + ("Both fixes went out in one commit." if _shipped(state, revealed) else
+                                              "swarm found no fix for it that passed, so neither was pushed."), "", "```",
                 *[f"{e.line:>6} | {e.text}" for e in revealed.evidence],
                 "```", "",
             ]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from agents.analyzer import analyze
-from agents.reporter import action_required
+from agents.reporter import action_required, render
 from agents.rules import load_rulebook
 from memory.models import FailureReport, FixCandidate, Outcome, SwarmState, TriedFix, ValidationResult
 
@@ -37,6 +37,37 @@ def test_a_syntax_error_names_the_file_to_fix() -> None:
     assert "Fix the syntax error in `config.json`" in action_required(state)
     state = state.model_copy(update={"report": FailureReport(category="syntax_error")})
     assert "`?`" not in action_required(state)
+
+
+def _stacked(shipped: bool) -> SwarmState:
+    platform = FailureReport(category="runtime_error", entity="app.py", fingerprint="p1",
+                             root_cause="AttributeError: module 'jwt' has no attribute 'encode'")
+    revealed = FailureReport(category="missing_dependency", entity="setuptools", fingerprint="r1", summary="rule py-module-not-found")
+    bottom = FixCandidate(id="a1-cap_new_major", strategy="cap_new_major", summary="declare jwt<1 in requirements.txt")
+    top = FixCandidate(id="a1-cap_new_major+add_dependency", strategy="add_dependency", summary="add setuptools")
+    val = ValidationResult(candidate_id=top.id, passed=shipped)
+    tried = ([TriedFix(attempt=1, fingerprint="p1", category="runtime_error", candidate=bottom, commit="c" * 40),
+              TriedFix(attempt=1, fingerprint="r1", category="missing_dependency", candidate=top, validation=val, commit="c" * 40)]
+             if shipped else
+             [TriedFix(attempt=1, fingerprint="r1", category="missing_dependency", candidate=top, validation=val, result="rejected")])
+    return SwarmState(session_id="s", service="web", branch="main", initial_sha="b" * 40, report=revealed,
+                      platform_report=platform, stack=bottom, stack_report=platform, tried=tried,
+                      outcome=Outcome(kind="healed" if shipped else "escalated", reason="-"))
+
+
+def test_a_stacked_fix_that_did_not_ship_is_reported_as_not_pushed() -> None:
+    state = _stacked(shipped=False)
+    text = action_required(state)
+    assert "category `runtime_error`" in text  # the failure the deploy showed, not the one the sandbox found
+    assert "declare jwt<1 in requirements.txt" in text and "then failed with `missing_dependency` (`setuptools`)" in text
+    report = render(state, "off")
+    assert "neither was pushed" in report and "Both fixes went out" not in report
+
+
+def test_a_stacked_fix_that_shipped_says_both_went_out() -> None:
+    state = _stacked(shipped=True)
+    assert action_required(state) == "Nothing."
+    assert "Both fixes went out in one commit." in render(state, "off")
 
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "real_logs" / "logs"
