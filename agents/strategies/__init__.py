@@ -82,6 +82,7 @@ def registry() -> dict[str, Strategy]:
     from agents.strategies.retry import retry
     from agents.strategies.set_module_type import set_module_type
     from agents.strategies.set_runtime_version import set_runtime_version
+    from agents.strategies.swap_distribution import swap_distribution
     from agents.strategies.sync_lockfile import sync_lockfile
     from agents.strategies.trim_unused_dependencies import trim_unused_dependencies
     from agents.strategies.use_replacement import use_replacement
@@ -92,7 +93,8 @@ def registry() -> dict[str, Strategy]:
         "create_missing_dir": create_missing_dir,
         "database_url_scheme": database_url_scheme, "declare_imports": declare_imports,
         "fix_import_path": fix_import_path, "fix_line_endings": fix_line_endings, "fix_start_command": fix_start_command, "llm_patch": llm_patch, "relax_pin": relax_pin, "retry": retry,
-        "set_module_type": set_module_type, "set_runtime_version": set_runtime_version, "sync_lockfile": sync_lockfile,
+        "set_module_type": set_module_type, "set_runtime_version": set_runtime_version, "swap_distribution": swap_distribution,
+        "sync_lockfile": sync_lockfile,
         "trim_unused_dependencies": trim_unused_dependencies, "use_replacement": use_replacement,
         "yaml_safe_load": yaml_safe_load,
     }

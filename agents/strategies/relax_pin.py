@@ -45,6 +45,7 @@ from agents.strategies.registries import (
     version_key,
 )
 from agents.strategies.semver import parse, satisfies
+from agents.strategies.swap_distribution import PROJECT_METADATA, declare_distribution, distribution_of_module
 from memory.models import FailureReport
 
 
@@ -144,16 +145,16 @@ def _python(name: str, tree: Path, tools: Tools, report: FailureReport | None = 
         return _cap_declared(name, decls, tree, tools, report.root_cause)
     renamed = _renamed_to(name, report)
     if renamed is not None:
-        return _declare_distribution(name, renamed, decls, tree, tools, "its own install says so")
+        return declare_distribution(name, renamed, decls, tree, tools, "its own install says so")
     try:
         versions = pypi_versions(tools, name, tree)
     except StrategyDeclined:
         marker = _other_platform(name, tools, tree)
         if marker is not None:
             return _mark_platform(name, marker, decls, tree)
-        dist = _distribution_of_module(name, tools)
+        dist = distribution_of_module(name, tools)
         if dist is not None:
-            return _declare_distribution(name, dist, decls, tree, tools, f"no index has a distribution named {name}; "
+            return declare_distribution(name, dist, decls, tree, tools, f"no index has a distribution named {name}; "
                                          f"`import {name}` comes from {dist}")
         why = _not_a_distribution(name)
         if why is None:  # a typo or a private package: a person must say which one was meant
@@ -202,13 +203,6 @@ def _not_a_distribution(name: str) -> str | None:
     return None
 
 
-def _distribution_of_module(name: str, tools: Tools) -> str | None:
-    """The distribution that ships the top-level module ``name`` (package_aliases.yaml), when it has another name:
-    ``yaml`` is declared where ``PyYAML`` was meant."""
-    dist = next((d for module, d in tools.aliases.items() if "." not in module and module.lower() == name.lower()), None)
-    return dist if dist is not None and canonicalize_name(dist) != canonicalize_name(name) else None
-
-
 _RENAMED = re.compile(r"The '(?P<old>[\w.-]+)' PyPI package is deprecated, use '(?P<new>[\w.-]+)'"
                       r"|The \"(?P<old2>[\w.-]+)\" package has been removed!(?:.|\n)*?[Pp]lease install \"(?P<new2>[\w.-]+)\" instead")
 """A placeholder release that refuses to install and names the real package (PyPI's ``sklearn``, ``tensorflow-gpu``)."""
@@ -223,35 +217,6 @@ def _renamed_to(name: str, report: FailureReport | None) -> str | None:
         if canonicalize_name(old) == canonicalize_name(name) and canonicalize_name(new) != canonicalize_name(name):
             return new
     return None
-
-
-_PROJECT_METADATA = ("setup.py", "setup.cfg", "pyproject.toml")
-"""Files that declare what the project itself needs: renaming or marking a requirement there is a person's edit."""
-
-
-def _declare_distribution(name: str, dist: str, decls: list[pyreqs.Decl], tree: Path, tools: Tools,
-                          why: str) -> StrategyResult:
-    """Each requirement-file line that declares ``name`` names ``dist`` instead: unpinned where it was, with its
-    specifier when a release of ``dist`` satisfies it (``yaml==6.0.1`` → ``PyYAML==6.0.1``), else at ``dist``'s newest
-    release."""
-    if any(d.path in _PROJECT_METADATA for d in decls):
-        raise StrategyDeclined(f"{name} is the module {dist} ships; the project metadata that declares it is for a person "
-                               "to rename")
-    versions = pypi_versions(tools, dist, tree)
-    if not versions:
-        raise StrategyDeclined(f"could not read the versions of {dist} from the package index")
-    stable = [v for v in versions if not is_prerelease(v)] or versions
-    new: list[str] = []
-    for decl in decls:
-        req = decl.requirement
-        kept = "" if not req.specifier else str(req.specifier) if any(pyreqs.satisfies(v, decl) for v in versions) \
-            else f"=={stable[0]}"
-        pyreqs.replace_line_requirement(tree, decl.path, int(decl.where), pyreqs.spelled(req, kept, dist))
-        new.append(f"{dist}{kept}")
-    files = sorted({d.path for d in decls})
-    return StrategyResult(f"declare {', '.join(sorted(set(new)))} instead of {name} in {', '.join(files)}: {why}",
-                          {"package": name, "from": "; ".join(d.label() for d in decls), "to": dist, "manifest": files[0],
-                           "files": files}, 0.8)
 
 
 _PLATFORMS = (("win32", ("win_amd64", "win32")), ("darwin", ("macosx_11_0_arm64", "macosx_10_9_x86_64")))
@@ -275,7 +240,7 @@ def _other_platform(name: str, tools: Tools, tree: Path) -> str | None:
 def _mark_platform(name: str, sys_platform: str, decls: list[pyreqs.Decl], tree: Path) -> StrategyResult:
     """Each requirement-file line that declares ``name`` gets the marker ``sys_platform == "<platform>"``: pip on
     the platform's machines skips it, and a machine of that platform still installs it."""
-    if any(d.path in _PROJECT_METADATA for d in decls):
+    if any(d.path in PROJECT_METADATA for d in decls):
         raise StrategyDeclined(f"{name} has releases only for {sys_platform}; the project metadata that declares it is "
                                "for a person to mark")
     marker = f'sys_platform == "{sys_platform}"'
