@@ -188,7 +188,7 @@ _EXECUTABLE_PACKAGES = {"bundle": "bundler"}
 
 def version(value: str) -> str:
     value = value.strip()
-    m = re.fullmatch(r"python(?:-|\s+version\s+)?(\d+(?:\.\d+)*)", value, re.I)
+    m = re.fullmatch(r"python(?:-|\s+(?:version\s+)?)?(\d+(?:\.\d+)*)", value, re.I)
     if m:
         return f"python-{m.group(1)}"
     m = re.fullmatch(r"Requires-Python\s*(?:>=|~=|==|>)\s*(\d+(?:\.\d+)*)", value, re.I)  # pip: the oldest it accepts
