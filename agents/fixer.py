@@ -10,6 +10,7 @@ from agents.context import AgentContext
 from agents.policy import diff_paths
 from agents.safepath import UnsafePath, links_withdrawn
 from agents.strategies import NO_CHANGE, StrategyDeclined, Tools, registry
+from memory.errors import SwarmError
 from memory.models import FailureReport, FixCandidate
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,13 @@ def propose(
                 break
             except UnsafePath as exc:
                 notes.append(f"{name}: refused: {exc}")
+                break
+            except SwarmError:
+                raise  # the workspace or the platform failed: that ends the attempt, as before
+            except Exception as exc:  # noqa: BLE001 - one strategy's bug must not end the heal: reported, the rest go on
+                log.exception("strategy %s failed on %s", name, report.category)
+                notes.append(f"{name}: failed ({type(exc).__name__}: {exc}); this is a bug in swarm, the other strategies "
+                             "went on")
                 break
             finally:
                 ctx.workspace.discard(tree)

@@ -113,8 +113,12 @@ def _flag_value(flag: str, value: str) -> str | None:
 def start_commands(tree: Path, changed: list[str]) -> None:
     """Fix fixed ports in the Procfile's web command and package.json's start/serve scripts."""
     procfile = tree / "Procfile"
-    if procfile.is_file() and not procfile.is_symlink():
-        lines = procfile.read_text(encoding="utf-8").splitlines(keepends=True)
+    try:
+        lines = procfile.read_text(encoding="utf-8").splitlines(keepends=True) \
+            if procfile.is_file() and not procfile.is_symlink() else None
+    except UnicodeDecodeError:
+        lines = None  # not UTF-8 (a UTF-16 Procfile is fix_text_encoding's)
+    if lines is not None:
         new = [re.sub(r"^(\s*web\s*:\s*)(.*?)(\s*)$", lambda m: m.group(1) + command_rewrite(m.group(2)) + m.group(3), line, flags=re.S)
                for line in lines]
         if new != lines:

@@ -119,3 +119,35 @@ def test_a_stacked_fix_remembers_the_strategies_below_it(tmp_path: Path, monkeyp
     [found], _ = fixer.propose(c, FailureReport(category="dependency_conflict", entity="Werkzeug"), ["relax_pin"], "abc", "s", 1,
                                stack=below)
     assert found.id == "a1-cap_new_major+relax_pin+relax_pin" and found.layers == ["cap_new_major", "relax_pin"]
+
+
+def test_a_strategy_that_breaks_on_the_repository_does_not_end_the_heal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A strategy that meets a file it cannot read (a UTF-16 Procfile read as UTF-8) is reported and skipped; the
+    strategies after it still propose their candidates."""
+    from agents import fixer
+    from agents.strategies import StrategyResult
+    from memory.errors import WorkspaceError
+    from memory.models import FailureReport
+
+    class Diffing(Tree):
+        def diff(self, tree: Path) -> str:
+            return "diff --git a/Procfile b/Procfile\n"
+
+    def broken(r: object, t: Path, tools: object) -> StrategyResult:
+        return StrategyResult(b"\xff\xfew\x00".decode("utf-8"), {})
+
+    c = ctx(tmp_path)
+    c.workspace = Diffing(tmp_path)  # type: ignore[assignment]
+    monkeypatch.setattr(fixer, "registry", lambda: {"fix_start_command": broken,
+                                                    "fix_text_encoding": lambda r, t, tools: StrategyResult("re-save", {}, 0.8)})
+    found, notes = fixer.propose(c, FailureReport(category="start_command"), ["fix_start_command", "fix_text_encoding"],
+                                 "abc", "s", 1)
+    assert [f.strategy for f in found] == ["fix_text_encoding"]
+    assert notes[0].startswith("fix_start_command: failed (UnicodeDecodeError") and "bug in swarm" in notes[0]
+
+    def workspace_down(r: object, t: Path, tools: object) -> StrategyResult:
+        raise WorkspaceError("git worktree failed")
+
+    monkeypatch.setattr(fixer, "registry", lambda: {"fix_start_command": workspace_down})
+    with pytest.raises(WorkspaceError):
+        fixer.propose(c, FailureReport(category="start_command"), ["fix_start_command"], "abc", "s", 1)
