@@ -86,13 +86,21 @@ class Policy:
         return reasons
 
 
+_GIT_HEADER = re.compile(r'^diff --git "?a/(?P<a>.+?)"? "?b/(?P<b>.+?)"?$')
+_BINARY = re.compile(r"^Binary files (?:\"?a/(?P<a>.+?)\"?|/dev/null) and (?:\"?b/(?P<b>.+?)\"?|/dev/null) differ$")
+
+
 def diff_paths(diff: str) -> set[str]:
+    """Every path the diff touches: its ---/+++ lines, and the ``diff --git`` headers a binary patch (which has no
+    ---/+++ lines) or a rename also has."""
     paths = set()
     for line in diff.splitlines():
         if line.startswith(("--- ", "+++ ")):
             name = line[4:].split("\t", 1)[0].strip()
             if name != "/dev/null":
                 paths.add(name[2:] if name.startswith(("a/", "b/")) else name)
+        elif m := (_GIT_HEADER.match(line) or _BINARY.match(line)):
+            paths.update(name for name in (m["a"], m["b"]) if name)
     return paths
 
 
@@ -139,11 +147,21 @@ def _by_file(diff: str) -> Iterator[tuple[str, list[str]]]:
 
 
 def changed_lines(diff: str) -> int:
-    """Lines a fix adds or removes, lockfiles aside (``lockfile_packages`` bounds those)."""
-    return sum(
-        1 for name, body in _by_file(diff) if PurePosixPath(name).name not in LOCKFILES for line in body
-        if (line.startswith("+") and not line.startswith("+++")) or (line.startswith("-") and not line.startswith("---"))
-    )
+    """Lines a fix adds or removes, lockfiles aside (``lockfile_packages`` bounds those). A binary patch counts its
+    data lines (each carries up to 52 bytes), so that it is bounded too."""
+    total = 0
+    for name, body in _by_file(diff):
+        if PurePosixPath(name).name in LOCKFILES:
+            continue
+        binary = False
+        for line in body:
+            if line == "GIT binary patch":
+                binary = True
+            elif binary:
+                total += bool(line.strip()) and not line.startswith(("literal ", "delta "))
+            elif (line.startswith("+") and not line.startswith("+++")) or (line.startswith("-") and not line.startswith("---")):
+                total += 1
+    return total
 
 
 def lockfile_packages(diff: str) -> int:

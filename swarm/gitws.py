@@ -147,7 +147,8 @@ class GitWorkspace:
 
     def diff(self, tree: Path) -> str:
         self._git("add", "-A", cwd=tree)
-        return self._git("diff", "--cached", "--no-color", "--no-ext-diff", cwd=tree)
+        # --binary: a file git sees as binary (a NUL byte: UTF-16 text) gets a patch `git apply` can apply
+        return self._git("diff", "--cached", "--binary", "--no-color", "--no-ext-diff", cwd=tree)
 
     def run(self, command: str, cwd: Path, timeout: float, env: dict[str, str] | None = None) -> CommandResult:
         # the user's checks and tools run the app's code: an allow-listed environment, never swarm's credentials

@@ -77,6 +77,7 @@ def registry() -> dict[str, Strategy]:
     from agents.strategies.fix_import_path import fix_import_path
     from agents.strategies.fix_line_endings import fix_line_endings
     from agents.strategies.fix_start_command import fix_start_command
+    from agents.strategies.fix_text_encoding import fix_text_encoding
     from agents.strategies.llm_patch import llm_patch
     from agents.strategies.relax_pin import relax_pin
     from agents.strategies.retry import retry
@@ -92,7 +93,8 @@ def registry() -> dict[str, Strategy]:
         "add_dependency": add_dependency, "add_init_py": add_init_py, "bind_port": bind_port, "cap_new_major": cap_new_major,
         "create_missing_dir": create_missing_dir,
         "database_url_scheme": database_url_scheme, "declare_imports": declare_imports,
-        "fix_import_path": fix_import_path, "fix_line_endings": fix_line_endings, "fix_start_command": fix_start_command, "llm_patch": llm_patch, "relax_pin": relax_pin, "retry": retry,
+        "fix_import_path": fix_import_path, "fix_line_endings": fix_line_endings, "fix_start_command": fix_start_command,
+        "fix_text_encoding": fix_text_encoding, "llm_patch": llm_patch, "relax_pin": relax_pin, "retry": retry,
         "set_module_type": set_module_type, "set_runtime_version": set_runtime_version, "swap_distribution": swap_distribution,
         "sync_lockfile": sync_lockfile,
         "trim_unused_dependencies": trim_unused_dependencies, "use_replacement": use_replacement,

@@ -99,3 +99,32 @@ def test_after_select_stacks_a_partial_fix_locally() -> None:
     assert after_select(state(stack=cand)) == "optimize"
     assert after_select(state(stack=cand, stop_reason="x")) == "escalate"
     assert after_select(state()) == "escalate"
+
+
+def test_a_binary_patch_names_its_path_and_is_bounded(tmp_path) -> None:
+    """A file git sees as binary (UTF-16 text has NUL bytes) gets a patch with no ---/+++ lines: its path comes from
+    the diff --git header, so protected globs still hold, and its data lines count toward max_changed_lines."""
+    import hashlib
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-c", "user.email=t@t", "-c", "user.name=t", *args], cwd=tmp_path, check=True,
+                              capture_output=True, text=True).stdout
+
+    git("init", "-q")
+    (tmp_path / "auth").mkdir()
+    for rel in ("requirements.txt", "auth/keys.txt"):
+        (tmp_path / rel).write_bytes(b"flask\r\n" + "gunicorn\r\n".encode("utf-16-le"))
+    git("add", "-A")
+    git("commit", "-qm", "x")
+    for rel in ("requirements.txt", "auth/keys.txt"):
+        (tmp_path / rel).write_bytes(b"flask\r\ngunicorn\r\n" + "".join(hashlib.sha256(bytes([i])).hexdigest()
+                                                                          for i in range(40)).encode())
+    git("add", "-A")
+    diff = git("diff", "--cached", "--binary")
+    assert "GIT binary patch" in diff and "+++ " not in diff
+    cand = FixCandidate(id="c", strategy="s", summary="", diff=diff)
+    reasons = Policy(protected=("auth/**",), max_changed_lines=5).check(cand, "config_error")
+    assert "auth/keys.txt: protected by 'auth/**'" in reasons
+    assert any("max_changed_lines=5" in r for r in reasons)
+    assert Policy(max_changed_lines=200).check(cand, "config_error") == []
