@@ -62,6 +62,21 @@ def write_json_like(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, indent=m.group(1) if m else 2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def failure_text(report: FailureReport) -> str:
+    """What the failure says: its root cause and its evidence lines, one per line."""
+    return "\n".join([report.root_cause or "", *(e.text for e in report.evidence)])
+
+
+def procfile_lines(tree: Path) -> list[str] | None:
+    """The Procfile's lines (ends kept), or None when there is none or it is not UTF-8 (fix_text_encoding re-saves a
+    UTF-16 one)."""
+    procfile = tree / "Procfile"
+    try:
+        return procfile.read_text(encoding="utf-8").splitlines(keepends=True) if procfile.is_file() else None
+    except UnicodeDecodeError:
+        return None
+
+
 Strategy = Callable[[FailureReport, Path, Tools], StrategyResult]
 """Edit ``tree`` to fix the failure, or raise StrategyDeclined."""
 

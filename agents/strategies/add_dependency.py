@@ -19,7 +19,7 @@ from pathlib import Path
 import tomlkit
 from packaging.requirements import Requirement
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools, pyreqs, write_json_like
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, failure_text, pyreqs, write_json_like
 from memory.models import FailureReport
 
 _NAME = re.compile(r"^(@[a-z0-9][a-z0-9._~-]*/)?[A-Za-z0-9][A-Za-z0-9._~-]*(?:\[[A-Za-z0-9_,-]+\])?$")
@@ -66,7 +66,7 @@ def add_dependency(report: FailureReport, tree: Path, ws: Tools) -> StrategyResu
 def _alias_range(report: FailureReport, name: str, ws: Tools) -> tuple[str, str] | None:
     """(module, range) when the module the error names left ``name`` at some release and the alias table says which
     releases still ship it (``No module named 'pkg_resources'`` → setuptools ``<82``)."""
-    text = "\n".join([report.root_cause or "", *(e.text for e in report.evidence)])
+    text = failure_text(report)
     for m in re.finditer(r"No module named ['\"]?([A-Za-z_][\w.]*)", text):
         module = m.group(1)
         for key in (module, module.split(".")[0]):

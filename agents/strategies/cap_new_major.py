@@ -27,7 +27,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from agents.entities import SITE_PACKAGE
-from agents.strategies import StrategyDeclined, StrategyResult, Tools, pyreqs, write_json_like
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, failure_text, pyreqs, write_json_like
 from agents.strategies.declare_imports import module_imports
 from agents.strategies.registries import is_prerelease, npm_versions, pypi_versions, version_key
 from agents.strategies.trim_unused_dependencies import js_packages
@@ -38,12 +38,8 @@ MOST_VARIANTS = 2
 """Candidates offered at most: the attempt's candidate budget (3 by default) keeps a place for the strategies after
 this one (``llm_patch``, where a model is configured: the error may be the code's own)."""
 _NODE = re.compile(r"[/\\]node_modules[/\\](?P<pkg>@[\w.-]+[/\\][\w.-]+|[\w.-]+)")
-_NAMED = re.compile(r"module '(?P<module>[A-Za-z_][\w.]*)' has no attribute|cannot import name '\w+' from '(?P<module2>[A-Za-z_][\w.]*)'")
+LACKS_NAME = re.compile(r"module '(?P<module>[A-Za-z_][\w.]*)' has no attribute|cannot import name '\w+' from '(?P<module2>[A-Za-z_][\w.]*)'")
 _UNBOUNDED_NPM = re.compile(r"^\s*(?:\*|x|X|latest|>=?\s*[\d.x*]+)?\s*$")
-
-
-def _failure_text(report: FailureReport) -> str:
-    return "\n".join([report.root_cause or "", *(e.text for e in report.evidence)])
 
 
 def _project_files(tree: Path, text: str, suffixes: tuple[str, ...]) -> list[Path]:
@@ -129,7 +125,7 @@ def _undeclared_named(text: str, tree: Path, tools: Tools) -> list[str]:
     flask_sqlalchemy) that the project does not declare at all: another package brought them in, unbounded."""
     declared = {canonicalize_name(d.requirement.name) for d in pyreqs.all_declarations(tree)}  # constraints too
     out = []
-    for m in _NAMED.finditer(text):
+    for m in LACKS_NAME.finditer(text):
         module = (m.group("module") or m.group("module2")).split(".")[0]
         dist = tools.aliases.get(module, module)
         if canonicalize_name(dist) not in declared and canonicalize_name(module) not in declared and dist not in out:
@@ -138,13 +134,13 @@ def _undeclared_named(text: str, tree: Path, tools: Tools) -> list[str]:
 
 
 def _python(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
-    text = _failure_text(report)
+    text = failure_text(report)
     decls = [d for d in pyreqs.all_declarations(tree) if not d.constraint]
     unbounded = {canonicalize_name(d.requirement.name): d for d in decls
                  if all(s.operator in (">=", ">") for s in d.requirement.specifier)}
     # the package the error names first (``module 'numpy' has no attribute 'float'``), then the traceback's installed
     # packages innermost first (the one that raised, not the server that loaded the app), then the failing files' imports
-    wanted = [(m.group("module") or m.group("module2")).split(".")[0] for m in _NAMED.finditer(text)]
+    wanted = [(m.group("module") or m.group("module2")).split(".")[0] for m in LACKS_NAME.finditer(text)]
     wanted += _called_on_failing_line(text)  # ``CONFIG = yaml.load(f)``: the call that failed names its module
     wanted += reversed([m.group("pkg") for m in SITE_PACKAGE.finditer(text)])
     for path in _project_files(tree, text, (".py",)):
@@ -202,7 +198,7 @@ def _node(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     unbounded = {n for n, r in deps.items() if isinstance(r, str) and _UNBOUNDED_NPM.match(r)}
     if not unbounded:
         raise StrategyDeclined("every dependency has an upper bound (a caret, tilde or exact range): no new major line came in")
-    text = _failure_text(report)
+    text = failure_text(report)
     wanted: list[str] = []
     for path in _project_files(tree, text, (".js", ".mjs", ".cjs", ".ts")):
         wanted += js_packages(path.read_text(encoding="utf-8", errors="replace"))

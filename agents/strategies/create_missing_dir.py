@@ -18,7 +18,7 @@ import re
 import subprocess
 from pathlib import Path, PurePosixPath
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, failure_text
 from agents.strategies.fix_import_path import SKIP
 from memory.models import FailureReport
 
@@ -58,7 +58,7 @@ def _ignored(tree: Path, rel: str) -> bool:
 
 
 def create_missing_dir(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
-    text = "\n".join([report.root_cause or "", *(e.text for e in report.evidence)])
+    text = failure_text(report)
     literals = _literals(tree)
     for pattern, is_dir in _MISSING:
         for m in pattern.finditer(text):

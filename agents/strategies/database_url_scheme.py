@@ -19,7 +19,7 @@ import ast
 import re
 from pathlib import Path
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools, pyreqs
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, failure_text, pyreqs
 from agents.strategies.bind_port import env_key
 from agents.strategies.fix_import_path import SKIP
 from memory.models import FailureReport
@@ -78,7 +78,7 @@ def edits(source: str, scheme: str = "postgresql") -> list[tuple[int, int, int, 
 
 
 def database_url_scheme(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
-    text = "\n".join([report.root_cause or "", *(e.text for e in report.evidence)])
+    text = failure_text(report)
     if not re.search(r"Can't load plugin: sqlalchemy\.dialects:postgres\b(?!ql)", text):
         raise StrategyDeclined("the failure is not SQLAlchemy refusing the postgres:// scheme")
     touched: list[str] = []

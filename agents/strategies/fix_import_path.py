@@ -26,7 +26,7 @@ import re
 import sys
 from pathlib import Path
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, failure_text
 from agents.strategies.js_imports import JS_RESOLVE, SKIP, fix_js, js_package_case, json_attribute
 from memory.models import FailureReport
 
@@ -297,7 +297,7 @@ def stdlib_home(name: str, module: str) -> str | None:
 def _stdlib_moved(report: FailureReport, tree: Path) -> StrategyResult | None:
     """``from collections import Mapping, OrderedDict`` → ``from collections import OrderedDict`` and ``from
     collections.abc import Mapping`` in every file of the repository that imports it so."""
-    text = "\n".join([report.root_cause or "", *(e.text for e in report.evidence)])
+    text = failure_text(report)
     m = _CANNOT_IMPORT.search(text)
     if m is None:
         return None

@@ -22,7 +22,14 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools, write_json_like
+from agents.strategies import (
+    StrategyDeclined,
+    StrategyResult,
+    Tools,
+    failure_text,
+    procfile_lines,
+    write_json_like,
+)
 from agents.strategies.declare_imports import module_imports
 from agents.strategies.tslayout import (
     compiled_output,
@@ -389,20 +396,12 @@ def drop_variable_option(command: str, names: list[str]) -> tuple[str, str, str]
     return command[:m.start()] + command[m.end():], m.group(5), "the server's own default applies"
 
 
-def _procfile_lines(procfile: Path) -> list[str] | None:
-    """The Procfile's lines, or None when there is none or it is not UTF-8 (fix_text_encoding re-saves a UTF-16 one)."""
-    try:
-        return procfile.read_text(encoding="utf-8").splitlines(keepends=True) if procfile.is_file() else None
-    except UnicodeDecodeError:
-        return None
-
-
 def _variable_option(report: FailureReport, tree: Path) -> StrategyResult:
     """The start command's parser refused an option whose value is an unset environment variable: the option goes."""
     option = (report.entity or "").strip()
-    names = _option_names(option, "\n".join([report.root_cause or "", *(e.text for e in report.evidence)]))
+    names = _option_names(option, failure_text(report))
     procfile, pkg_path = tree / "Procfile", tree / "package.json"
-    if (lines := _procfile_lines(procfile)) is not None:
+    if (lines := procfile_lines(tree)) is not None:
         for i, line in enumerate(lines):
             m = re.match(r"^(\s*web\s*:\s*)(.+?)(\s*)$", line)
             dropped = drop_variable_option(m.group(2), names) if m else None
@@ -452,7 +451,7 @@ def foreground(command: str) -> str | None:
 
 def _foreground_start(tree: Path) -> StrategyResult | None:
     procfile, pkg_path = tree / "Procfile", tree / "package.json"
-    if (lines := _procfile_lines(procfile)) is not None:
+    if (lines := procfile_lines(tree)) is not None:
         for i, line in enumerate(lines):
             m = re.match(r"^(\s*web\s*:\s*)(.+?)(\s*)$", line)
             fixed = foreground(m.group(2)) if m else None
@@ -489,7 +488,7 @@ def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> Strate
         procfile.write_bytes(procfile.read_bytes().replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
         return StrategyResult("Procfile: Windows line endings (CRLF) → LF: the web command ended in a carriage return",
                               {"file": "Procfile", "command": "line endings"}, 0.85)
-    if ASGI_UNDER_WSGI.search(report.root_cause or "") and (lines := _procfile_lines(procfile)) is not None:
+    if ASGI_UNDER_WSGI.search(report.root_cause or "") and (lines := procfile_lines(tree)) is not None:
         for i, line in enumerate(lines):
             m = re.match(r"^(\s*web\s*:\s*)(.+?)(\s*)$", line)
             if m and (fixed_cmd := _asgi_worker(m.group(2), tree)) is not None:
@@ -503,7 +502,7 @@ def fix_start_command(report: FailureReport, tree: Path, tools: Tools) -> Strate
         return _variable_option(report, tree)
     script = "start"
     moved = renames(tree)
-    if (lines := _procfile_lines(procfile)) is not None:
+    if (lines := procfile_lines(tree)) is not None:
         for i, line in enumerate(lines):
             m = re.match(r"^(\s*web\s*:\s*)(.+?)(\s*)$", line)
             if m:

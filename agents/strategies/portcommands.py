@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from agents.strategies import write_json_like
+from agents.strategies import procfile_lines, write_json_like
 from agents.strategies.jsflow import LOCAL_HOSTS, listen_port
 
 _PORT_FLAGS = {"--port", "-p", "--http-port", "--listen", "-l"}
@@ -113,11 +113,7 @@ def _flag_value(flag: str, value: str) -> str | None:
 def start_commands(tree: Path, changed: list[str]) -> None:
     """Fix fixed ports in the Procfile's web command and package.json's start/serve scripts."""
     procfile = tree / "Procfile"
-    try:
-        lines = procfile.read_text(encoding="utf-8").splitlines(keepends=True) \
-            if procfile.is_file() and not procfile.is_symlink() else None
-    except UnicodeDecodeError:
-        lines = None  # not UTF-8 (a UTF-16 Procfile is fix_text_encoding's)
+    lines = None if procfile.is_symlink() else procfile_lines(tree)
     if lines is not None:
         new = [re.sub(r"^(\s*web\s*:\s*)(.*?)(\s*)$", lambda m: m.group(1) + command_rewrite(m.group(2)) + m.group(3), line, flags=re.S)
                for line in lines]

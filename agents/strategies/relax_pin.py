@@ -36,7 +36,15 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools, pyreqs, wheels, write_json_like
+from agents.strategies import (
+    StrategyDeclined,
+    StrategyResult,
+    Tools,
+    failure_text,
+    pyreqs,
+    wheels,
+    write_json_like,
+)
 from agents.strategies.registries import (
     is_prerelease,
     npm_lock_refresh,
@@ -52,7 +60,7 @@ from memory.models import FailureReport
 def relax_pin(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     name = report.entity
     foreign = pyreqs.foreign_paths(tree)
-    cause = "\n".join([report.root_cause or "", *(e.text for e in report.evidence)])
+    cause = failure_text(report)
     if foreign and any(path.rstrip("/").lstrip("./") in cause for *_, path in foreign):
         return _from_the_index(foreign, tree, tools)
     if _INTEGRITY.search(cause):
@@ -211,7 +219,7 @@ _RENAMED = re.compile(r"The '(?P<old>[\w.-]+)' PyPI package is deprecated, use '
 def _renamed_to(name: str, report: FailureReport | None) -> str | None:
     if report is None:
         return None
-    cause = "\n".join([report.root_cause or "", *(e.text for e in report.evidence)])
+    cause = failure_text(report)
     for m in _RENAMED.finditer(cause):
         old, new = (m.group("old"), m.group("new")) if m.group("old") else (m.group("old2"), m.group("new2"))
         if canonicalize_name(old) == canonicalize_name(name) and canonicalize_name(new) != canonicalize_name(name):

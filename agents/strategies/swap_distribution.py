@@ -20,20 +20,18 @@ person's edit; the Validator's start-up check decides whether the swap cures the
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
 from agents.entities import SITE_PACKAGE
-from agents.strategies import StrategyDeclined, StrategyResult, Tools, pyreqs
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, failure_text, pyreqs
+from agents.strategies.cap_new_major import LACKS_NAME
 from agents.strategies.registries import is_prerelease, pypi_versions
 from memory.models import FailureReport
 
 PROJECT_METADATA = ("setup.py", "setup.cfg", "pyproject.toml")
 """Files that declare what the project itself needs: renaming or marking a requirement there is a person's edit."""
-_LACKS = re.compile(r"module '(?P<a>[A-Za-z_]\w*)(?:\.[\w.]*)?' has no attribute"
-                    r"|cannot import name ['\"]?\w+['\"]? from ['\"](?P<b>[A-Za-z_]\w*)")
 
 
 def distribution_of_module(name: str, tools: Tools) -> str | None:
@@ -77,8 +75,8 @@ def declare_distribution(name: str, dist: str, decls: list[pyreqs.Decl], tree: P
 def named_modules(report: FailureReport) -> list[str]:
     """Top-level modules the error says lack a name, then the installed packages its traceback fails in (innermost
     first), without repeats."""
-    text = "\n".join([report.root_cause or "", *(e.text for e in report.evidence)])
-    found = [m["a"] or m["b"] for m in _LACKS.finditer(text)]
+    text = failure_text(report)
+    found = [(m["module"] or m["module2"]).split(".")[0] for m in LACKS_NAME.finditer(text)]
     found += reversed([m["pkg"] for m in SITE_PACKAGE.finditer(text)])
     return list(dict.fromkeys(found))
 
