@@ -369,3 +369,27 @@ def test_a_cascade_keeps_its_first_raised_error() -> None:
            "ModuleNotFoundError: No module named 'yaml'\nTraceback (most recent call last):\n  File \"/app/b.py\", line 1, in <module>\n"
            "    import requests\nModuleNotFoundError: No module named 'requests'\n")
     assert analyze(log, BOOK).entity == "PyYAML"
+
+
+def test_a_drivers_missing_config_program_is_a_dependency_not_a_start_command() -> None:
+    """mysqlclient's build runs ``mysql_config``; the shell's "command not found" for it is not the app's start."""
+    log = ("    Complete output from command python setup.py egg_info:\n    /bin/sh: mysql_config: command not found\n"
+           "    Traceback (most recent call last):\n"
+           '      File "/tmp/pip-build-x/mysqlclient/setup_posix.py", line 28, in mysql_config\n'
+           '        raise EnvironmentError("%s not found" % (mysql_config.path,))\n    OSError: mysql_config not found\n')
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == ("missing_dependency", "mysql_config")
+
+
+@pytest.mark.parametrize(("frame", "expect"), [
+    ('  File "/srv/app/colradpy/colradpy_class.py", line 305, in update_dict\n', ("runtime_version", None)),
+    ('  File "/opt/pkg/lib/python3.10/site-packages/s4/clarity/_internal/fields.py", line 163, in <module>\n',
+     ("dependency_conflict", "s4")),
+])
+def test_a_name_a_newer_python_removed_is_the_runtime_or_the_package_that_uses_it(frame: str, expect: tuple) -> None:
+    """The project's own code on collections.Mapping asks for an older runtime; an installed package's asks for a
+    newer release of that package."""
+    log = "Traceback (most recent call last):\n" + frame + "    class D(collections.MutableMapping):\n" \
+          "AttributeError: module 'collections' has no attribute 'MutableMapping'\n"
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == expect
