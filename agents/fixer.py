@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
+from pathlib import Path
 
 from agents.context import AgentContext
 from agents.policy import diff_paths
@@ -79,9 +80,16 @@ def propose(
             except SwarmError:
                 raise  # the workspace or the platform failed: that ends the attempt, as before
             except Exception as exc:  # noqa: BLE001 - one strategy's bug must not end the heal: reported, the rest go on
-                log.exception("strategy %s failed on %s", name, report.category)
-                notes.append(f"{name}: failed ({type(exc).__name__}: {exc}); this is a bug in swarm, the other strategies "
-                             "went on")
+                # a decode or parse error on a repository file that is not the text or format its name says is the
+                # repository's, a person's to fix; anything else is swarm's own bug
+                unreadable = unreadable_manifests(tree) if isinstance(exc, ValueError) else []
+                if unreadable:
+                    notes.append(f"{name}: declined: {'; '.join(unreadable)}: the strategy could not read it "
+                                 f"({type(exc).__name__}), it is left to a person")
+                else:
+                    log.exception("strategy %s failed on %s", name, report.category)
+                    notes.append(f"{name}: failed ({type(exc).__name__}: {exc}); this is a bug in swarm, the other "
+                                 "strategies went on")
                 break
             finally:
                 ctx.workspace.discard(tree)
@@ -99,3 +107,34 @@ def propose(
                 layers=[*stack.layers, stack.strategy] if stack else [],
             ))
     return candidates, notes
+
+
+_MANIFESTS = ("package.json", "composer.json", "app.json", "vercel.json", "pyproject.toml", "Pipfile", "netlify.toml",
+              "fly.toml", "runtime.txt", ".python-version", ".nvmrc", ".node-version", "Procfile", "Dockerfile")
+
+
+def unreadable_manifests(tree: Path) -> list[str]:
+    """The build files at the repository's top that are not UTF-8 text, or not the JSON or TOML their names say."""
+    import json
+    import tomllib
+
+    found: list[str] = []
+    names = [*_MANIFESTS, *sorted(p.name for p in tree.glob("requirements*.txt"))]
+    for name in names:
+        path = tree / name
+        if path.is_symlink() or not path.is_file():
+            continue
+        try:
+            text = path.read_bytes()[:1_000_000].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            found.append(f"{name} is not UTF-8 text (byte {exc.start})")
+            continue
+        try:
+            if name.endswith(".json"):
+                json.loads(text)
+            elif name.endswith(".toml") or name == "Pipfile":
+                tomllib.loads(text)
+        except ValueError as exc:
+            found.append(f"{name} is not valid {'JSON' if name.endswith('.json') else 'TOML'} ({str(exc).splitlines()[0][:120]})")
+    return found
+

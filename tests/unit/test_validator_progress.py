@@ -151,3 +151,29 @@ def test_a_strategy_that_breaks_on_the_repository_does_not_end_the_heal(tmp_path
     monkeypatch.setattr(fixer, "registry", lambda: {"fix_start_command": workspace_down})
     with pytest.raises(WorkspaceError):
         fixer.propose(c, FailureReport(category="start_command"), ["fix_start_command"], "abc", "s", 1)
+
+
+@pytest.mark.parametrize(("data", "says"), [
+    ('{"name": "api", "engines": {"node": "14.x"},}\n'.encode(), "package.json is not valid JSON"),
+    ('{"name": "api", "engines": {"node": "14.x"}}\n'.encode("utf-16"), "package.json is not UTF-8 text"),
+])
+def test_a_manifest_that_is_not_what_its_name_says_is_declined_for_a_person(tmp_path: Path, data: bytes, says: str) -> None:
+    """A package.json with a trailing comma, or saved as UTF-16, stops the runtime strategy: that is the repository's
+    file to fix, so the note names the file and what is wrong with it instead of reporting a bug in swarm."""
+    from agents import fixer
+    from memory.models import FailureReport
+
+    class Corrupt(Tree):
+        def checkout(self, name: str, sha: str) -> Path:
+            tree = super().checkout(name, sha)
+            (tree / "package.json").write_bytes(data)
+            (tree / "server.js").write_text("require('http').createServer().listen(process.env.PORT)\n")
+            return tree
+
+    c = ctx(tmp_path)
+    c.workspace = Corrupt(tmp_path)  # type: ignore[assignment]
+    found, notes = fixer.propose(c, FailureReport(category="runtime_version", entity="node-18"), ["set_runtime_version"],
+                                 "abc", "s", 1)
+    assert found == []
+    assert len(notes) == 1 and notes[0].startswith("set_runtime_version: declined: " + says), notes
+    assert "bug in swarm" not in notes[0]
