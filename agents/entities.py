@@ -22,10 +22,10 @@ _CI_ROOTS = [
     re.compile(r"^(?:[A-Za-z]:)?/(?:[^/]+/)*?(?:jenkins|Jenkins_Slave|jenkins-agent)/(?:[^/]+/)*?workspace/[^/]+/"),
     re.compile(r"^/workspace/"),
     re.compile(r"^/app/"),
-    re.compile(r"^/usr/src/app/"),
+    re.compile(r"^/usr/src/[^/]+/"),  # a Dockerfile's WORKDIR /usr/src/<project>
     re.compile(r"^/srv/app/"),
     re.compile(r"^/code/"),
-    re.compile(r"^/tmp/build_[0-9a-f]+/"),
+    re.compile(r"^(?:/[^/]+)*?/tmp/build[-_][0-9a-f]+/"),  # Heroku's /tmp/build_<hash>/, a deploy tool's <root>/tmp/build-<id>/
     re.compile(r"^/(?:tmp|var/tmp)/[^/]+/(?:src/(?!(?:main|test)/))?"),
     re.compile(r"^/root/[^/.][^/]*/"),  # a clone in a container's home
 ]

@@ -96,8 +96,11 @@ def main() -> int:
     report: dict[str, Any] = {}
     for corpus in args.corpora:
         rows = evaluate(corpus, args.split, args.batch_from)
-        s = summarise(rows)
-        report[corpus.name] = {"summary": s, "rows": rows}
+        report[corpus.name] = {"summary": summarise(rows), "rows": rows}
+    if args.json:  # written before anything is printed: `| head` cannot lose it
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    for corpus in args.corpora:
+        s, rows = report[corpus.name]["summary"], report[corpus.name]["rows"]
         print(f"== {corpus.name} ({args.split}): {s['logs']} logs; category {s['category_accuracy']:.1%}; entity "
               f"{(s['entity_accuracy'] or 0):.1%} of {s['entity_labelled']} labelled")
         if args.quiet:
@@ -113,10 +116,14 @@ def main() -> int:
             if r["label"] != r["got"] or r["entity_ok"] is False:
                 print(f"  miss {r['file']}: {r['label']}/{r['label_entity']} -> {r['got']}/{r['entity']} "
                       f"(rule {r['rule']}, {r['confidence']:.2f})")
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # `corpus_report.py | head`: the reader left, the report was not wrong
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)

@@ -393,3 +393,20 @@ def test_a_name_a_newer_python_removed_is_the_runtime_or_the_package_that_uses_i
           "AttributeError: module 'collections' has no attribute 'MutableMapping'\n"
     r = analyze(log, BOOK)
     assert (r.category, r.entity) == expect
+
+
+@pytest.mark.parametrize(("log", "category", "entity"), [
+    ("Phase: Run scripts & scale dynos\nError scaling dynos: Couldn't find that process type (worker).\n", "start_command", "worker"),
+    ("SyntaxError: /usr/src/shop/config/initializers/s3.rb:19: syntax error, unexpected end-of-input, expecting end\n"
+     '  File "/usr/local/bundle/gems/activesupport-5.0.7.2/lib/active_support/dependencies.rb", line 287, in load\n',
+     "syntax_error", "config/initializers/s3.rb"),
+    ("**Error message:** `` /app/lib/importers/csv.rb:35: syntax error, unexpected end-of-input, expecting keyword_end ``\n",
+     "syntax_error", "lib/importers/csv.rb"),
+    ("2016-02-07T08:17:52.651247+00:00 app[web.1]: sh: 0: Can't open bin/heroku_start.sh\n"
+     "2016-02-07T08:17:53.577475+00:00 heroku[web.1]: Process exited with status 127\n", "start_command", "bin/heroku_start.sh"),
+])
+def test_start_and_syntax_wordings_of_batch_45(log: str, category: str, entity: str) -> None:
+    """A Ruby syntax error is found anywhere on its line (an error tracker quotes it), a Dockerfile's
+    /usr/src/<project>/ is the app's folder, Heroku names the process type the Procfile lacks."""
+    r = analyze(log, BOOK)
+    assert (r.category, r.entity) == (category, entity)

@@ -154,7 +154,7 @@ def test_a_strategy_that_breaks_on_the_repository_does_not_end_the_heal(tmp_path
 
 
 @pytest.mark.parametrize(("data", "says"), [
-    ('{"name": "api", "engines": {"node": "14.x"},}\n'.encode(), "package.json is not valid JSON"),
+    (b'{"name": "api", "engines": {"node": "14.x"},}\n', "package.json is not valid JSON"),
     ('{"name": "api", "engines": {"node": "14.x"}}\n'.encode("utf-16"), "package.json is not UTF-8 text"),
 ])
 def test_a_manifest_that_is_not_what_its_name_says_is_declined_for_a_person(tmp_path: Path, data: bytes, says: str) -> None:
