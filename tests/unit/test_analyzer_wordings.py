@@ -410,3 +410,12 @@ def test_start_and_syntax_wordings_of_batch_45(log: str, category: str, entity: 
     /usr/src/<project>/ is the app's folder, Heroku names the process type the Procfile lacks."""
     r = analyze(log, BOOK)
     assert (r.category, r.entity) == (category, entity)
+
+
+def test_the_import_form_of_a_removed_collections_name_stays_an_import_error() -> None:
+    """``from collections import Mapping`` in the project's own file is fix_import_path's to rewrite (collections.abc),
+    not a runtime to change: the removed-names rule leaves the import form alone."""
+    log = ('Traceback (most recent call last):\n  File "/app/util.py", line 1, in <module>\n'
+           "    from collections import Mapping\n"
+           "ImportError: cannot import name 'Mapping' from 'collections' (/usr/lib/python3.11/collections/__init__.py)\n")
+    assert analyze(log, BOOK).category == "import_error"
