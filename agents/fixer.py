@@ -109,23 +109,22 @@ def propose(
     return candidates, notes
 
 
-_MANIFESTS = ("package.json", "composer.json", "app.json", "vercel.json", "pyproject.toml", "Pipfile", "netlify.toml",
-              "fly.toml", "runtime.txt", ".python-version", ".nvmrc", ".node-version", "Procfile", "Dockerfile")
-
 
 def unreadable_manifests(tree: Path) -> list[str]:
-    """The build files at the repository's top that are not UTF-8 text, or not the JSON or TOML their names say."""
+    """The files a build reads by name (fix_text_encoding's BY_NAME) that are not UTF-8 text, or not the JSON or
+    TOML their names say."""
     import json
     import tomllib
 
+    from agents.strategies.fix_text_encoding import BY_NAME, MAX_BYTES
+
     found: list[str] = []
-    names = [*_MANIFESTS, *sorted(p.name for p in tree.glob("requirements*.txt"))]
-    for name in names:
-        path = tree / name
+    for path in sorted({p for pattern in BY_NAME for p in tree.glob(pattern)}):
         if path.is_symlink() or not path.is_file():
             continue
+        name = path.name
         try:
-            text = path.read_bytes()[:1_000_000].decode("utf-8")
+            text = path.read_bytes()[:MAX_BYTES].decode("utf-8")
         except UnicodeDecodeError as exc:
             found.append(f"{name} is not UTF-8 text (byte {exc.start})")
             continue
@@ -137,4 +136,3 @@ def unreadable_manifests(tree: Path) -> list[str]:
         except ValueError as exc:
             found.append(f"{name} is not valid {'JSON' if name.endswith('.json') else 'TOML'} ({str(exc).splitlines()[0][:120]})")
     return found
-
