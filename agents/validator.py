@@ -35,7 +35,8 @@ def default_checks(tree: Path) -> list[tuple[str, str]]:
     entry = procfile_web(tree)
     if entry:
         for token in shlex.split(entry)[1:]:
-            if token.endswith(".py") and (tree / token).is_file():
+            # compileall above already compiled it unless it sits in a folder that check skips
+            if token.endswith(".py") and (tree / token).is_file() and re.search(_EXCLUDE, f"./{token}"):
                 checks.append(("entry-point-compiles", f"python -m py_compile {shlex.quote(token)}"))
             elif token.endswith((".js", ".cjs", ".mjs")) and (tree / token).is_file():
                 checks.append(("entry-point-parses", f"node --check {shlex.quote(token)}"))

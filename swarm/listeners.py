@@ -71,5 +71,26 @@ def listening(session: int) -> set[tuple[str, int]] | None:
     return found
 
 
+def busy(session: int) -> bool:
+    """Whether a thread of the session is running or waiting for a CPU (state R) or for the disk (D) right now. A
+    server that listens and waits for connections sleeps (S); one still starting up runs. Reading the state, not the
+    CPU time used, keeps the answer right on a loaded machine, where a starting process waits for a CPU as R."""
+    for pid_dir in PROC.iterdir():
+        if not pid_dir.name.isdigit() or _session_of(pid_dir) != session:
+            continue
+        try:
+            tasks = list((pid_dir / "task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if state in ("R", "D"):
+                return True
+    return False
+
+
 def describe(ports: set[tuple[str, int]]) -> str:
     return ", ".join(f"[{a}]:{p}" if ":" in a else f"{a}:{p}" for a, p in sorted(ports, key=lambda x: (x[1], x[0])))

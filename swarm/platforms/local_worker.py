@@ -492,17 +492,21 @@ ALLOWED_HOSTS, authentication in front of the path, no route for it): no later a
 
 
 def wait_healthy(proc: subprocess.Popen[bytes], port: int, path: str, limit: float,
-                 settle_s: float = 2.0, failing_s: float = 5.0) -> tuple[str, str]:
+                 settle_s: float = 1.0, busy_settle_s: float = 5.0, failing_s: float = 5.0) -> tuple[str, str]:
     """Wait until ``GET path`` on ``port`` answers 200 with JSON. Returns (result, detail): ``ok``; ``exited`` (the
-    process ended first, said at its exit); ``wrong_port`` (its process tree listens, but not on ``port``, and has
-    for ``settle_s``: said as soon as that is plain, not at the end of the window); ``server_error`` (it answers
-    HTTP 500 and has for ``failing_s``: the handler fails, its traceback is in the log; 502/503/504 mean
-    "not ready yet" and are waited out); ``refused`` (it answers one of :data:`REFUSALS` and has for ``failing_s``);
-    ``timeout``."""
-    from swarm.listeners import describe, listening
+    process ended first, said at its exit); ``wrong_port`` (its process tree listens, but not on ``port``: said as soon
+    as that is plain, not at the end of the window); ``server_error`` (it answers HTTP 500 and has for ``failing_s``:
+    the handler fails, its traceback is in the log; 502/503/504 mean "not ready yet" and are waited out); ``refused``
+    (it answers one of :data:`REFUSALS` and has for ``failing_s``); ``timeout``.
+
+    Plain means: the same ports for ``settle_s`` with the whole tree asleep for the last half of it (a server waiting
+    for connections on the wrong port), or for ``busy_settle_s`` whatever it does. An app that opens another port
+    first (a metrics endpoint) and binds ``$PORT`` after a busy start-up is not judged while it still runs."""
+    from swarm.listeners import busy, describe, listening
 
     start = time.monotonic()
     last, seen, since = "no answer", None, start
+    woke = start  # when a thread of the tree was last seen running
     failing: float | None = None
     pause = 0.005  # a server is up in tenths of a second: look often at first, then back off (at most 0.1 s, 0.25 s after 5 s)
     while time.monotonic() - start < limit:
@@ -521,11 +525,15 @@ def wait_healthy(proc: subprocess.Popen[bytes], port: int, path: str, limit: flo
             failing = None
         ports = listening(proc.pid)
         if ports and not any(p == port for _, p in ports):
+            now = time.monotonic()
             if ports != seen:
-                seen, since = ports, time.monotonic()
-            elif time.monotonic() - since >= settle_s:
+                seen, since, woke = ports, now, now
+            elif busy(proc.pid):
+                woke = now
+            stable = now - since
+            if (stable >= settle_s and now - woke >= settle_s / 2) or stable >= busy_settle_s:
                 return "wrong_port", (f"the process listens on {describe(ports)}, not on $PORT={port} "
-                                      f"(after {time.monotonic() - start:.1f}s)")
+                                      f"(after {now - start:.1f}s)")
         else:
             seen = None
         time.sleep(pause if time.monotonic() - start < 5 else 0.25)

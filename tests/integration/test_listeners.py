@@ -103,3 +103,38 @@ def test_not_ready_yet_is_waited_out_to_the_end_of_the_window(tmp_path: Path) ->
         assert result == "timeout" and detail == "HTTP 503"
     finally:
         kill_group(proc.pid)
+
+
+BUSY_START = '''
+import socket, sys, time
+aux = socket.socket(); aux.bind(("127.0.0.1", 0)); aux.listen()  # a metrics port, opened first
+began = time.monotonic()
+while time.monotonic() - began < float(sys.argv[1]):  # a start-up that computes (loads a model, warms a cache)
+    pass
+''' + APP.replace("len(sys.argv) > 1", "len(sys.argv) > 2").replace("sys.argv[1])", "sys.argv[2])")
+
+
+def test_a_busy_start_up_on_another_port_is_waited_for(tmp_path: Path) -> None:
+    """The tree listens on a port that is not $PORT while it still runs its start-up: not judged until it sleeps."""
+    (tmp_path / "app.py").write_text(BUSY_START)
+    port = free_port()
+    proc = subprocess.Popen(f"{sys.executable} app.py 2.5", shell=True, cwd=tmp_path, env={"PORT": str(port)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        result, detail = wait_healthy(proc, port, "/healthz", 120)
+        assert result == "ok", detail
+    finally:
+        kill_group(proc.pid)
+
+
+def test_a_tree_that_never_rests_on_the_wrong_port_is_still_diagnosed(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(BUSY_START)
+    port = free_port()
+    proc = subprocess.Popen(f"{sys.executable} app.py 100000", shell=True, cwd=tmp_path, env={"PORT": str(port)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        result, detail = wait_healthy(proc, port, "/healthz", 120)
+        assert result == "wrong_port" and f"$PORT={port}" in detail, detail
+        assert proc.poll() is None
+    finally:
+        kill_group(proc.pid)

@@ -177,3 +177,14 @@ def test_a_manifest_that_is_not_what_its_name_says_is_declined_for_a_person(tmp_
     assert found == []
     assert len(notes) == 1 and notes[0].startswith("set_runtime_version: declined: " + says), notes
     assert "bug in swarm" not in notes[0]
+
+
+@pytest.mark.parametrize(("entry", "separate"), [("app.py", False), ("src/web/main.py", False), ("build/serve.py", True)])
+def test_the_entry_point_is_compiled_once(tmp_path: Path, entry: str, separate: bool) -> None:
+    """compileall already compiles the Procfile's entry point; a separate py_compile runs only for one in a folder that
+    check skips (build/, dist/, a virtual environment)."""
+    (tmp_path / entry).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / entry).write_text("print('hi')\n")
+    (tmp_path / "Procfile").write_text(f"web: python {entry}\n")
+    names = [name for name, _ in validator.default_checks(tmp_path)]
+    assert names == ["python-compile", *(["entry-point-compiles"] if separate else [])]
