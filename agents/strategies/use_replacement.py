@@ -11,6 +11,15 @@ Only a replacement that is a plain name is used: a builtin (``float``) or anothe
 made at the ``ast`` positions of ``<alias>.<attr>`` in the repository's own Python files, where ``<alias>`` is bound
 by ``import numpy`` / ``import numpy as np``; nothing else on the line changes. Pinning the older release instead
 would hold the whole project back for one spelling, and the message says the new spelling changes nothing.
+
+The standard library says nothing, but shows it: ``module 'collections' has no attribute 'Mapping'`` on Python 3.10+
+is a name a newer release took out of ``collections``, still defined in exactly one of its public submodules
+(``collections.abc``: :func:`~agents.strategies.fix_import_path.stdlib_home`). The attribute is then spelled through
+that submodule (``collections.abc.Mapping``, ``c.abc.Mapping`` for ``import collections as c``) and the file imports
+the submodule (``import collections.abc`` after its ``import collections``): the code runs on the new runtime, where
+pinning an old Python would keep the project on a release past its end of life. One removed name the library renamed
+instead of moving is in :data:`RENAMED`, with the release notes that say so; others (``time.clock``,
+``inspect.getargspec``, ``asyncio.coroutine``) changed behaviour and are left to a person.
 """
 
 from __future__ import annotations
@@ -18,11 +27,12 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from agents.strategies import StrategyDeclined, StrategyResult, Tools
-from agents.strategies.fix_import_path import SKIP
+from agents.strategies.fix_import_path import SKIP, stdlib_home
 from memory.models import FailureReport
 
 _NO_ATTR = re.compile(r"module '(?P<module>[A-Za-z_][\w.]*)' has no attribute '(?P<attr>\w+)'")
@@ -31,6 +41,11 @@ _ADVICE = (
     re.compile(r"`(?P<old>[A-Za-z_][\w.]*)` (?:was|has been) (?:removed|renamed|deprecated and removed)\b[^`]{0,80}?"
                r"\b[Uu]se `(?P<new>[A-Za-z_][\w.]*)` instead"),
 )
+
+
+# names the standard library removed as plain aliases of another of its names: "SafeConfigParser ... has been
+# renamed to ConfigParser" (3.2; the alias was removed in 3.12, What's New In Python 3.12, configparser)
+RENAMED = {("configparser", "SafeConfigParser"): "ConfigParser"}
 
 
 def advice(text: str) -> tuple[str, str, str, str] | None:
@@ -50,6 +65,9 @@ def advice(text: str) -> tuple[str, str, str, str] | None:
 def use_replacement(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     text = "\n".join([report.root_cause or "", *(e.text for e in report.evidence)])
     found = advice(text)
+    missing = _NO_ATTR.search(text)
+    if found is None and missing is not None and missing.group("module").split(".")[0] in sys.stdlib_module_names:
+        return _stdlib_removed(tree, missing.group("module"), missing.group("attr"))
     if found is None:
         raise StrategyDeclined("the error names no replacement for a removed attribute (`module 'x' has no attribute 'y'` "
                                "with \"use `z` instead\")")
@@ -71,6 +89,61 @@ def use_replacement(report: FailureReport, tree: Path, tools: Tools) -> Strategy
     return StrategyResult(f"use {spelled} instead of {old} ({sites} place{'s' if sites != 1 else ''} in {', '.join(touched)}): "
                           f"{module} removed {attr} and its error names the replacement",
                           {"module": module, "removed": attr, "replacement": new, "files": touched}, 0.85)
+
+
+def _stdlib_removed(tree: Path, module: str, attr: str) -> StrategyResult:
+    renamed = RENAMED.get((module, attr))
+    home = None if renamed else stdlib_home(attr, module)
+    if renamed is None and home is None:
+        raise StrategyDeclined(f"{module} no longer has {attr}, and no public submodule of it defines {attr}: the "
+                               f"replacement changed behaviour, so a person should choose it")
+    if renamed is not None:
+        touched, sites = edit_own_python_files(tree, lambda path: _replace(path, module, attr, renamed, True))
+        change, params = f"<{module}>.{renamed}", {"module": module, "removed": attr, "replacement": renamed}
+    else:
+        sub = home[len(module) + 1:]  # type: ignore[index]
+        touched, sites = edit_own_python_files(tree, lambda path: _through_submodule(path, module, attr, sub))
+        change, params = f"{home}.{attr}", {"module": module, "removed": attr, "replacement": f"{home}.{attr}"}
+    if not touched:
+        raise StrategyDeclined(f"no `{module}.{attr}` in the repository's own files (an installed package uses it: its "
+                               f"release predates the runtime)")
+    return StrategyResult(f"use {change} instead of {module}.{attr} ({sites} place{'s' if sites != 1 else ''} in "
+                          f"{', '.join(touched)}): the runtime's {module} no longer has {attr}",
+                          {**params, "files": touched}, 0.8)
+
+
+def _through_submodule(path: Path, module: str, attr: str, sub: str) -> int:
+    """``<alias>.attr`` → ``<alias>.sub.attr``, and ``import module.sub`` after the file's first ``import module``."""
+    try:
+        text = path.read_bytes().decode("utf-8")  # line ends as they are
+        tree = ast.parse(text)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return 0
+    aliases = _aliases(tree, module)
+    sites = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == attr and isinstance(n.value, ast.Name)
+             and n.value.id in aliases and n.lineno == n.end_lineno]
+    if not sites:
+        return 0
+    imports = [n for n in ast.walk(tree) if isinstance(n, ast.Import) and any(a.name == module for a in n.names)]
+    first = min(imports, key=lambda n: (n.lineno, n.col_offset))
+    done = respell(path, text, sites, lambda node: f"{node.value.id}.{sub}.{attr}")  # type: ignore[attr-defined]
+    already = any(isinstance(n, ast.Import) and any(a.name == f"{module}.{sub}" for a in n.names) for n in ast.walk(tree))
+    if not already:
+        lines = path.read_bytes().decode("utf-8").splitlines(keepends=True)
+        head = lines[first.end_lineno - 1]  # type: ignore[operator]
+        indent = head[:len(head) - len(head.lstrip())]
+        ending = "\r\n" if head.endswith("\r\n") else "\n"
+        if not head.endswith(("\n", "\r")):
+            lines[first.end_lineno - 1] = head + ending  # type: ignore[operator]
+        lines.insert(first.end_lineno, f"{indent}import {module}.{sub}{ending}")  # type: ignore[arg-type]
+        edited = "".join(lines)
+        try:
+            ast.parse(edited)
+        except SyntaxError:  # the import shares a compound statement's line (`try: import collections`): a person's edit
+            path.write_bytes(text.encode("utf-8"))
+            return 0
+        path.write_bytes(edited.encode("utf-8"))
+    return done
 
 
 def edit_own_python_files(tree: Path, edit: Callable[[Path], int]) -> tuple[list[str], int]:
@@ -102,7 +175,7 @@ def _aliases(tree: ast.AST, module: str) -> set[str]:
 
 def _replace(path: Path, module: str, attr: str, new: str, same_module: bool) -> int:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # line ends as they are
         tree = ast.parse(text)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return 0
@@ -123,7 +196,7 @@ def respell(path: Path, text: str, nodes: list[ast.Attribute], spelled: Callable
         line = lines[node.lineno - 1]
         start, end = _col(line, node.col_offset), _col(line, node.end_col_offset)  # type: ignore[arg-type]
         lines[node.lineno - 1] = line[:start] + spelled(node) + line[end:]
-    path.write_text("".join(lines), encoding="utf-8")
+    path.write_bytes("".join(lines).encode("utf-8"))
     return len(nodes)
 
 

@@ -39,7 +39,7 @@ def yaml_safe_load(report: FailureReport, tree: Path, tools: Tools) -> StrategyR
 
 def _rewrite(path: Path, functions: set[str]) -> int:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # line ends as they are
         tree = ast.parse(text)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return 0

@@ -66,3 +66,43 @@ def test_a_name_the_standard_library_moved_is_imported_from_its_submodule(tmp_pa
                                                   "def f():\n    from collections.abc import Mapping as M  # lazy\n    return M\n")
     assert r.params == {"from": "collections", "to": "collections.abc", "name": "Mapping", "files": ["util.py"]}
     compile((tmp_path / "util.py").read_text(), "util.py", "exec")
+
+
+COLLECTIONS_ATTR = """Traceback (most recent call last):
+  File "/app/util.py", line 7, in merge
+    if isinstance(value, collections.Mapping) and isinstance(out.get(key), collections.Mapping):
+AttributeError: module 'collections' has no attribute 'Mapping'"""
+
+
+def test_an_attribute_the_standard_library_moved_is_read_through_its_submodule(tmp_path: Path) -> None:
+    (tmp_path / "util.py").write_text("import collections\n\n\ndef merge(a, b):\n"
+                                      "    return isinstance(a, collections.Mapping) and collections.OrderedDict(b)\n")
+    (tmp_path / "lazy.py").write_text("def f(v):\r\n    import collections as c\r\n    return isinstance(v, c.Mapping)\r\n")
+    (tmp_path / "done.py").write_text("import collections\nimport collections.abc\nX = collections.Mapping\n")
+    r = use_replacement(report(COLLECTIONS_ATTR, "runtime_version"), tmp_path, Tools(None))  # type: ignore[arg-type]
+    assert (tmp_path / "util.py").read_text() == ("import collections\nimport collections.abc\n\n\ndef merge(a, b):\n    return "
+                                                  "isinstance(a, collections.abc.Mapping) and collections.OrderedDict(b)\n")
+    assert (tmp_path / "lazy.py").read_bytes() == (b"def f(v):\r\n    import collections as c\r\n    import collections.abc\r\n"
+                                                   b"    return isinstance(v, c.abc.Mapping)\r\n")
+    assert (tmp_path / "done.py").read_text() == "import collections\nimport collections.abc\nX = collections.abc.Mapping\n"
+    assert r.params["replacement"] == "collections.abc.Mapping" and r.params["files"] == ["done.py", "lazy.py", "util.py"]
+    for name in ("util.py", "lazy.py", "done.py"):
+        compile((tmp_path / name).read_text(), name, "exec")
+
+
+def test_a_renamed_standard_library_alias_and_the_ones_left_to_a_person(tmp_path: Path) -> None:
+    (tmp_path / "conf.py").write_text("import configparser\nparser = configparser.SafeConfigParser()\n")
+    use_replacement(report("AttributeError: module 'configparser' has no attribute 'SafeConfigParser'", "runtime_version"),
+                    tmp_path, Tools(None))  # type: ignore[arg-type]
+    assert (tmp_path / "conf.py").read_text() == "import configparser\nparser = configparser.ConfigParser()\n"
+    (tmp_path / "bench.py").write_text("import time\nT = time.clock()\n")
+    with pytest.raises(StrategyDeclined, match="changed behaviour"):  # perf_counter or process_time: a person's choice
+        use_replacement(report("AttributeError: module 'time' has no attribute 'clock'", "runtime_version"), tmp_path, Tools(None))  # type: ignore[arg-type]
+    with pytest.raises(StrategyDeclined, match="installed package"):  # only site-packages use it
+        use_replacement(report("AttributeError: module 'collections' has no attribute 'Callable'", "runtime_version"),
+                        tmp_path, Tools(None))  # type: ignore[arg-type]
+    (tmp_path / "odd.py").write_text("try: import collections\nexcept ImportError: collections = None\nX = collections.Sequence\n")
+    with pytest.raises(StrategyDeclined):  # the import shares a compound statement's line: the edit is left to a person
+        use_replacement(report("AttributeError: module 'collections' has no attribute 'Sequence'", "runtime_version"),
+                        tmp_path, Tools(None))  # type: ignore[arg-type]
+    assert (tmp_path / "odd.py").read_text().endswith("X = collections.Sequence\n")
