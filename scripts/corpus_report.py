@@ -101,6 +101,9 @@ def main() -> int:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
     for corpus in args.corpora:
         s, rows = report[corpus.name]["summary"], report[corpus.name]["rows"]
+        if not s["logs"]:  # a batch whose held-back third drew no log
+            print(f"== {corpus.name} ({args.split}): no logs")
+            continue
         print(f"== {corpus.name} ({args.split}): {s['logs']} logs; category {s['category_accuracy']:.1%}; entity "
               f"{(s['entity_accuracy'] or 0):.1%} of {s['entity_labelled']} labelled")
         if args.quiet:
