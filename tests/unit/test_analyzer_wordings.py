@@ -419,3 +419,12 @@ def test_the_import_form_of_a_removed_collections_name_stays_an_import_error() -
            "    from collections import Mapping\n"
            "ImportError: cannot import name 'Mapping' from 'collections' (/usr/lib/python3.11/collections/__init__.py)\n")
     assert analyze(log, BOOK).category == "import_error"
+
+
+def test_a_panic_the_go_http_server_recovered_is_a_runtime_error() -> None:
+    """net/http recovers a handler's panic and logs it as ``http: panic serving <addr>: <value>`` with the stack;
+    an application error, whatever prefix the platform's log adds."""
+    log = ("2021/03/02 10:11:12 http: panic serving 10.1.2.3:51234: runtime error: index out of range [2] with length 2\n"
+           "goroutine 35 [running]:\nnet/http.(*conn).serve.func1(0xc0001a4000)\n")
+    assert analyze(log, BOOK).category == "runtime_error"
+    assert analyze("http: panic serving 10.0.0.1:80: DATABASE_URL environment variable is not set\n", BOOK).category != "runtime_error"
