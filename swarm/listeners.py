@@ -22,11 +22,14 @@ def _session_of(pid_dir: Path) -> int | None:
         return None
 
 
+def _members(session: int) -> list[Path]:
+    """The /proc folders of the session's processes."""
+    return [d for d in PROC.iterdir() if d.name.isdigit() and _session_of(d) == session]
+
+
 def _socket_inodes(session: int) -> set[str]:
     inodes: set[str] = set()
-    for pid_dir in PROC.iterdir():
-        if not pid_dir.name.isdigit() or _session_of(pid_dir) != session:
-            continue
+    for pid_dir in _members(session):
         try:
             fds = list((pid_dir / "fd").iterdir())
         except OSError:
@@ -75,9 +78,7 @@ def busy(session: int) -> bool:
     """Whether a thread of the session is running or waiting for a CPU (state R) or for the disk (D) right now. A
     server that listens and waits for connections sleeps (S); one still starting up runs. Reading the state, not the
     CPU time used, keeps the answer right on a loaded machine, where a starting process waits for a CPU as R."""
-    for pid_dir in PROC.iterdir():
-        if not pid_dir.name.isdigit() or _session_of(pid_dir) != session:
-            continue
+    for pid_dir in _members(session):
         try:
             tasks = list((pid_dir / "task").iterdir())
         except OSError:

@@ -114,16 +114,10 @@ def _stdlib_removed(tree: Path, module: str, attr: str) -> StrategyResult:
 
 def _through_submodule(path: Path, module: str, attr: str, sub: str) -> int:
     """``<alias>.attr`` → ``<alias>.sub.attr``, and ``import module.sub`` after the file's first ``import module``."""
-    try:
-        text = path.read_bytes().decode("utf-8")  # line ends as they are
-        tree = ast.parse(text)
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+    found = _attribute_sites(path, module, attr)
+    if found is None:
         return 0
-    aliases = _aliases(tree, module)
-    sites = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == attr and isinstance(n.value, ast.Name)
-             and n.value.id in aliases and n.lineno == n.end_lineno]
-    if not sites:
-        return 0
+    text, tree, sites = found
     imports = [n for n in ast.walk(tree) if isinstance(n, ast.Import) and any(a.name == module for a in n.names)]
     first = min(imports, key=lambda n: (n.lineno, n.col_offset))
     done = respell(path, text, sites, lambda node: f"{node.value.id}.{sub}.{attr}")  # type: ignore[attr-defined]
@@ -173,19 +167,25 @@ def _aliases(tree: ast.AST, module: str) -> set[str]:
     return names
 
 
-def _replace(path: Path, module: str, attr: str, new: str, same_module: bool) -> int:
+def _attribute_sites(path: Path, module: str, attr: str) -> tuple[str, ast.Module, list[ast.Attribute]] | None:
+    """The file's text (line ends as they are), its tree and the one-line ``<alias>.attr`` reads of ``module``
+    imported as ``import module [as alias]``; None when there are none or the file is not Python this can parse."""
     try:
-        text = path.read_bytes().decode("utf-8")  # line ends as they are
+        text = path.read_bytes().decode("utf-8")
         tree = ast.parse(text)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
-        return 0
+        return None
     aliases = _aliases(tree, module)
-    if not aliases:
-        return 0
     sites = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == attr and isinstance(n.value, ast.Name)
              and n.value.id in aliases and n.lineno == n.end_lineno]
-    if not sites:
+    return (text, tree, sites) if sites else None
+
+
+def _replace(path: Path, module: str, attr: str, new: str, same_module: bool) -> int:
+    found = _attribute_sites(path, module, attr)
+    if found is None:
         return 0
+    text, _, sites = found
     return respell(path, text, sites, lambda node: f"{node.value.id}.{new}" if same_module else new)  # type: ignore[attr-defined]
 
 

@@ -114,12 +114,17 @@ while time.monotonic() - began < float(sys.argv[1]):  # a start-up that computes
 ''' + APP.replace("len(sys.argv) > 1", "len(sys.argv) > 2").replace("sys.argv[1])", "sys.argv[2])")
 
 
-def test_a_busy_start_up_on_another_port_is_waited_for(tmp_path: Path) -> None:
-    """The tree listens on a port that is not $PORT while it still runs its start-up: not judged until it sleeps."""
+def start_busy(tmp_path: Path, seconds: float) -> tuple[subprocess.Popen[bytes], int]:
     (tmp_path / "app.py").write_text(BUSY_START)
     port = free_port()
-    proc = subprocess.Popen(f"{sys.executable} app.py 2.5", shell=True, cwd=tmp_path, env={"PORT": str(port)},
+    proc = subprocess.Popen(f"{sys.executable} app.py {seconds}", shell=True, cwd=tmp_path, env={"PORT": str(port)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+    return proc, port
+
+
+def test_a_busy_start_up_on_another_port_is_waited_for(tmp_path: Path) -> None:
+    """The tree listens on a port that is not $PORT while it still runs its start-up: not judged until it sleeps."""
+    proc, port = start_busy(tmp_path, 2.5)
     try:
         result, detail = wait_healthy(proc, port, "/healthz", 120)
         assert result == "ok", detail
@@ -128,10 +133,7 @@ def test_a_busy_start_up_on_another_port_is_waited_for(tmp_path: Path) -> None:
 
 
 def test_a_tree_that_never_rests_on_the_wrong_port_is_still_diagnosed(tmp_path: Path) -> None:
-    (tmp_path / "app.py").write_text(BUSY_START)
-    port = free_port()
-    proc = subprocess.Popen(f"{sys.executable} app.py 100000", shell=True, cwd=tmp_path, env={"PORT": str(port)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
+    proc, port = start_busy(tmp_path, 100000)
     try:
         result, detail = wait_healthy(proc, port, "/healthz", 120)
         assert result == "wrong_port" and f"$PORT={port}" in detail, detail
