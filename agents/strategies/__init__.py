@@ -6,6 +6,7 @@ ecosystem's own tools through the Workspace port; the Fixer then takes the diff 
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -60,6 +61,12 @@ def write_json_like(path: Path, data: object) -> None:
     original = path.read_text(encoding="utf-8") if path.is_file() else ""
     m = re.search(r"^([ \t]+)\S", original, re.M)
     path.write_text(json.dumps(data, indent=m.group(1) if m else 2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def source_lines(text: str) -> list[str]:
+    """Lines as Python numbers them (ends \\n, \\r\\n or \\r, kept as they are): ``str.splitlines`` also breaks at a
+    form feed and other separators, inside one source line, and would shift every line number after it."""
+    return io.StringIO(text, newline="").readlines()
 
 
 def failure_text(report: FailureReport) -> str:

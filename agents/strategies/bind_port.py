@@ -17,7 +17,7 @@ import json
 import re
 from pathlib import Path
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools, jsflow
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, jsflow, source_lines
 from agents.strategies.jsflow import LOCAL_HOSTS, SERVICE_PORTS, listen_port
 from agents.strategies.portcommands import start_commands
 from memory.models import FailureReport
@@ -367,7 +367,7 @@ def _default_addresses(tree: ast.Module, source: str, scope: _Scope) -> list[Edi
                 + ([] if has_port else [f'port=int(os.environ.get("PORT", "{default_port}"))'])
         if not add or node.end_lineno is None or node.end_col_offset is None:
             continue
-        line = source.splitlines(keepends=True)[node.end_lineno - 1].encode()
+        line = source_lines(source)[node.end_lineno - 1].encode()
         close = node.end_col_offset - 1
         if line[close:close + 1] != b")":
             continue
@@ -381,7 +381,7 @@ def _default_addresses(tree: ast.Module, source: str, scope: _Scope) -> list[Edi
 
 def _segment(source: str, last: ast.expr, call: ast.Call) -> str:
     """The text between the call's last argument and its closing parenthesis (a trailing comma, a newline)."""
-    lines = source.splitlines(keepends=True)
+    lines = source_lines(source)
     start_line, start_col = last.end_lineno or 0, last.end_col_offset or 0
     end_line, end_col = call.end_lineno or 0, (call.end_col_offset or 1) - 1
     if start_line == end_line:
@@ -392,7 +392,7 @@ def _segment(source: str, last: ast.expr, call: ast.Call) -> str:
 
 
 def _apply(source: str, edits: list[Edit]) -> str:
-    lines = source.splitlines(keepends=True)
+    lines = source_lines(source)
     for lineno, start, end, text in sorted(set(edits), key=lambda e: (e[0], e[1]), reverse=True):
         raw = lines[lineno - 1].encode()
         lines[lineno - 1] = (raw[:start] + text.encode() + raw[end:]).decode()
@@ -410,7 +410,7 @@ def _ensure_import_os(source: str) -> str:
             insert_at = node.end_lineno or 0
         else:
             break
-    lines = source.splitlines(keepends=True)
+    lines = source_lines(source)
     lines.insert(insert_at, "import os\n")
     return "".join(lines)
 

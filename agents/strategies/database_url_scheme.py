@@ -19,7 +19,7 @@ import ast
 import re
 from pathlib import Path
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools, failure_text, pyreqs
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, failure_text, pyreqs, source_lines
 from agents.strategies.bind_port import env_key
 from agents.strategies.fix_import_path import SKIP
 from memory.models import FailureReport
@@ -59,7 +59,7 @@ def edits(source: str, scheme: str = "postgresql") -> list[tuple[int, int, int, 
     fix = f'.replace("postgres://", "{scheme}://", 1)'
     tree = ast.parse(source)
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
-    lines = source.splitlines(keepends=True)
+    lines = source_lines(source)
     out = []
     for node in ast.walk(tree):
         read = _env_read(node)
@@ -94,7 +94,7 @@ def database_url_scheme(report: FailureReport, tree: Path, tools: Tools) -> Stra
             continue
         if not found:
             continue
-        lines = source.splitlines(keepends=True)
+        lines = source_lines(source)
         for line_no, col, _end_line, end, new in sorted(found, reverse=True):
             line = lines[line_no - 1]
             lines[line_no - 1] = line[:col] + new + line[end:]

@@ -26,7 +26,7 @@ import re
 import sys
 from pathlib import Path
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools, failure_text
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, failure_text, source_lines
 from agents.strategies.js_imports import JS_RESOLVE, SKIP, fix_js, js_package_case, json_attribute
 from memory.models import FailureReport
 
@@ -81,7 +81,7 @@ def _rewrite(path: Path, tree: Path, wrong: list[str], right: list[str]) -> int:
         mod = ast.parse(text)
     except SyntaxError:
         return 0
-    lines = text.splitlines(keepends=True)
+    lines = source_lines(text)
     package = _package_of(path.relative_to(tree))
     first = next(i for i, (a, b) in enumerate(zip(wrong, right, strict=True)) if a != b)
 
@@ -186,7 +186,7 @@ def _rewrite_module_strings(tree: Path, wrong: str, right: str) -> list[str]:
                 and (n.value == wrong or n.value.startswith(wrong + ":")) and n.lineno == n.end_lineno]
         if not hits:
             continue
-        lines = source.splitlines(keepends=True)
+        lines = source_lines(source)
         for node in sorted(hits, key=lambda n: (n.lineno, n.col_offset), reverse=True):
             raw = lines[node.lineno - 1].encode("utf-8")
             segment = raw[node.col_offset:node.end_col_offset].decode("utf-8")
@@ -327,7 +327,7 @@ def _move_from_import(path: Path, module: str, name: str, home: str) -> bool:
         tree = ast.parse(text)
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return False
-    lines = text.splitlines(keepends=True)
+    lines = source_lines(text)
     sites = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 0 and n.module == module
              and any(a.name == name for a in n.names)]
     for node in sorted(sites, key=lambda n: n.lineno, reverse=True):  # bottom-up: an edit moves no line above it

@@ -23,6 +23,8 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from agents.strategies import source_lines
+
 _SETUP_CFG_KEY = re.compile(r"^install_requires\s*[=:]")
 _INCLUDE = re.compile(r"^\s*(-r|--requirement|-c|--constraint)[\s=]+(\S+)")
 
@@ -409,7 +411,7 @@ def declare_setuptools(tree: Path, spec: str) -> str | None:
     listed = _setup_call_requires(source) if source is not None else None
     if source is None or listed is None:
         return None
-    lines = source.splitlines(keepends=True)
+    lines = source_lines(source)  # numbered as ast numbers them
     if listed.elts:
         elt = listed.elts[-1]
         row, col = (elt.end_lineno or elt.lineno) - 1, elt.end_col_offset or 0

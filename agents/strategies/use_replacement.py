@@ -31,7 +31,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from agents.strategies import StrategyDeclined, StrategyResult, Tools
+from agents.strategies import StrategyDeclined, StrategyResult, Tools, source_lines
 from agents.strategies.fix_import_path import SKIP, stdlib_home
 from memory.models import FailureReport
 
@@ -120,10 +120,10 @@ def _through_submodule(path: Path, module: str, attr: str, sub: str) -> int:
     text, tree, sites = found
     imports = [n for n in ast.walk(tree) if isinstance(n, ast.Import) and any(a.name == module for a in n.names)]
     first = min(imports, key=lambda n: (n.lineno, n.col_offset))
-    done = respell(path, text, sites, lambda node: f"{node.value.id}.{sub}.{attr}")  # type: ignore[attr-defined]
+    edited = respelled(text, sites, lambda node: f"{node.value.id}.{sub}.{attr}")  # type: ignore[attr-defined]
     already = any(isinstance(n, ast.Import) and any(a.name == f"{module}.{sub}" for a in n.names) for n in ast.walk(tree))
     if not already:
-        lines = path.read_bytes().decode("utf-8").splitlines(keepends=True)
+        lines = source_lines(edited)  # respelling changed no line count: the import's line is where it was
         head = lines[first.end_lineno - 1]  # type: ignore[operator]
         indent = head[:len(head) - len(head.lstrip())]
         ending = "\r\n" if head.endswith("\r\n") else "\n"
@@ -134,10 +134,9 @@ def _through_submodule(path: Path, module: str, attr: str, sub: str) -> int:
         try:
             ast.parse(edited)
         except SyntaxError:  # the import shares a compound statement's line (`try: import collections`): a person's edit
-            path.write_bytes(text.encode("utf-8"))
             return 0
-        path.write_bytes(edited.encode("utf-8"))
-    return done
+    path.write_bytes(edited.encode("utf-8"))
+    return len(sites)
 
 
 def edit_own_python_files(tree: Path, edit: Callable[[Path], int]) -> tuple[list[str], int]:
@@ -190,14 +189,19 @@ def _replace(path: Path, module: str, attr: str, new: str, same_module: bool) ->
 
 
 def respell(path: Path, text: str, nodes: list[ast.Attribute], spelled: Callable[[ast.Attribute], str]) -> int:
-    """Write ``path`` with each one-line ``nodes`` span replaced by ``spelled(node)``, nothing else changed; the count."""
-    lines = text.splitlines(keepends=True)
+    """Write ``path`` as :func:`respelled` makes ``text``; the count of places changed."""
+    path.write_bytes(respelled(text, nodes, spelled).encode("utf-8"))
+    return len(nodes)
+
+
+def respelled(text: str, nodes: list[ast.Attribute], spelled: Callable[[ast.Attribute], str]) -> str:
+    """``text`` with each one-line ``nodes`` span replaced by ``spelled(node)``, nothing else changed."""
+    lines = source_lines(text)
     for node in sorted(nodes, key=lambda n: (n.lineno, n.col_offset), reverse=True):
         line = lines[node.lineno - 1]
         start, end = _col(line, node.col_offset), _col(line, node.end_col_offset)  # type: ignore[arg-type]
         lines[node.lineno - 1] = line[:start] + spelled(node) + line[end:]
-    path.write_bytes("".join(lines).encode("utf-8"))
-    return len(nodes)
+    return "".join(lines)
 
 
 def _col(line: str, offset: int) -> int:

@@ -19,6 +19,9 @@ REPORT = FailureReport(category="port_binding")
          ['app.run(host="0.0.0.0", port=int(os.environ.get("PORT", "8080")), debug=False)']),
         ("import socket\ns = socket.socket()\ns.bind(('127.0.0.1', 9000))\n",
          ['s.bind(("0.0.0.0", int(os.environ.get("PORT", "9000"))))', 'import os']),
+        # a form feed (an old page break) is whitespace to Python, not a line end: the edit stays on its line
+        ("import os\n\x0c\nfrom flask import Flask\napp = Flask(__name__)\napp.run(host='localhost', port=8080)\n",
+         ['\x0c\n', 'app.run(host="0.0.0.0", port=int(os.environ.get("PORT", "8080")))']),
     ],
 )
 def test_python_rewrites(tmp_path: Path, source: str, expect: list[str]) -> None:

@@ -106,3 +106,11 @@ def test_a_renamed_standard_library_alias_and_the_ones_left_to_a_person(tmp_path
         use_replacement(report("AttributeError: module 'collections' has no attribute 'Sequence'", "runtime_version"),
                         tmp_path, Tools(None))  # type: ignore[arg-type]
     assert (tmp_path / "odd.py").read_text().endswith("X = collections.Sequence\n")
+
+
+def test_a_form_feed_in_the_source_does_not_shift_the_edit(tmp_path: Path) -> None:
+    """Python counts a form feed (an old page break) as whitespace, not as a line end; the edit lands on its line."""
+    (tmp_path / "util.py").write_bytes(b"import collections\n\x0c\ndef f(v):\n    return isinstance(v, collections.Mapping)\n")
+    use_replacement(report(COLLECTIONS_ATTR, "runtime_version"), tmp_path, Tools(None))  # type: ignore[arg-type]
+    assert (tmp_path / "util.py").read_bytes() == (b"import collections\nimport collections.abc\n\x0c\ndef f(v):\n"
+                                                   b"    return isinstance(v, collections.abc.Mapping)\n")
