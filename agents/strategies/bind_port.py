@@ -222,6 +222,14 @@ def python_edits(source: str, loopback: bool = False) -> list[Edit]:
             sinks.append(("host", node))
 
     for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and env_key(node.targets[0]) == "PORT" \
+                and node.lineno == node.end_lineno and env_key(node.value) != "PORT":
+            target = node.targets[0]  # os.environ["PORT"] = "8000": the platform's value is replaced before it is read
+            assert isinstance(target, ast.Subscript)
+            environ, value = ast.get_source_segment(source, target.value), ast.get_source_segment(source, node.value)
+            edits.append((node.lineno, node.col_offset, node.end_col_offset,  # type: ignore[arg-type]
+                          f'{environ}.setdefault("PORT", {value})'))
+            continue
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and _target_name(node.targets[0]) == "bind":
             edits.extend(_bind_edits(node.value))  # gunicorn.conf.py's bind, hypercorn's config.bind
         elif isinstance(node, ast.Dict):
@@ -246,8 +254,8 @@ def python_edits(source: str, loopback: bool = False) -> list[Edit]:
             for kw in node.keywords:
                 if kw.arg == "port" and listens:  # connect(host=..., port=...) is a client: left alone
                     sink_port(kw.value)
-                elif kw.arg == "host" and listens:
-                    sink_host(kw.value)
+                elif (kw.arg == "host" or (kw.arg == "address" and tornado)) and listens:
+                    sink_host(kw.value)  # tornado: app.listen(8888, address="127.0.0.1")
                 elif kw.arg == "default" and name in ("add_argument", "option") and node.args \
                         and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
                     flag = node.args[0].value.lstrip("-").lower()  # argparse / click: --port 5000, --host 127.0.0.1
@@ -261,7 +269,7 @@ def python_edits(source: str, loopback: bool = False) -> list[Edit]:
                     sink_host(address.elts[0]) if name.lower().endswith("server") else host(address.elts[0])
                     sink_port(address.elts[1]) if name.lower().endswith("server") else port(address.elts[1])
             host_at, port_at = _POSITIONAL.get(name, (None, None))
-            if name == "listen" and tornado and not node.keywords and node.args:
+            if name == "listen" and tornado and node.args:
                 host_at, port_at = 1, 0  # tornado: app.listen(port, address="") (a socket's listen(backlog) is not one)
             if host_at is not None and port_at is not None and len(node.args) > port_at:
                 sure = name not in ("run", "serve") or _receiver(node) in _APP_NAMES  # executor.run(a, b) is no server
@@ -411,7 +419,7 @@ def _ensure_import_os(source: str) -> str:
         else:
             break
     lines = source_lines(source)
-    lines.insert(insert_at, "import os\n")
+    lines.insert(insert_at, "import os" + ("\r\n" if lines and lines[0].endswith("\r\n") else "\n"))
     return "".join(lines)
 
 
@@ -467,10 +475,10 @@ def _dotenv_overrides(tree: Path) -> list[str]:
         return []
     changed = []
     for path in _sources(tree, (".py",)):
-        source = path.read_text(encoding="utf-8", errors="replace")
         try:
+            source = path.read_bytes().decode("utf-8")  # strict: a file is written back only as it was read
             mod = ast.parse(source)
-        except SyntaxError:
+        except (UnicodeDecodeError, SyntaxError):
             continue
         edits = [(kw.value.lineno, kw.value.col_offset, kw.value.end_col_offset, "False") for node in ast.walk(mod)
                  if isinstance(node, ast.Call) and _call_name(node) in ("load_dotenv", "dotenv_values")
@@ -478,18 +486,18 @@ def _dotenv_overrides(tree: Path) -> list[str]:
         if edits:
             new = _apply(source, edits)  # type: ignore[arg-type]
             ast.parse(new)
-            path.write_text(new, encoding="utf-8")
+            path.write_bytes(new.encode("utf-8"))
             changed.append(str(path.relative_to(tree)))
     for path in _sources(tree, (".js", ".cjs", ".mjs", ".ts", ".mts", ".cts")):
         try:
-            source = path.read_text(encoding="utf-8", errors="strict")
+            source = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError:
             continue
         found = jsflow.dotenv_override_edits(source.encode("utf-8"), path.suffix)
         if found:
             new = jsflow.apply(source, found)
             if jsflow.parses(new, path.suffix):
-                path.write_text(new, encoding="utf-8")
+                path.write_bytes(new.encode("utf-8"))
                 changed.append(str(path.relative_to(tree)))
     return changed
 
@@ -500,7 +508,7 @@ def bind_port(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
     changed: list[str] = []
     loopback = saw_loopback(report)
     for path in _sources(tree, (".py",)):
-        source = path.read_text(encoding="utf-8", errors="strict")
+        source = path.read_bytes().decode("utf-8")  # line ends as they are: a CRLF file stays CRLF
         try:
             edits = python_edits(source, loopback)
         except SyntaxError:
@@ -510,17 +518,17 @@ def bind_port(report: FailureReport, tree: Path, ws: Tools) -> StrategyResult:
             if any('os.environ.get("PORT"' in e[3] for e in edits):
                 new = _ensure_import_os(new)
             ast.parse(new)  # never write a file that no longer parses
-            path.write_text(new, encoding="utf-8")
+            path.write_bytes(new.encode("utf-8"))
             changed.append(str(path.relative_to(tree)))
     for path in [*_sources(tree, (".js", ".cjs", ".mjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")), *_bare_node_entries(tree)]:
         try:
-            source = path.read_text(encoding="utf-8", errors="strict")
+            source = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError:
             continue
         suffix = path.suffix if path.suffix in jsflow_suffixes else ".js"
         new = jsflow.rewrite(source, suffix, loopback)
         if new != source and jsflow.parses(new, suffix):
-            path.write_text(new, encoding="utf-8")
+            path.write_bytes(new.encode("utf-8"))
             changed.append(str(path.relative_to(tree)))
     changed += [f for f in _dotenv_overrides(tree) if f not in changed]
     start_commands(tree, changed)

@@ -252,6 +252,14 @@ def edits(source: bytes, suffix: str = ".js", loopback: bool = False) -> list[Ed
             if name is not None and value is not None and name.type == "identifier" and _named_port(_text(name)):
                 port(value)
             continue
+        if node.type == "assignment_expression":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is not None and right is not None and _env_read(left) and _reads_port_env(left) \
+                    and not _reads_port_env(right):  # process.env.PORT = 3000: the platform's value, then the author's
+                out.append((right.start_byte, right.start_byte, f"{_text(left)} || "))
+                if right.type in ("binary_expression", "ternary_expression", "sequence_expression", "assignment_expression"):
+                    out[-1] = (right.start_byte, right.end_byte, f"{_text(left)} || ({_text(right)})")
+            continue
         if node.type not in ("call_expression", "new_expression"):
             continue
         found = _listen_args(node)

@@ -36,6 +36,10 @@ def command_rewrite(command: str) -> str:
             fixed = _flag_value(prev, tok)
             if fixed is not None:
                 edits.append((start, end, fixed))
+        elif flag == "PORT" and eq and _assignment_at(tokens, i):
+            fixed = _flag_value("--port", value.strip("'\""))
+            if fixed is not None:  # PORT=3000 node server.js: the platform's $PORT first, the author's value locally
+                edits.append((start, end, f"PORT=${{PORT:-{value.strip(chr(39) + chr(34))}}}"))
         elif prev == "runserver" and re.fullmatch(r"(?:[\w.]+:)?\d{2,5}", tok):
             edits.append((start, end, "0.0.0.0:$PORT"))
         elif tok == "runserver" and i and re.search(r"(?:manage\.py|django-admin)$", prev) and (
@@ -44,6 +48,18 @@ def command_rewrite(command: str) -> str:
     for start, end, text in reversed(edits):
         command = command[:start] + text + command[end:]
     return _dev_server_defaults(command)
+
+
+_ENV_SETTERS = frozenset({"env", "cross-env", "cross-env-shell", "export", "&&", "||", ";", "|"})
+
+
+def _assignment_at(tokens: list[tuple[int, int, str]], i: int) -> bool:
+    """Whether token ``i`` is an environment assignment: first in its command (``PORT=3000 node s.js``), after other
+    assignments, or an argument of ``env`` / ``cross-env`` / ``export``."""
+    j = i - 1
+    while j >= 0 and re.fullmatch(r"[A-Za-z_]\w*=\S*", tokens[j][2]):
+        j -= 1
+    return j < 0 or tokens[j][2] in _ENV_SETTERS or tokens[j][2].endswith("/env")
 
 
 # Servers whose defaults are a loopback host and a fixed port, and which do not read $PORT themselves: with no flag

@@ -1,10 +1,12 @@
 import ast
+import json
 from pathlib import Path
 
 import pytest
 
 from agents.strategies import StrategyDeclined, Tools
 from agents.strategies.bind_port import bind_port, js_rewrite
+from agents.strategies.portcommands import command_rewrite
 from memory.models import FailureReport
 
 REPORT = FailureReport(category="port_binding")
@@ -271,6 +273,19 @@ def test_a_tornado_app_listening_on_a_literal_port_reads_port(tmp_path: Path) ->
     assert '    app.listen(int(os.environ.get("PORT", "8888")))\n' in new and new.startswith("import os\n")
 
 
+@pytest.mark.parametrize("call", ['app.listen(8888, address="127.0.0.1")', 'app.listen(8888, "localhost")',
+                                  'server.listen(8888, address="127.0.0.1", reuse_port=True)'])
+def test_a_tornado_app_listening_on_loopback_listens_everywhere_on_port(tmp_path: Path, call: str) -> None:
+    source = ("import asyncio\n\nimport tornado.web\n\n\nasync def main():\n    app = tornado.web.Application([])\n"
+              f"    {call}\n    await asyncio.Event().wait()\n")
+    (tmp_path / "server.py").write_text(source)
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    new = (tmp_path / "server.py").read_text()
+    ast.parse(new)
+    assert 'listen(int(os.environ.get("PORT", "8888")), ' in new and '"0.0.0.0"' in new
+    assert "127.0.0.1" not in new and "localhost" not in new
+
+
 def test_a_socket_listen_backlog_is_no_port(tmp_path: Path) -> None:
     (tmp_path / "worker.py").write_text("import socket\nsock = socket.socket()\nsock.listen(1024)\n")
     with pytest.raises(StrategyDeclined):
@@ -338,6 +353,46 @@ def test_django_runserver_without_an_address_listens_on_port(tmp_path: Path) -> 
     bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
     assert (tmp_path / "Procfile").read_text() == \
         "web: python manage.py migrate && python manage.py runserver 0.0.0.0:$PORT --noreload\n"
+
+
+@pytest.mark.parametrize(("command", "fixed"), [
+    ("PORT=3000 node server.js", "PORT=${PORT:-3000} node server.js"),
+    ("NODE_ENV=production PORT='8000' python app.py", "NODE_ENV=production PORT=${PORT:-8000} python app.py"),
+    ("cross-env PORT=3000 node s.js", "cross-env PORT=${PORT:-3000} node s.js"),
+    ("export PORT=8000 && gunicorn app:app", "export PORT=${PORT:-8000} && gunicorn app:app"),
+    ("PORT=$APP_PORT node s.js", "PORT=${PORT:-$APP_PORT} node s.js"),
+    ("PORT=${PORT:-3000} node s.js", "PORT=${PORT:-3000} node s.js"),
+    ("node s.js PORT=3000", "node s.js PORT=3000"),  # an argument, not the environment
+    ("echo PORT=3000 && node s.js", "echo PORT=3000 && node s.js"),
+])
+def test_a_start_command_that_sets_port_itself_keeps_the_platforms(command: str, fixed: str) -> None:
+    assert command_rewrite(command) == fixed
+
+
+def test_code_that_sets_port_itself_keeps_the_platforms(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_bytes(b'import os\r\nfrom http.server import HTTPServer\r\n\r\nos.environ["PORT"] = "8000"  # local\r\n'
+                                      b'HTTPServer(("0.0.0.0", int(os.environ["PORT"])), None).serve_forever()\r\n')
+    (tmp_path / "server.js").write_text("const http = require('http');\nprocess.env.PORT = 3000;\n"
+                                        "http.createServer(() => {}).listen(process.env.PORT);\n")
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    py = (tmp_path / "app.py").read_bytes()
+    assert b'os.environ.setdefault("PORT", "8000")  # local\r\n' in py and py.count(b"\r\n") == py.count(b"\n") == 5
+    assert "process.env.PORT = process.env.PORT || 3000;\n" in (tmp_path / "server.js").read_text()
+
+
+def test_an_edit_keeps_a_crlf_file_crlf_and_adds_import_os_in_kind(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_bytes(b'"""Doc."""\r\nfrom flask import Flask\r\napp = Flask(__name__)\r\napp.run(port=5000)\r\n')
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    new = (tmp_path / "app.py").read_bytes()
+    assert new == (b'"""Doc."""\r\nimport os\r\nfrom flask import Flask\r\napp = Flask(__name__)\r\n'
+                   b'app.run(port=int(os.environ.get("PORT", "5000")), host="0.0.0.0")\r\n')
+
+
+def test_a_start_script_that_sets_port_is_fixed_in_package_json(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text('{\n  "name": "x",\n  "scripts": {\n    "start": "PORT=3000 node server.js"\n  }\n}\n')
+    (tmp_path / "server.js").write_text("require('http').createServer(() => {}).listen(process.env.PORT || 8080);\n")
+    bind_port(REPORT, tmp_path, None)  # type: ignore[arg-type]
+    assert json.loads((tmp_path / "package.json").read_text())["scripts"]["start"] == "PORT=${PORT:-3000} node server.js"
 
 
 def test_a_listen_keyword_and_a_dotenv_that_overrides_port(tmp_path: Path) -> None:
