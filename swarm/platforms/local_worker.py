@@ -299,7 +299,10 @@ class Worker:
                 m = re.match(r"^\s*web\s*:\s*(.+)$", line)
                 if m:
                     return m.group(1).strip()
-        if self.ecosystem() == "node" and "start" in json.loads((self.src / "package.json").read_text()).get("scripts", {}):
+        if self.ecosystem() == "node" and ("start" in json.loads((self.src / "package.json").read_text()).get("scripts", {})
+                                           or (self.src / "server.js").is_file()):
+            # npm's docs (package.json, "scripts"): "If there is a server.js file in the root of your package, then
+            # npm will default the start command to node server.js"; Heroku and Render run `npm start` without a Procfile
             return "npm start"
         raise BuildFailed("no web process: add a Procfile with a `web: <command>` line (or [deploy] start in swarm.toml)")
 
