@@ -57,8 +57,44 @@ def _ignored(tree: Path, rel: str) -> bool:
     return out.returncode == 0
 
 
+_CANT_OPEN_DB = re.compile(r"unable to open database file|SQLITE_CANTOPEN")
+_DB_FILE = re.compile(r"""['"](?:sqlite(?:\+\w+)?:///)?(?:\./)?(?P<path>[\w.-]+(?:/[\w.-]+)*/[\w.-]+\.(?:db|db3|sqlite|sqlite3))['"]""")
+
+
+def _database_folders(tree: Path) -> list[str]:
+    """Folders of SQLite database files the code names (``sqlite3.connect("data/app.db")``, ``"sqlite:///instance/
+    app.db"``) that the repository does not hold. SQLite creates a missing database file, never its folder: it says
+    ``unable to open database file`` (``SQLITE_CANTOPEN``) and names no path."""
+    found: set[str] = set()
+    for path in sorted(tree.rglob("*")):
+        rel = path.relative_to(tree)
+        if path.suffix not in (".py", ".js", ".mjs", ".cjs", ".ts") or SKIP.intersection(rel.parts[:-1]) or not path.is_file():
+            continue
+        for m in _DB_FILE.finditer(path.read_text(encoding="utf-8", errors="replace")):
+            folder = PurePosixPath(m.group("path")).parent
+            if ".." not in folder.parts and not (tree / folder).exists() \
+                    and (tree / folder).resolve().is_relative_to(tree.resolve()):  # no folder made through a link out
+                found.add(str(folder))
+    return sorted(found)
+
+
+def _add_folder(tree: Path, folder: PurePosixPath) -> None:
+    target = tree / folder
+    target.mkdir(parents=True, exist_ok=True)
+    (target / ".gitkeep").write_text("", encoding="utf-8")
+
+
 def create_missing_dir(report: FailureReport, tree: Path, tools: Tools) -> StrategyResult:
     text = failure_text(report)
+    if _CANT_OPEN_DB.search(text):
+        folders = _database_folders(tree)
+        if len(folders) > 1:
+            raise StrategyDeclined(f"SQLite cannot open its database file and the code names databases in {len(folders)} "
+                                   f"folders the repository lacks ({', '.join(folders)}): which one is not plain")
+        if folders and not _ignored(tree, f"{folders[0]}/.gitkeep"):
+            _add_folder(tree, PurePosixPath(folders[0]))
+            return StrategyResult(f"add the folder {folders[0]}/ (an empty .gitkeep): SQLite creates a missing database "
+                                  "file but not its folder, and git keeps no empty folders", {"folder": folders[0]}, 0.75)
     literals = _literals(tree)
     for pattern, is_dir in _MISSING:
         for m in pattern.finditer(text):
@@ -79,8 +115,7 @@ def create_missing_dir(report: FailureReport, tree: Path, tools: Tools) -> Strat
                 if _ignored(tree, f"{folder}/.gitkeep"):
                     raise StrategyDeclined(f"{folder}/ is excluded by .gitignore: the app should create it at start "
                                            "(os.makedirs / fs.mkdirSync), a person's change")
-                target.mkdir(parents=True, exist_ok=True)
-                (target / ".gitkeep").write_text("", encoding="utf-8")
+                _add_folder(tree, folder)
                 return StrategyResult(f"add the folder {folder}/ (an empty .gitkeep): the app needs it at start ({literal} in "
                                       "the code) and git keeps no empty folders", {"folder": str(folder), "literal": literal}, 0.8)
     raise StrategyDeclined("the failure names no missing folder that the code refers to")

@@ -428,3 +428,19 @@ def test_a_panic_the_go_http_server_recovered_is_a_runtime_error() -> None:
            "goroutine 35 [running]:\nnet/http.(*conn).serve.func1(0xc0001a4000)\n")
     assert analyze(log, BOOK).category == "runtime_error"
     assert analyze("http: panic serving 10.0.0.1:80: DATABASE_URL environment variable is not set\n", BOOK).category != "runtime_error"
+
+
+def test_a_sqlite_file_that_cannot_be_opened_is_the_apps_not_an_unreachable_server() -> None:
+    """Batch 48: SQLite's 'unable to open database file' (a folder git did not keep) is no database server down."""
+    for line in ("sqlalchemy.exc.OperationalError: (sqlite3.OperationalError) unable to open database file",
+                 "django.db.utils.OperationalError: unable to open database file"):
+        assert analyze(line, BOOK).category == "runtime_error"
+    assert analyze("psycopg2.OperationalError: could not connect to server: Connection refused", BOOK).category \
+        == "database_connection"
+
+
+def test_a_node_app_opening_a_file_in_a_missing_folder_is_a_runtime_error_and_npms_own_enoent_is_not() -> None:
+    """Batch 47: the app's `Error: ENOENT ... open 'logs/x.log'`; npm's missing package.json keeps its own rule."""
+    report = analyze("node:fs:2380\nError: ENOENT: no such file or directory, open 'logs/access.log'\n    at Object.writeFileSync", BOOK)
+    assert report.category == "runtime_error" and "logs/access.log" in report.root_cause
+    assert analyze("npm ERR! enoent ENOENT: no such file or directory, open '/app/package.json'", BOOK).category != "runtime_error"

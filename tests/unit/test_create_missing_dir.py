@@ -55,3 +55,35 @@ def test_a_path_the_code_does_not_name_is_declined(tmp_path: Path) -> None:
     with pytest.raises(StrategyDeclined, match="no missing folder"):
         create_missing_dir(report("FileNotFoundError: [Errno 2] No such file or directory: '/etc/app/conf.d/x'"), tmp_path,
                            Tools(None))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("code", "folder"), [
+    ('import sqlite3\nDB = sqlite3.connect("data/app.db")\n', "data"),
+    ('engine = create_engine("sqlite:///instance/site.sqlite3")\n', "instance"),
+    ("const db = new sqlite3.Database('./var/db/store.db');\n", "var/db"),
+])
+def test_the_folder_of_a_sqlite_database_the_code_names_is_added(tmp_path: Path, code: str, folder: str) -> None:
+    (tmp_path / ("app.py" if "const" not in code else "server.js")).write_text(code)
+    r = create_missing_dir(report("sqlite3.OperationalError: unable to open database file"), tmp_path,
+                           Tools(None))  # type: ignore[arg-type]
+    assert (tmp_path / folder / ".gitkeep").is_file() and r.params["folder"] == folder
+
+
+def test_sqlite_databases_in_two_missing_folders_are_declined(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text('a = sqlite3.connect("data/a.db")\nb = sqlite3.connect("cache/b.db")\n')
+    with pytest.raises(StrategyDeclined, match="not plain"):
+        create_missing_dir(report("Error: SQLITE_CANTOPEN: unable to open database file"), tmp_path,
+                           Tools(None))  # type: ignore[arg-type]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.py"]
+
+
+def test_a_sqlite_folder_behind_a_link_out_of_the_repository_is_not_made(tmp_path: Path) -> None:
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    repo.mkdir()
+    outside.mkdir()
+    (repo / "store").symlink_to(outside)
+    (repo / "app.py").write_text('DB = sqlite3.connect("store/db/app.db")\n')
+    with pytest.raises(StrategyDeclined):
+        create_missing_dir(report("sqlite3.OperationalError: unable to open database file"), repo,
+                           Tools(None))  # type: ignore[arg-type]
+    assert list(outside.iterdir()) == []
