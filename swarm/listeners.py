@@ -27,20 +27,27 @@ def _members(session: int) -> list[Path]:
     return [d for d in PROC.iterdir() if d.name.isdigit() and _session_of(d) == session]
 
 
-def _socket_inodes(session: int) -> set[str]:
-    inodes: set[str] = set()
+def _entries(session: int, folder: str) -> list[Path]:
+    """The entries of ``/proc/<pid>/<folder>`` (``fd``, ``task``) of every process of the session; a process that
+    exited meanwhile has none."""
+    out: list[Path] = []
     for pid_dir in _members(session):
         try:
-            fds = list((pid_dir / "fd").iterdir())
+            out.extend((pid_dir / folder).iterdir())
         except OSError:
             continue
-        for fd in fds:
-            try:
-                target = os.readlink(fd)
-            except OSError:
-                continue
-            if target.startswith("socket:["):
-                inodes.add(target[8:-1])
+    return out
+
+
+def _socket_inodes(session: int) -> set[str]:
+    inodes: set[str] = set()
+    for fd in _entries(session, "fd"):
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
     return inodes
 
 
@@ -78,18 +85,13 @@ def busy(session: int) -> bool:
     """Whether a thread of the session is running or waiting for a CPU (state R) or for the disk (D) right now. A
     server that listens and waits for connections sleeps (S); one still starting up runs. Reading the state, not the
     CPU time used, keeps the answer right on a loaded machine, where a starting process waits for a CPU as R."""
-    for pid_dir in _members(session):
+    for task in _entries(session, "task"):
         try:
-            tasks = list((pid_dir / "task").iterdir())
-        except OSError:
+            state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
             continue
-        for task in tasks:
-            try:
-                state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            except (OSError, IndexError):
-                continue
-            if state in ("R", "D"):
-                return True
+        if state in ("R", "D"):
+            return True
     return False
 
 

@@ -30,14 +30,20 @@ _MISSING = (
 _JS_STRING = re.compile(r"""(?P<q>['"`])(?P<s>[\w./-]+?)(?P=q)""")
 
 
+def _own_sources(tree: Path) -> list[tuple[Path, str]]:
+    """The repository's own Python and JavaScript files (no environments or dependencies) and their text."""
+    out = []
+    for path in sorted(tree.rglob("*")):
+        rel = path.relative_to(tree)
+        if path.suffix in (".py", ".js", ".mjs", ".cjs", ".ts") and not SKIP.intersection(rel.parts[:-1]) and path.is_file():
+            out.append((path, path.read_text(encoding="utf-8", errors="replace")))
+    return out
+
+
 def _literals(tree: Path) -> set[str]:
     """Relative paths written as string literals in the repository's own Python and JavaScript files."""
     found: set[str] = set()
-    for path in sorted(tree.rglob("*")):
-        rel = path.relative_to(tree)
-        if path.suffix not in (".py", ".js", ".mjs", ".cjs", ".ts") or SKIP.intersection(rel.parts[:-1]) or not path.is_file():
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
+    for path, text in _own_sources(tree):
         if path.suffix == ".py":
             try:
                 found.update(n.value for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Constant) and isinstance(n.value, str))
@@ -66,11 +72,8 @@ def _database_folders(tree: Path) -> list[str]:
     app.db"``) that the repository does not hold. SQLite creates a missing database file, never its folder: it says
     ``unable to open database file`` (``SQLITE_CANTOPEN``) and names no path."""
     found: set[str] = set()
-    for path in sorted(tree.rglob("*")):
-        rel = path.relative_to(tree)
-        if path.suffix not in (".py", ".js", ".mjs", ".cjs", ".ts") or SKIP.intersection(rel.parts[:-1]) or not path.is_file():
-            continue
-        for m in _DB_FILE.finditer(path.read_text(encoding="utf-8", errors="replace")):
+    for _path, text in _own_sources(tree):
+        for m in _DB_FILE.finditer(text):
             folder = PurePosixPath(m.group("path")).parent
             if ".." not in folder.parts and not (tree / folder).exists() \
                     and (tree / folder).resolve().is_relative_to(tree.resolve()):  # no folder made through a link out

@@ -37,9 +37,9 @@ def command_rewrite(command: str) -> str:
             if fixed is not None:
                 edits.append((start, end, fixed))
         elif flag == "PORT" and eq and _assignment_at(tokens, i):
-            fixed = _flag_value("--port", value.strip("'\""))
-            if fixed is not None:  # PORT=3000 node server.js: the platform's $PORT first, the author's value locally
-                edits.append((start, end, f"PORT=${{PORT:-{value.strip(chr(39) + chr(34))}}}"))
+            own = value.strip("'\"")  # PORT=3000 node server.js: the platform's $PORT first, the author's value locally
+            if _flag_value("--port", own) is not None:
+                edits.append((start, end, f"PORT=${{PORT:-{own}}}"))
         elif prev == "runserver" and re.fullmatch(r"(?:[\w.]+:)?\d{2,5}", tok):
             edits.append((start, end, "0.0.0.0:$PORT"))
         elif tok == "runserver" and i and re.search(r"(?:manage\.py|django-admin)$", prev) and (
