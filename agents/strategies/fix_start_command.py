@@ -7,7 +7,9 @@ defines the app object a WSGI/ASGI server loads. When git history shows the miss
 (``python pkg/mod.py``) whose relative imports then fail is started as a module (``python -m pkg.mod``). A
 compiled file the start runs (``node dist/index.js``) whose TypeScript source is there gets the build script
 that writes it (``tsc``) when package.json has none. An option the start command's parser refused because its
-value is an environment variable the platform does not set (``--workers $WEB_CONCURRENCY``) is dropped.
+value is an environment variable the platform does not set (``--workers $WEB_CONCURRENCY``) is dropped. A
+factory named as the app (``gunicorn web:create_app``: a function that takes no argument, so every request fails)
+is called the way the server calls factories.
 The Procfile (or package.json's script) is rewritten; swarm.toml is never touched (it is protected).
 """
 
@@ -208,23 +210,71 @@ _WSGI_SERVERS = {"gunicorn", "hypercorn", "waitress-serve", "daphne"}
 _FACTORY = re.compile(r"(?:create|make|build|get|init)_?\w*app\w*|app_?factory|application_factory", re.I)
 
 
+def _module_ast(tree: Path, module: str) -> ast.Module | None:
+    path = tree / Path(*module.split("."))
+    path = path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
+    try:
+        return ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+
+
+def _takes_nothing(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A plain function no server can call with a request: no positional parameter, no ``*args``, every keyword-only
+    one defaulted, no decorator that could change the signature."""
+    a = node.args
+    return (not node.decorator_list and not a.posonlyargs and not a.args and a.vararg is None
+            and all(d is not None for d in a.kw_defaults))
+
+
+def _server(tokens: list[str]) -> str:
+    """The WSGI/ASGI server the command runs (``gunicorn``, ``python -m uvicorn`` ...), or ""."""
+    for i, t in enumerate(tokens):
+        name = Path(t).name
+        if name in ("gunicorn", "gunicorn3", "uvicorn", "hypercorn", "waitress-serve"):
+            return name.rstrip("3")
+        if t == "-m" and i + 1 < len(tokens) and tokens[i + 1] in ("gunicorn", "uvicorn", "hypercorn", "waitress"):
+            return "waitress-serve" if tokens[i + 1] == "waitress" else tokens[i + 1]
+    return ""
+
+
+def _call_factory(command: str, tokens: list[str], tok: str, module: str, factory: str, called: bool) -> str | None:
+    """``command`` with its app token ``tok`` replaced by the factory, written the way the server calls factories:
+    gunicorn's and hypercorn's ``'module:factory()'`` (quoted for the shell), uvicorn's ``--factory``, waitress-serve's
+    ``--call``."""
+    server = _server(tokens)
+    if server == "uvicorn":
+        return _replace(command, tok, f"{module}:{factory}" if "--factory" in tokens else f"--factory {module}:{factory}")
+    if server in ("gunicorn", "hypercorn"):  # the token was already a call (and quoted) when it ended in "()"
+        return _replace(command, tok, f"{module}:{factory}()" if called else f"'{module}:{factory}()'")
+    if server == "waitress-serve":
+        return _replace(command, tok, f"{module}:{factory}" if "--call" in tokens else f"--call {module}:{factory}")
+    return None
+
+
 def _missing_attribute(command: str, tokens: list[str], tok: str, tree: Path, module: str, attr: str,
                        called: bool = False) -> tuple[str, str, int] | None:
     """``server module:app`` where the module binds no ``app``: the app object it does bind (``application = ...``),
     or the factory that builds it (``def create_app():``), called the way the server calls factories (gunicorn's
-    ``module:create_app()``, uvicorn's ``--factory``). Read with ``ast``: a name bound anywhere at module level
-    (assignment, def, class, import) counts as there."""
-    path = tree / Path(*module.split("."))
-    path = path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
-    try:
-        mod = ast.parse(path.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, SyntaxError):
+    ``module:create_app()``, uvicorn's ``--factory``, waitress-serve's ``--call``). And ``server module:create_app``
+    where the name is bound but is such a factory: a function that takes no argument is never the app (a WSGI server
+    calls the app with ``(environ, start_response)``, an ASGI one with ``(scope, receive, send)``), so it answers every
+    request with ``create_app() takes 0 positional arguments but 2 were given``. Read with ``ast``: a name bound
+    anywhere at module level (assignment, def, class, import) counts as there."""
+    mod = _module_ast(tree, module)
+    if mod is None:
         return None
     bound: set[str] = set()
     factories: list[str] = []
     for node in mod.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             bound.add(node.name)
+            if node.name == attr and not called and _takes_nothing(node):
+                new = _call_factory(command, tokens, tok, module, attr, called)
+                if new is None:
+                    return None
+                return new, (f"{attr}() takes no argument, so it is not the app but the factory that builds it; "
+                             f"{_server(tokens)} is told to call it"), 1
             required = len(node.args.posonlyargs) + len(node.args.args) - len(node.args.defaults)
             if _FACTORY.fullmatch(node.name) and required == 0:
                 factories.append(node.name)
@@ -243,14 +293,10 @@ def _missing_attribute(command: str, tokens: list[str], tok: str, tree: Path, mo
     if not factories:
         return None
     factory = factories[0]
-    server = Path(tokens[0]).name if tokens else ""
-    if server == "uvicorn" or (len(tokens) > 2 and tokens[:2] == ["python", "-m"] and tokens[2] == "uvicorn"):
-        new = _replace(command, tok, f"--factory {module}:{factory}") if "--factory" not in tokens else _replace(command, tok, f"{module}:{factory}")
-    elif server in ("gunicorn", "hypercorn"):  # the token was already a call (and quoted) when it ended in "()"
-        new = _replace(command, tok, f"{module}:{factory}()" if called else f"'{module}:{factory}()'")
-    else:
+    new = _call_factory(command, tokens, tok, module, factory, called)
+    if new is None:
         return None
-    return new, f"{module} binds no {attr}; {factory}() builds the app, and {server} calls it", 1
+    return new, f"{module} binds no {attr}; {factory}() builds the app, and {_server(tokens)} calls it", 1
 
 
 def _package_main(tree: Path) -> str | None:

@@ -358,6 +358,24 @@ def test_a_module_the_server_was_told_to_load_is_a_start_command_problem_not_a_p
     assert analyze(other, BOOK).category == "missing_dependency"
 
 
+@pytest.mark.parametrize(("line", "category", "entity"), [
+    ("TypeError: create_app() takes 0 positional arguments but 2 were given", "start_command", "create_app"),  # WSGI
+    ("TypeError: get_wsgi_app() takes no arguments (2 given)", "start_command", "get_wsgi_app"),  # Python 2's wording
+    ("TypeError: make_api() takes 0 positional arguments but 3 were given", "start_command", "make_api"),  # ASGI
+    # a method that lost its self (Python 3.10+ names its class) or a function named otherwise: the code's own bug
+    ("TypeError: Store.create_app() takes 0 positional arguments but 1 was given", "runtime_error", None),
+    ("TypeError: approve() takes 0 positional arguments but 1 was given", "runtime_error", None),
+])
+def test_a_function_that_takes_nothing_called_with_a_request_is_a_factory_served_as_the_app(
+        line: str, category: str, entity: str | None) -> None:
+    log = ('Traceback (most recent call last):\n  File "/srv/venv/lib/python3.11/site-packages/gunicorn/workers/sync.py", '
+           'line 184, in handle_request\n    respiter = self.wsgi(environ, resp.start_response)\n' + line + "\n")
+    r = analyze(log, BOOK)
+    assert r.category == category
+    if entity:
+        assert r.entity == entity
+
+
 @pytest.mark.parametrize(("log", "category", "entity"), [
     # Python 3 names the first part that is missing: the parents imported, so no distribution is missing
     ("ModuleNotFoundError: No module named 'shopapp.frontend.forms'\n", "import_error", "shopapp.frontend.forms"),

@@ -779,6 +779,36 @@ def test_fix_start_command_leaves_a_module_that_binds_the_name(tmp_path: Path) -
         fix_start_command(FailureReport(category="start_command", ecosystem="python"), tmp_path, tools())
 
 
+@pytest.mark.parametrize(("command", "expect"), [
+    ("gunicorn --bind 0.0.0.0:$PORT web:create_app", "gunicorn --bind 0.0.0.0:$PORT 'web:create_app()'"),
+    ("exec python -m gunicorn web:create_app -w 2", "exec python -m gunicorn 'web:create_app()' -w 2"),
+    ("hypercorn web:create_app --bind 0.0.0.0:$PORT", "hypercorn 'web:create_app()' --bind 0.0.0.0:$PORT"),
+    ("uvicorn web:create_app --host 0.0.0.0 --port $PORT", "uvicorn --factory web:create_app --host 0.0.0.0 --port $PORT"),
+    ("waitress-serve --port=$PORT web:create_app", "waitress-serve --port=$PORT --call web:create_app"),
+])
+def test_fix_start_command_a_factory_named_as_the_app_is_called(tmp_path: Path, command: str, expect: str) -> None:
+    """The name is bound, but to a function that takes nothing: no server can call it with a request (gunicorn answers
+    each one with ``create_app() takes 0 positional arguments but 2 were given``); each server is told to call it its
+    own way."""
+    write(tmp_path, {"Procfile": f"web: {command}\n",
+                     "web.py": "from flask import Flask\n\n\ndef create_app(*, testing=False):\n    return Flask(__name__)\n"})
+    cause = "TypeError: create_app() takes 0 positional arguments but 2 were given"
+    r = fix_start_command(FailureReport(category="start_command", entity="create_app", root_cause=cause), tmp_path, tools())
+    assert (tmp_path / "Procfile").read_text() == f"web: {expect}\n"
+    assert "create_app() takes no argument" in r.summary
+
+
+@pytest.mark.parametrize("module", [
+    "def create_app(environ, start_response):\n    return []\n",  # a WSGI callable named like a factory
+    "def create_app(*args):\n    return []\n",
+    "import functools\n\n\n@functools.lru_cache\ndef create_app():\n    return None\n",  # a decorator may change it
+])
+def test_fix_start_command_leaves_an_app_that_takes_the_request(tmp_path: Path, module: str) -> None:
+    write(tmp_path, {"Procfile": "web: gunicorn web:create_app\n", "web.py": module})
+    with pytest.raises(StrategyDeclined):
+        fix_start_command(FailureReport(category="start_command", entity="create_app"), tmp_path, tools())
+
+
 def test_relax_pin_caps_an_undeclared_transitive_package_below_its_newest_line(tmp_path: Path) -> None:
     write(tmp_path, {"requirements.txt": "Flask==2.0.3\ngunicorn"})
     t = tools({"pip index versions Werkzeug": (0, "Werkzeug (3.1.3)\nAvailable versions: 3.1.3, 3.0.6, 2.3.8, 2.2.3")})
