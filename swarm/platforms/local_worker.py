@@ -461,6 +461,9 @@ def health_never_passed(path: str, port: int, limit: float, result: str, detail:
     if result == "server_error":
         return (f"==> health check failed: the app listens on $PORT={port} but {detail}: its handler fails "
                 "(the traceback above says where)\n")
+    if result == "not_json":
+        return (f"==> health check failed: the app listens on $PORT={port} but {detail}: the health path must answer "
+                "200 with a JSON body ([deploy] health_path)\n")
     if result == "refused":
         return (f"==> health check failed: the app listens on $PORT={port} but {detail}: it refuses the request "
                 "(an allowed-hosts list, authentication in front of the path, or no route for it)\n")
@@ -481,7 +484,7 @@ def probe(url: str) -> tuple[bool, str]:
             try:
                 json.loads(body or b"null")
             except ValueError:
-                return False, f"HTTP {resp.status} but the body is not JSON"
+                return False, NOT_JSON if resp.status == 200 else f"HTTP {resp.status} but the body is not JSON"
             return resp.status == 200, f"HTTP {resp.status}"
     except urllib.error.HTTPError as exc:
         return False, f"HTTP {exc.code}"
@@ -489,6 +492,9 @@ def probe(url: str) -> tuple[bool, str]:
         return False, str(getattr(exc, "reason", exc))
 
 
+NOT_JSON = "HTTP 200 with a body that is not JSON"
+"""The app is up on $PORT and its health path answers, but not with the JSON the health contract asks for: no later
+answer will differ."""
 REFUSALS = frozenset({"HTTP 400", "HTTP 401", "HTTP 403", "HTTP 404", "HTTP 405"})
 """Answers that say the app is up on $PORT and refuses the health request (a host allowlist such as Django's
 ALLOWED_HOSTS, authentication in front of the path, no route for it): no later answer will differ."""
@@ -500,7 +506,8 @@ def wait_healthy(proc: subprocess.Popen[bytes], port: int, path: str, limit: flo
     process ended first, said at its exit); ``wrong_port`` (its process tree listens, but not on ``port``: said as soon
     as that is plain, not at the end of the window); ``server_error`` (it answers HTTP 500 and has for ``failing_s``:
     the handler fails, its traceback is in the log; 502/503/504 mean "not ready yet" and are waited out); ``refused``
-    (it answers one of :data:`REFUSALS` and has for ``failing_s``); ``timeout``.
+    (it answers one of :data:`REFUSALS` and has for ``failing_s``); ``not_json`` (it answers 200, but not with JSON, and
+    has for ``failing_s``); ``timeout``.
 
     Plain means: the same ports for ``settle_s`` with the whole tree asleep for the last half of it (a server waiting
     for connections on the wrong port), or for ``busy_settle_s`` whatever it does. An app that opens another port
@@ -519,11 +526,11 @@ def wait_healthy(proc: subprocess.Popen[bytes], port: int, path: str, limit: flo
         ok, last = probe(f"http://127.0.0.1:{port}{path}")
         if ok:
             return "ok", last
-        if last == "HTTP 500" or last in REFUSALS:
+        if last == "HTTP 500" or last in REFUSALS or last == NOT_JSON:
             failing = time.monotonic() if failing is None else failing
             if time.monotonic() - failing >= failing_s:
-                return ("server_error" if last == "HTTP 500" else "refused"), \
-                    f"GET {path} answered {last} for {time.monotonic() - failing:.1f}s"
+                result = "server_error" if last == "HTTP 500" else "not_json" if last == NOT_JSON else "refused"
+                return result, f"GET {path} answered {last} for {time.monotonic() - failing:.1f}s"
         else:
             failing = None
         ports = listening(proc.pid)

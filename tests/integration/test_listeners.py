@@ -70,20 +70,25 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 class H(BaseHTTPRequestHandler):
     def do_GET(self):
         code = int(os.environ.get("ANSWER", "500"))
-        self.send_response(code); self.send_header("content-length", "0"); self.end_headers()
+        body = os.environ.get("BODY", "").encode()
+        self.send_response(code); self.send_header("content-length", str(len(body))); self.end_headers()
+        self.wfile.write(body)
     def log_message(self, *a): pass
 HTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()
 '''
 
 
-@pytest.mark.parametrize(("answer", "result"), [("500", "server_error"), ("400", "refused")])
+@pytest.mark.parametrize(("answer", "body", "result"), [("500", "", "server_error"), ("400", "", "refused"),
+                                                    ("200", "ok", "not_json")])
 def test_a_handler_that_keeps_failing_or_refusing_is_diagnosed_before_the_window_ends(tmp_path: Path, answer: str,
-                                                                                       result: str) -> None:
-    """HTTP 500 on $PORT: the handler fails; HTTP 400 (Django's ALLOWED_HOSTS): the app is up and refuses. Either way no
-    later answer differs, and the process is left running for the caller to stop."""
+                                                                                       body: str, result: str) -> None:
+    """HTTP 500 on $PORT: the handler fails; HTTP 400 (Django's ALLOWED_HOSTS): the app is up and refuses; HTTP 200 with
+    plain text: the app is up and its health path does not answer JSON. Either way no later answer differs (the window
+    is not waited out), and the process is left running for the caller to stop."""
     (tmp_path / "app.py").write_text(FAILING)
     port = free_port()
-    proc = subprocess.Popen(f"{sys.executable} app.py", shell=True, cwd=tmp_path, env={"PORT": str(port), "ANSWER": answer},
+    proc = subprocess.Popen(f"{sys.executable} app.py", shell=True, cwd=tmp_path,
+                            env={"PORT": str(port), "ANSWER": answer, "BODY": body},
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         got, detail = wait_healthy(proc, port, "/healthz", 600)
