@@ -94,3 +94,48 @@ def test_without_engine_strict_or_an_engine_refusal_in_the_log_nothing_is_resolv
     write(tmp_path, {"package.json": '{"dependencies": {"fastify": "^5.4.0"}, "engines": {"node": ">=20"}}', "yarn.lock": ""})
     with pytest.raises(StrategyDeclined):  # Yarn's resolutions are another field: not edited
         set_runtime_version(refused, tmp_path, npm())
+
+
+BARE = {"lockfileVersion": 3, "packages": {"": {}}}
+"""A lockfile with nothing under the root: no dependency to hold back."""
+NPM_REFUSAL = ["npm error code EBADENGINE", "npm error engine Unsupported engine",
+               "npm error notsup Not compatible with your version of node/npm: shop-api@1.0.0",
+               'npm error notsup Required: {"node":">=18","npm":">=99"}',
+               'npm error notsup Actual:   {"node":"v20.20.2","npm":"11.19.1"}']
+
+
+def test_an_engines_npm_newer_than_the_build_s_npm_is_lowered_to_its_line(tmp_path: Path) -> None:
+    """npm 11 under engine-strict refuses a root package whose engines.npm asks for more: the log's ``Actual`` says
+    which npm the build runs, and engines.npm (package.json and the lockfile's copy) is lowered to its major line.
+    engines.node, which that Node satisfies, is left as it is."""
+    pkg = {"name": "shop-api", "engines": {"node": ">=18", "npm": ">=99"}, "dependencies": {"ms": "2.1.3"}}
+    lock = {"name": "shop-api", "lockfileVersion": 3, "packages": {"": {"name": "shop-api", "engines": {"node": ">=18", "npm": ">=99"}}}}
+    write(tmp_path, {"package.json": json.dumps(pkg, indent=2), "package-lock.json": json.dumps(lock, indent=2),
+                     ".npmrc": "engine-strict=true\n"})
+    refused = FailureReport(category="runtime_version", ecosystem="node",
+                            evidence=[EvidenceLine(line=i, text=t) for i, t in enumerate(NPM_REFUSAL, 1)])
+    r = set_runtime_version(refused, tmp_path, npm(BARE))
+    assert json.loads((tmp_path / "package.json").read_text())["engines"] == {"node": ">=18", "npm": ">=11"}
+    assert json.loads((tmp_path / "package-lock.json").read_text())["packages"][""]["engines"] == {"node": ">=18", "npm": ">=11"}
+    assert "engines.npm (>=99 → >=11: the build runs npm 11.19.1)" in r.summary
+
+
+@pytest.mark.parametrize("spec", [">=10", "<9", "^11.2.0"])
+def test_an_engines_npm_the_build_meets_or_misses_from_above_is_left_alone(tmp_path: Path, spec: str) -> None:
+    write(tmp_path, {"package.json": json.dumps({"name": "a", "engines": {"npm": spec}}), ".npmrc": "engine-strict=true\n"})
+    refused = FailureReport(category="runtime_version", ecosystem="node",
+                            evidence=[EvidenceLine(line=i, text=t) for i, t in enumerate(NPM_REFUSAL, 1)])
+    with pytest.raises(StrategyDeclined):
+        set_runtime_version(refused, tmp_path, npm(BARE))
+    assert json.loads((tmp_path / "package.json").read_text())["engines"] == {"npm": spec}
+
+
+def test_an_engines_pnpm_newer_than_the_build_s_pnpm_is_lowered(tmp_path: Path) -> None:
+    """pnpm checks the project's engines.pnpm itself and says ``Your pnpm version is incompatible`` ... ``Got: x``."""
+    write(tmp_path, {"package.json": json.dumps({"name": "a", "engines": {"pnpm": ">=99.1"}}), "pnpm-lock.yaml": ""})
+    lines = [" ERR_PNPM_UNSUPPORTED_ENGINE  Unsupported environment (bad pnpm and/or Node.js version)",
+             'Your pnpm version is incompatible with "/app".', "Expected version: >=99.1", "Got: 9.15.0"]
+    refused = FailureReport(category="runtime_version", ecosystem="node",
+                            evidence=[EvidenceLine(line=i, text=t) for i, t in enumerate(lines, 1)])
+    set_runtime_version(refused, tmp_path, npm(BARE))
+    assert json.loads((tmp_path / "package.json").read_text())["engines"] == {"pnpm": ">=9"}

@@ -1105,3 +1105,24 @@ def test_a_start_script_running_a_compiled_file_from_another_folder_follows_tsco
     r = fix_start_command(FailureReport(category="start_command", entity="dist/index.js", ecosystem="node"), tmp_path, tools())
     assert json.loads((tmp_path / "package.json").read_text())["scripts"] == {"build": "tsc", "start": "node build/index.js"}
     assert "outDir puts the compiled index.js in build/" in r.summary
+
+
+@pytest.mark.parametrize(("spec", "expect"), [
+    (">=3.99", ">=3.11"), (">=3.99, <4", ">=3.11, <4"), ("~=3.99.0", ">=3.11"), ("==3.99.*", ">=3.11"),
+])
+def test_set_runtime_version_moves_requires_python_s_lower_bound_to_a_python_the_platform_has(
+        tmp_path: Path, spec: str, expect: str) -> None:
+    """pip refuses the project (``Package 'notes' requires a different Python: 3.11.7 not in '>=3.99'``): the lower
+    bound moves, the other clauses and the file's comments stay."""
+    text = f'[project]\nname = "notes"  # the service\nrequires-python = "{spec}"\ndependencies = ["flask>=2"]\n'
+    write(tmp_path, {"pyproject.toml": text, "requirements.txt": ".\n"})
+    r = set_runtime_version(FailureReport(category="runtime_version"), tmp_path, tools(runtimes={"python": ["3.10.13", "3.11.7"]}))
+    assert (tmp_path / "pyproject.toml").read_text() == text.replace(spec, expect)
+    assert r.params == {"file": "pyproject.toml", "from": spec, "to": expect}
+
+
+@pytest.mark.parametrize("spec", [">=3.8", "<3.12"])
+def test_set_runtime_version_leaves_a_requires_python_the_platform_meets(tmp_path: Path, spec: str) -> None:
+    write(tmp_path, {"pyproject.toml": f'[project]\nname = "a"\nrequires-python = "{spec}"\n'})
+    with pytest.raises(StrategyDeclined, match="asks for a missing runtime"):
+        set_runtime_version(FailureReport(category="runtime_version"), tmp_path, tools(runtimes={"python": ["3.11.7"]}))
