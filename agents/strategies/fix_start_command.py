@@ -210,11 +210,15 @@ _WSGI_SERVERS = {"gunicorn", "hypercorn", "waitress-serve", "daphne"}
 _FACTORY = re.compile(r"(?:create|make|build|get|init)_?\w*app\w*|app_?factory|application_factory", re.I)
 
 
-def _module_ast(tree: Path, module: str) -> ast.Module | None:
+def _module_path(tree: Path, module: str) -> Path:
+    """The file of a dotted module: ``pkg/mod.py``, else the package's ``pkg/mod/__init__.py``."""
     path = tree / Path(*module.split("."))
-    path = path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
+    return path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
+
+
+def _module_ast(tree: Path, module: str) -> ast.Module | None:
     try:
-        return ast.parse(path.read_text(encoding="utf-8", errors="replace"))
+        return ast.parse(_module_path(tree, module).read_text(encoding="utf-8", errors="replace"))
     except (OSError, SyntaxError, ValueError):
         return None
 
@@ -339,10 +343,8 @@ def async_worker(command: str, tree: Path) -> str:
         m = re.fullmatch(r"([A-Za-z_][\w.]*):[A-Za-z_]\w*(?:\(\))?", tok)
         if m is None:
             continue
-        path = tree / Path(*m.group(1).split("."))
-        path = path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
         try:
-            tops = set(module_imports(path.read_text(encoding="utf-8", errors="replace")))
+            tops = set(module_imports(_module_path(tree, m.group(1)).read_text(encoding="utf-8", errors="replace")))
         except OSError:
             continue
         for framework, worker in ASYNC_WORKERS.items():

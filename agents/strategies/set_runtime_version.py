@@ -2,8 +2,9 @@
 
 runtime.txt / .python-version / pyproject.toml's requires-python (Python) and .nvmrc / package.json engines (Node) are set to a
 version the platform reports it can run: the newest one not above the version asked for, else
-the oldest one above it. Under engine-strict, an ``engines.npm`` (pnpm, yarn) newer than the package
-manager the build ran (its log says which) is lowered to that release's major line.
+the oldest one above it. An ``engines.npm`` (pnpm, yarn) newer than the package manager the build ran,
+when the build refused it (npm under engine-strict, pnpm always) and its log says which release ran, is
+lowered to that release's major line.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def set_runtime_version(report: FailureReport, tree: Path, tools: Tools) -> Stra
 _ENGINE_REFUSED = re.compile(r"Not compatible with your version of node|The engine \"node\" is incompatible|EBADENGINE", re.I)
 
 
-_LOWER = re.compile(r"^\s*(>=|>|~=|==)\s*(\d+(?:\.\d+)*)(\.\*)?\s*$")
+_LOWER = re.compile(r"^\s*(>=|>|~=|==)\s*(\d+(?:\.\d+)*)(?:\.\*)?\s*$")
 
 
 def _requires_python(tree: Path, pythons: list[str]) -> StrategyResult | None:
@@ -132,9 +133,7 @@ def _requires_python(tree: Path, pythons: list[str]) -> StrategyResult | None:
     if len(lows) != 1:
         raise StrategyDeclined(f"pyproject.toml's requires-python {spec!r} has no single lower bound to move")
     i, m = lows[0]
-    pick = choose(m.group(2), pythons)
-    if pick is None:
-        return None
+    pick = choose(m.group(2), pythons) or pythons[0]  # choose() answers for any non-empty list
     clauses[i] = ">=" + ".".join(pick.split(".")[:2])
     new = ", ".join(clauses) if ", " in spec else ",".join(clauses)
     if not SpecifierSet(new).contains(pick):
